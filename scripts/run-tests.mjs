@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Runs every test/**/*.test.ts with Node's own test runner (Node 20 does not expand globs).
+// Extra arguments narrow the run: `npm test -- test/core` or a file path.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = process.cwd();
+const roots = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const passThrough = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
+
+function collect(path, out) {
+  const stat = statSync(path);
+  if (stat.isFile()) {
+    if (path.endsWith('.test.ts')) out.push(relative(root, path));
+    return;
+  }
+  for (const name of readdirSync(path).sort()) {
+    if (name === 'node_modules' || name === 'fixtures') continue;
+    collect(join(path, name), out);
+  }
+}
+
+const files = [];
+for (const start of roots.length > 0 ? roots : ['test']) collect(join(root, start), files);
+if (files.length === 0) {
+  console.error(`run-tests: no *.test.ts files under ${roots.join(', ') || 'test'}`);
+  process.exit(1);
+}
+
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=2', ...passThrough, ...files],
+  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+);
+process.exit(result.status ?? 1);

@@ -1,0 +1,301 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import {
+  AgentError,
+  type AgentBackend,
+  type AgentRequest,
+  type AgentStreamEvent,
+} from '../../core/agent/agent-backend';
+import { CommandLineError, splitCommandLine, substitutePrompt } from '../../core/agent/command-line';
+import { silentLogger, type Logger } from '../../core/util/logger';
+
+/**
+ * The background agent as a local command (a coding-agent CLI, a script), one process per
+ * request. No shell is involved: the command line is split here and the prompt goes either into
+ * a `{prompt}` argument or to stdin. Each request is independent; the command keeps its own
+ * memory if it has any, so reset() has nothing to forget.
+ */
+
+export const DEFAULT_AGENT_COMMAND_TIMEOUT_MS = 300_000;
+/** Time between SIGTERM and SIGKILL when stopping the command. */
+export const COMMAND_KILL_GRACE_MS = 2_000;
+const STDERR_TAIL_MAX_CHARS = 8_192;
+const STDERR_LINE_MAX_CHARS = 200;
+
+export interface CommandBackendOptions {
+  /** A command line such as `codex exec {prompt}` or `node agent.js`; split without a shell. */
+  readonly command: string;
+  /** Working directory of the command; default the current one. */
+  readonly cwd?: string;
+  /** Default 300000. */
+  readonly timeoutMs?: number;
+  /** Added to (and overriding) this process's environment. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly logger?: Logger;
+}
+
+type ParsedCommand = { readonly ok: true; readonly argv: readonly [string, ...string[]] } | { readonly ok: false; readonly error: string };
+
+function parseCommand(command: string): ParsedCommand {
+  try {
+    const argv = splitCommandLine(command);
+    const [program, ...rest] = argv;
+    if (program === undefined || program.length === 0) return { ok: false, error: 'no agent command is set' };
+    return { ok: true, argv: [program, ...rest] };
+  } catch (error) {
+    if (error instanceof CommandLineError) return { ok: false, error: `the agent command cannot be read: ${error.message}` };
+    throw error;
+  }
+}
+
+export function createCommandBackend(options: CommandBackendOptions): AgentBackend {
+  const logger = options.logger ?? silentLogger;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_AGENT_COMMAND_TIMEOUT_MS;
+  // Parsed once; a bad command line surfaces as an error on each request, not at startup.
+  const parsed = parseCommand(options.command);
+  const running = new Set<RunningCommand>();
+  let disposed = false;
+
+  async function* runRequest(request: AgentRequest): AsyncGenerator<AgentStreamEvent> {
+    if (disposed) throw new AgentError('agent_misconfigured', 'the agent backend has been shut down');
+    if (!parsed.ok) throw new AgentError('agent_misconfigured', parsed.error);
+    request.signal.throwIfAborted();
+
+    const prompt = request.turnInputs.join('\n\n');
+    const [program, ...templateArgs] = parsed.argv;
+    const substituted = substitutePrompt(templateArgs, prompt);
+    const args = substituted ?? templateArgs;
+    const programName = shortLabel(program);
+
+    const command = new RunningCommand(program, args, {
+      cwd: options.cwd,
+      env: options.env ? { ...process.env, ...options.env } : process.env,
+      stdinText: substituted ? undefined : prompt,
+    });
+    running.add(command);
+    logger.debug('agent command started', { program: programName, args: args.length, promptOnStdin: !substituted });
+
+    const onAbort = (): void => command.stop('aborted');
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => command.stop('timeout'), timeoutMs);
+    try {
+      for (;;) {
+        const next = await command.next();
+        if (next.kind === 'stdout') {
+          if (!request.signal.aborted) yield { type: 'text.delta', delta: next.text };
+          continue;
+        }
+        // The process has ended and its output is drained.
+        if (next.stopReason === 'aborted') throw abortReason(request.signal);
+        if (next.stopReason === 'timeout') {
+          throw new AgentError('agent_timeout', `the agent command did not finish within ${formatSeconds(timeoutMs)}`);
+        }
+        if (next.stopReason === 'disposed') throw new AgentError('agent_command_failed', 'the agent command was stopped');
+        if (next.spawnError) {
+          const code = (next.spawnError as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') throw new AgentError('agent_command_failed', `the agent command \`${programName}\` was not found`);
+          throw new AgentError(
+            'agent_command_failed',
+            `the agent command \`${programName}\` could not start${code ? ` (${code})` : ''}`,
+          );
+        }
+        if (next.exitCode !== 0) {
+          const lastLine = lastNonEmptyLine(next.stderr);
+          const how = next.exitCode === null ? `was killed by ${next.signal ?? 'a signal'}` : `exited with code ${next.exitCode}`;
+          throw new AgentError('agent_command_failed', `the agent command ${how}${lastLine ? ': ' + lastLine : ''}`);
+        }
+        const text = next.stdout.trim();
+        if (text.length > 0) yield { type: 'message.completed', text };
+        return;
+      }
+    } catch (error) {
+      if (error instanceof AgentError) logger.warn('agent command failed', { code: error.code, message: error.message });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      request.signal.removeEventListener('abort', onAbort);
+      // The consumer may leave early (break, error): never leave the process behind.
+      command.stop('aborted');
+      void command.exited.then(() => running.delete(command));
+    }
+  }
+
+  return {
+    kind: 'command',
+    delegates: true,
+    runRequest,
+    reset(): void {
+      // Every request is a fresh process; nothing to forget here.
+    },
+    async dispose(): Promise<void> {
+      disposed = true;
+      const commands = [...running];
+      for (const command of commands) command.stop('disposed');
+      await Promise.all(commands.map((command) => command.exited));
+    },
+  };
+}
+
+type StopReason = 'aborted' | 'timeout' | 'disposed';
+
+type CommandOutput =
+  | { readonly kind: 'stdout'; readonly text: string }
+  | {
+      readonly kind: 'end';
+      readonly exitCode: number | null;
+      readonly signal: NodeJS.Signals | null;
+      readonly stdout: string;
+      readonly stderr: string;
+      readonly spawnError: Error | undefined;
+      readonly stopReason: StopReason | undefined;
+    };
+
+/** One child process, read as a pull-based queue of stdout pieces followed by one end record. */
+class RunningCommand {
+  /** Resolves once the process is gone (or never started). */
+  readonly exited: Promise<void>;
+  private readonly child: ChildProcess;
+  private readonly queue: CommandOutput[] = [];
+  private waiter: (() => void) | undefined;
+  private stdout = '';
+  private stderr = '';
+  private stopReason: StopReason | undefined;
+  private spawnError: Error | undefined;
+  private ended = false;
+  private killTimer: NodeJS.Timeout | undefined;
+  private resolveExited!: () => void;
+
+  constructor(
+    program: string,
+    args: readonly string[],
+    settings: { cwd: string | undefined; env: NodeJS.ProcessEnv; stdinText: string | undefined },
+  ) {
+    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+    this.child = spawn(program, args, {
+      cwd: settings.cwd,
+      env: settings.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      shell: false,
+      windowsHide: true,
+      // Its own process group on POSIX, so stopping it also stops what it started.
+      detached: process.platform !== 'win32',
+    });
+
+    const stdoutDecoder = new StringDecoder('utf8');
+    const stderrDecoder = new StringDecoder('utf8');
+    this.child.stdout?.on('data', (chunk: Buffer) => this.onStdout(stdoutDecoder.write(chunk)));
+    this.child.stdout?.on('end', () => this.onStdout(stdoutDecoder.end()));
+    this.child.stderr?.on('data', (chunk: Buffer) => this.onStderr(stderrDecoder.write(chunk)));
+    this.child.stderr?.on('end', () => this.onStderr(stderrDecoder.end()));
+    // The command may exit without reading its stdin: EPIPE there is not a failure.
+    this.child.stdin?.on('error', () => {});
+    this.child.stdin?.end(settings.stdinText ?? '');
+
+    this.child.on('error', (error) => {
+      // Only a spawn failure leaves no pid; later errors (kill failures) change nothing.
+      if (this.child.pid === undefined) {
+        this.spawnError = error;
+        this.finish(null, null);
+      }
+    });
+    // 'close' waits for stdout/stderr to drain, so the end record follows the last output.
+    this.child.on('close', (code, signal) => this.finish(code, signal));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  next(): Promise<CommandOutput> {
+    const item = this.queue.shift();
+    if (item) return Promise.resolve(item);
+    return new Promise((resolve) => {
+      this.waiter = () => {
+        this.waiter = undefined;
+        resolve(this.queue.shift()!);
+      };
+    });
+  }
+
+  /** SIGTERM now, SIGKILL if it is still running after the grace period. The first reason wins. */
+  stop(reason: StopReason): void {
+    if (this.ended) return;
+    this.stopReason ??= reason;
+    if (this.killTimer) return;
+    this.signal('SIGTERM');
+    this.killTimer = setTimeout(() => this.signal('SIGKILL'), COMMAND_KILL_GRACE_MS);
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    try {
+      if (process.platform !== 'win32') process.kill(-pid, signal);
+      else this.child.kill(signal);
+    } catch {
+      // The group is already gone; fall back to the child itself.
+      try {
+        this.child.kill(signal);
+      } catch {
+        // already exited
+      }
+    }
+  }
+
+  private onStdout(text: string): void {
+    if (text.length === 0 || this.ended) return;
+    this.stdout += text;
+    this.push({ kind: 'stdout', text });
+  }
+
+  private onStderr(text: string): void {
+    if (text.length === 0) return;
+    this.stderr = (this.stderr + text).slice(-STDERR_TAIL_MAX_CHARS);
+  }
+
+  private finish(exitCode: number | null, signal: NodeJS.Signals | null): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.killTimer) clearTimeout(this.killTimer);
+    this.push({
+      kind: 'end',
+      exitCode,
+      signal,
+      stdout: this.stdout,
+      stderr: this.stderr,
+      spawnError: this.spawnError,
+      stopReason: this.stopReason,
+    });
+    this.resolveExited();
+  }
+
+  private push(item: CommandOutput): void {
+    this.queue.push(item);
+    this.waiter?.();
+  }
+}
+
+function lastNonEmptyLine(text: string): string {
+  const lines = text.split(/\r\n|\r|\n/).map((line) => line.trim());
+  for (let index = lines.length - 1; index >= 0; index--) {
+    const line = lines[index]!;
+    if (line.length > 0) return line.length > STDERR_LINE_MAX_CHARS ? line.slice(0, STDERR_LINE_MAX_CHARS) + '…' : line;
+  }
+  return '';
+}
+
+/** The program as configured, for messages (never the arguments: they may hold the prompt). */
+function shortLabel(program: string): string {
+  return program.length > 120 ? '…' + program.slice(-119) : program;
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  return new DOMException('The agent request was aborted', 'AbortError');
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+}

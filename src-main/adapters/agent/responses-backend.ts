@@ -1,0 +1,336 @@
+import {
+  AgentError,
+  type AgentBackend,
+  type AgentRequest,
+  type AgentStreamEvent,
+} from '../../core/agent/agent-backend';
+import { SseParser, type SseEvent } from '../../core/agent/sse-parser';
+import { silentLogger, type Logger } from '../../core/util/logger';
+
+/**
+ * The background agent as an OpenAI Responses API conversation, streamed over SSE.
+ * The conversation is kept here (store:false, whole history on every request) so it continues
+ * across the handoffs of one voice session until `reset()`.
+ */
+
+export const DEFAULT_RESPONSES_BASE_URL = 'https://api.openai.com/v1';
+export const DEFAULT_RESPONSES_MODEL = 'gpt-5-mini';
+export const DEFAULT_AGENT_REQUEST_TIMEOUT_MS = 120_000;
+export const DEFAULT_AGENT_INSTRUCTIONS =
+  'You are a background agent working for a voice assistant. The user asked for the task below ' +
+  'by voice. Do the task and answer in plain text; your answer is read aloud, so keep it short ' +
+  'and avoid markdown, tables and code blocks unless they are asked for.';
+
+const ERROR_DETAIL_MAX_CHARS = 200;
+
+export interface ResponsesBackendOptions {
+  /** The OpenAI API key. Missing → every request fails with `agent_misconfigured`. */
+  readonly apiKey: string | undefined;
+  /** Default `https://api.openai.com/v1`; a trailing slash is fine. */
+  readonly baseUrl?: string;
+  /** Default `gpt-5-mini`. */
+  readonly model?: string;
+  /** Default DEFAULT_AGENT_INSTRUCTIONS. */
+  readonly instructions?: string;
+  /** Whole-request limit (connect + full stream). Default 120000. */
+  readonly requestTimeoutMs?: number;
+  readonly logger?: Logger;
+  /** Injected for tests; default global fetch. */
+  readonly fetchImpl?: typeof fetch;
+}
+
+type HistoryItem =
+  | { readonly role: 'user'; readonly content: ReadonlyArray<{ readonly type: 'input_text'; readonly text: string }> }
+  | {
+      readonly role: 'assistant';
+      readonly content: ReadonlyArray<{ readonly type: 'output_text'; readonly text: string }>;
+    };
+
+export function createResponsesBackend(options: ResponsesBackendOptions): AgentBackend {
+  const logger = options.logger ?? silentLogger;
+  const fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
+  const model = options.model && options.model.trim().length > 0 ? options.model : DEFAULT_RESPONSES_MODEL;
+  const instructions = options.instructions ?? DEFAULT_AGENT_INSTRUCTIONS;
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_AGENT_REQUEST_TIMEOUT_MS;
+  const apiKey = options.apiKey?.trim() ?? '';
+  const baseUrl = (options.baseUrl ?? DEFAULT_RESPONSES_BASE_URL).trim().replace(/\/+$/, '');
+
+  let history: HistoryItem[] = [];
+  /** Bumped by reset(): a request that started before it must not write into the new history. */
+  let generation = 0;
+  let disposed = false;
+  const running = new Set<AbortController>();
+
+  const redact = (text: string): string => redactSecrets(text, apiKey);
+
+  async function* runRequest(request: AgentRequest): AsyncGenerator<AgentStreamEvent> {
+    if (disposed) throw new AgentError('agent_misconfigured', 'the agent backend has been shut down');
+    if (apiKey.length === 0) {
+      throw new AgentError('agent_misconfigured', 'no OpenAI API key is set for the agent');
+    }
+    let url: URL;
+    try {
+      url = new URL(baseUrl + '/responses');
+    } catch {
+      throw new AgentError('agent_misconfigured', `the agent base URL is not a valid URL: ${redact(baseUrl).slice(0, 100)}`);
+    }
+    request.signal.throwIfAborted();
+
+    const requestGeneration = generation;
+    // The inputs were said; they stay in the conversation even if this request fails.
+    for (const text of request.newInputs) history.push({ role: 'user', content: [{ type: 'input_text', text }] });
+    const input = history.slice();
+
+    const timeoutController = new AbortController();
+    const stopController = new AbortController(); // dispose() or the consumer leaving early
+    running.add(stopController);
+    const signal = AbortSignal.any([request.signal, timeoutController.signal, stopController.signal]);
+    const timer = setTimeout(() => timeoutController.abort(), timeoutMs);
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+
+    /** Abort-caused failures win over whatever error the transport reported. */
+    const abortFailure = (): unknown => {
+      if (request.signal.aborted) return abortReason(request.signal);
+      if (timeoutController.signal.aborted) {
+        return new AgentError('agent_timeout', `the agent did not finish within ${formatSeconds(timeoutMs)}`);
+      }
+      if (stopController.signal.aborted) return new AgentError('agent_stream_error', 'the agent request was stopped');
+      return undefined;
+    };
+
+    logger.debug('agent request', { host: url.host, model, inputItems: input.length });
+    try {
+      let response: Response;
+      try {
+        response = await fetchImpl(url, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${apiKey}`,
+            'Content-Type': 'application/json',
+            Accept: 'text/event-stream',
+          },
+          body: JSON.stringify({ model, instructions, input, stream: true, store: false }),
+          signal,
+        });
+      } catch (error) {
+        throw abortFailure() ?? new AgentError('agent_unreachable', `could not reach the agent API at ${url.host}${causeSuffix(error)}`);
+      }
+
+      if (!response.ok) {
+        const detail = await readErrorDetail(response, signal);
+        const failure = abortFailure();
+        if (failure) throw failure;
+        throw new AgentError('agent_http_error', redact(`the agent API answered ${response.status}${detail ? ': ' + detail : ''}`));
+      }
+      if (!response.body) throw new AgentError('agent_stream_error', 'the agent API sent no stream');
+
+      reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      const parser = new SseParser();
+      const stream = new ResponseStreamState();
+
+      const handle = (events: SseEvent[]): AgentStreamEvent[] => {
+        const out: AgentStreamEvent[] = [];
+        for (const sse of events) {
+          for (const produced of stream.accept(sse, logger, redact)) {
+            if (produced.type === 'message.completed' && requestGeneration === generation) {
+              history.push({ role: 'assistant', content: [{ type: 'output_text', text: produced.text }] });
+            }
+            out.push(produced);
+          }
+          if (stream.completed) break;
+        }
+        return out;
+      };
+
+      for (;;) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          throw abortFailure() ?? new AgentError('agent_stream_error', `the agent stream ended early${causeSuffix(error)}`);
+        }
+        const events = chunk.done
+          ? parser.push(decoder.decode()).concat(parser.flush())
+          : parser.push(decoder.decode(chunk.value, { stream: true }));
+        for (const event of handle(events)) yield event;
+        if (stream.completed) return;
+        if (chunk.done) break;
+      }
+      throw abortFailure() ?? new AgentError('agent_stream_error', 'the agent stream ended early');
+    } catch (error) {
+      if (error instanceof AgentError) logger.warn('agent request failed', { code: error.code, message: error.message });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      running.delete(stopController);
+      stopController.abort(); // closes the connection if the consumer stopped early
+      reader?.cancel().catch(() => {});
+    }
+  }
+
+  return {
+    kind: 'responses',
+    delegates: true,
+    runRequest,
+    reset(): void {
+      generation++;
+      history = [];
+    },
+    async dispose(): Promise<void> {
+      disposed = true;
+      for (const controller of running) controller.abort();
+      running.clear();
+    },
+  };
+}
+
+/** Turns Responses API stream events into agent events; remembers what it already yielded. */
+class ResponseStreamState {
+  completed = false;
+  private readonly emittedItemIds = new Set<string>();
+  /** Text streamed per output item, for the fallback when no output_item.done arrives. */
+  private readonly streamedText = new Map<string, string>();
+
+  accept(sse: SseEvent, logger: Logger, redact: (text: string) => string): AgentStreamEvent[] {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(sse.data);
+    } catch {
+      logger.warn('agent stream: ignoring an event whose data is not JSON', { event: sse.event });
+      return [];
+    }
+    if (!isRecord(payload)) return [];
+    const type = typeof payload['type'] === 'string' ? payload['type'] : sse.event;
+
+    switch (type) {
+      case 'response.output_text.delta': {
+        const delta = payload['delta'];
+        if (typeof delta !== 'string' || delta.length === 0) return [];
+        const itemId = typeof payload['item_id'] === 'string' ? payload['item_id'] : '';
+        this.streamedText.set(itemId, (this.streamedText.get(itemId) ?? '') + delta);
+        return [{ type: 'text.delta', delta }];
+      }
+      case 'response.output_item.done': {
+        const completed = this.completeItem(payload['item']);
+        return completed ? [completed] : [];
+      }
+      case 'response.completed': {
+        this.completed = true;
+        const out: AgentStreamEvent[] = [];
+        const response = payload['response'];
+        const output = isRecord(response) && Array.isArray(response['output']) ? response['output'] : [];
+        for (const item of output) {
+          const completed = this.completeItem(item);
+          if (completed) out.push(completed);
+        }
+        // Text that streamed for an item the server never finished or listed.
+        for (const [itemId, text] of this.streamedText) {
+          if (this.emittedItemIds.has(itemId)) continue;
+          this.emittedItemIds.add(itemId);
+          if (text.length > 0) out.push({ type: 'message.completed', text });
+        }
+        return out;
+      }
+      case 'response.failed': {
+        const response = payload['response'];
+        const error = isRecord(response) ? response['error'] : undefined;
+        const message = isRecord(error) && typeof error['message'] === 'string' ? error['message'] : undefined;
+        throw new AgentError('agent_stream_error', redact(shorten(`the agent response failed${message ? ': ' + message : ''}`)));
+      }
+      case 'response.incomplete': {
+        const response = payload['response'];
+        const details = isRecord(response) ? response['incomplete_details'] : undefined;
+        const reason = isRecord(details) && typeof details['reason'] === 'string' ? details['reason'] : undefined;
+        throw new AgentError(
+          'agent_stream_error',
+          redact(shorten(`the agent response was cut short${reason ? ' (' + reason.replace(/_/g, ' ') + ')' : ''}`)),
+        );
+      }
+      case 'error': {
+        const nested = payload['error'];
+        const message =
+          typeof payload['message'] === 'string'
+            ? payload['message']
+            : isRecord(nested) && typeof nested['message'] === 'string'
+              ? nested['message']
+              : undefined;
+        throw new AgentError('agent_stream_error', redact(shorten(`the agent stream reported an error${message ? ': ' + message : ''}`)));
+      }
+      default:
+        return [];
+    }
+  }
+
+  private completeItem(item: unknown): AgentStreamEvent | undefined {
+    if (!isRecord(item) || item['type'] !== 'message' || item['role'] !== 'assistant') return undefined;
+    const itemId = typeof item['id'] === 'string' ? item['id'] : undefined;
+    if (itemId !== undefined) {
+      if (this.emittedItemIds.has(itemId)) return undefined;
+      this.emittedItemIds.add(itemId);
+    }
+    const content = Array.isArray(item['content']) ? item['content'] : [];
+    let text = '';
+    for (const part of content) {
+      if (isRecord(part) && part['type'] === 'output_text' && typeof part['text'] === 'string') text += part['text'];
+    }
+    if (text.length === 0 && itemId !== undefined) text = this.streamedText.get(itemId) ?? '';
+    return text.length > 0 ? { type: 'message.completed', text } : undefined;
+  }
+}
+
+async function readErrorDetail(response: Response, signal: AbortSignal): Promise<string> {
+  let body: string;
+  try {
+    body = await response.text();
+  } catch {
+    return signal.aborted ? '' : 'the error body could not be read';
+  }
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (isRecord(parsed)) {
+      const error = parsed['error'];
+      if (isRecord(error) && typeof error['message'] === 'string') return shorten(error['message']);
+      if (typeof parsed['message'] === 'string') return shorten(parsed['message']);
+    }
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return shorten(body.trim());
+}
+
+function shorten(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > ERROR_DETAIL_MAX_CHARS ? oneLine.slice(0, ERROR_DETAIL_MAX_CHARS) + '…' : oneLine;
+}
+
+/**
+ * Removes the key (and anything shaped like an OpenAI key, e.g. echoed back by a 401 body)
+ * from text that may reach a log or the user.
+ */
+export function redactSecrets(text: string, apiKey: string): string {
+  let out = text;
+  if (apiKey.length > 0) out = out.split(apiKey).join('[redacted]');
+  return out.replace(/\bsk-[A-Za-z0-9_*-]{6,}/g, 'sk-[redacted]');
+}
+
+function causeSuffix(error: unknown): string {
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  if (isRecord(cause) && typeof cause['code'] === 'string') return ` (${cause['code']})`;
+  return '';
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  return new DOMException('The agent request was aborted', 'AbortError');
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

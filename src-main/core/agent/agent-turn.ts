@@ -1,0 +1,86 @@
+import { errorMessage } from '../util/errors';
+import type { AgentBackend } from './agent-backend';
+
+export type AgentTurnOutcome =
+  | { readonly status: 'completed' }
+  | { readonly status: 'aborted' }
+  | { readonly status: 'failed'; readonly reason: string };
+
+export interface AgentTurnCallbacks {
+  onTextDelta(delta: string): void;
+  onMessageCompleted(text: string): void;
+  onEnd(outcome: AgentTurnOutcome): void;
+}
+
+/**
+ * One agent turn: a first request, then one more request per batch of steering input that
+ * arrived while the previous request ran. Steering never starts a second turn. After `abort()`
+ * no callback fires except the single onEnd({status:'aborted'}).
+ */
+export class AgentTurn {
+  private readonly inputs: string[];
+  private pendingSteers: string[] = [];
+  private readonly controller = new AbortController();
+  private ended = false;
+
+  constructor(
+    private readonly backend: AgentBackend,
+    firstInput: string,
+    private readonly callbacks: AgentTurnCallbacks,
+  ) {
+    this.inputs = [firstInput];
+  }
+
+  get isRunning(): boolean {
+    return !this.ended;
+  }
+
+  /** Starts the turn; the promise never rejects (failures arrive as onEnd). */
+  run(): Promise<void> {
+    return this.loop();
+  }
+
+  steer(text: string): void {
+    if (this.ended) return;
+    this.pendingSteers.push(text);
+  }
+
+  abort(): void {
+    if (this.ended) return;
+    this.controller.abort();
+    this.finish({ status: 'aborted' });
+  }
+
+  private async loop(): Promise<void> {
+    let newInputs: string[] = [...this.inputs];
+    try {
+      for (;;) {
+        const stream = this.backend.runRequest({
+          turnInputs: [...this.inputs],
+          newInputs,
+          signal: this.controller.signal,
+        });
+        for await (const event of stream) {
+          if (this.ended) return;
+          if (event.type === 'text.delta') this.callbacks.onTextDelta(event.delta);
+          else this.callbacks.onMessageCompleted(event.text);
+        }
+        if (this.ended) return;
+        if (this.pendingSteers.length === 0) break;
+        newInputs = this.pendingSteers;
+        this.pendingSteers = [];
+        this.inputs.push(...newInputs);
+      }
+      this.finish({ status: 'completed' });
+    } catch (error) {
+      if (this.ended || this.controller.signal.aborted) return;
+      this.finish({ status: 'failed', reason: errorMessage(error) });
+    }
+  }
+
+  private finish(outcome: AgentTurnOutcome): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.callbacks.onEnd(outcome);
+  }
+}

@@ -1,0 +1,132 @@
+import type { SessionEvent, TranscriptEntry } from '../../../src-shared/session-events';
+import type { AgentBackend } from '../agent/agent-backend';
+import { AgentTurn, type AgentTurnOutcome } from '../agent/agent-turn';
+import type { Dialect } from '../protocol/session-config';
+import type { Logger } from '../util/logger';
+import { handoffAgentText } from './handoff-text';
+
+export interface HandoffControllerDeps {
+  readonly dialect: Dialect;
+  readonly agent: AgentBackend;
+  /** Sends text back to the voice session under a handoff id (never blocks). */
+  sendToVoice(handoffId: string, text: string): void;
+  emit(event: SessionEvent): void;
+  readonly logger: Logger;
+}
+
+const MAX_SPOKEN_REASON_CHARS = 160;
+export const NO_AGENT_CONFIGURED_TEXT =
+  'No background agent is configured in Parley, so this request was not delegated. Tell the user to choose an agent in the settings.';
+
+/** The sentence the user hears when the agent fails: short, with the reason. */
+export function agentFailureSentence(reason: string): string {
+  const trimmed = reason.replace(/\s+/g, ' ').trim().replace(/[.\s]+$/, '');
+  const short = trimmed.length > MAX_SPOKEN_REASON_CHARS ? trimmed.slice(0, MAX_SPOKEN_REASON_CHARS - 1) + '…' : trimmed;
+  return `The background agent failed: ${short || 'no reason given'}.`;
+}
+
+/**
+ * Owns the active handoff id and the running agent turn. A handoff request starts a turn or
+ * steers the running one; every completed agent message goes back to the voice session once,
+ * under the newest handoff id; the id is cleared when the turn completes, fails or is aborted.
+ * Nothing here is awaited by the realtime path.
+ */
+export class HandoffController {
+  private activeHandoffId: string | undefined;
+  private turn: AgentTurn | undefined;
+
+  constructor(private readonly deps: HandoffControllerDeps) {}
+
+  get handoffId(): string | undefined {
+    return this.activeHandoffId;
+  }
+
+  get isAgentWorking(): boolean {
+    return this.turn?.isRunning ?? false;
+  }
+
+  /** The only way an agent turn starts (echo guard: items the server adds never get here). */
+  onHandoffRequested(handoffId: string, inputTranscript: string, transcript: readonly TranscriptEntry[]): void {
+    const { deps } = this;
+    const agentText = handoffAgentText(deps.dialect, inputTranscript, transcript) ?? '';
+    deps.emit({ type: 'handoff.requested', handoffId, inputTranscript, agentText, transcript });
+    if (agentText.length === 0) {
+      deps.logger.debug('handoff has no text to delegate; no agent turn', { handoffId });
+      return;
+    }
+    if (!deps.agent.delegates) {
+      deps.sendToVoice(handoffId, NO_AGENT_CONFIGURED_TEXT);
+      return;
+    }
+    this.activeHandoffId = handoffId;
+    if (this.turn?.isRunning) {
+      this.turn.steer(agentText);
+      deps.emit({ type: 'handoff.steered', handoffId, agentText });
+      return;
+    }
+    this.startTurn(handoffId, agentText);
+  }
+
+  /**
+   * The user cancelled the agent: abort the turn, tell the voice session once, clear the id so
+   * nothing later goes out under it. Answers false when no turn was running.
+   */
+  cancel(): boolean {
+    const turn = this.turn;
+    const handoffId = this.activeHandoffId;
+    if (!turn?.isRunning || !handoffId) return false;
+    this.turn = undefined;
+    this.activeHandoffId = undefined;
+    turn.abort();
+    const spoken = 'The user cancelled the background agent.';
+    this.deps.sendToVoice(handoffId, spoken);
+    this.deps.emit({ type: 'handoff.failed', handoffId, reason: 'cancelled by the user', spoken });
+    return true;
+  }
+
+  /** Session shutdown or replacement: stop the agent quietly; nothing more goes to the voice. */
+  abort(): void {
+    const turn = this.turn;
+    this.turn = undefined;
+    this.activeHandoffId = undefined;
+    turn?.abort();
+  }
+
+  private startTurn(handoffId: string, agentText: string): void {
+    const { deps } = this;
+    deps.emit({ type: 'handoff.started', handoffId, agentText });
+    const turn: AgentTurn = new AgentTurn(deps.agent, agentText, {
+      onTextDelta: (delta) => {
+        if (this.turn !== turn || !this.activeHandoffId) return;
+        deps.emit({ type: 'agent.text', handoffId: this.activeHandoffId, delta });
+      },
+      onMessageCompleted: (text) => {
+        const id = this.activeHandoffId;
+        if (this.turn !== turn || !id || text.trim().length === 0) return;
+        deps.sendToVoice(id, text);
+        deps.emit({ type: 'handoff.answered', handoffId: id, text });
+      },
+      onEnd: (outcome) => this.onTurnEnded(turn, outcome),
+    });
+    this.turn = turn;
+    void turn.run();
+  }
+
+  private onTurnEnded(turn: AgentTurn, outcome: AgentTurnOutcome): void {
+    if (this.turn !== turn) return; // superseded or aborted by the session: already cleared
+    const handoffId = this.activeHandoffId;
+    this.turn = undefined;
+    this.activeHandoffId = undefined;
+    if (!handoffId) return;
+    if (outcome.status === 'completed') {
+      this.deps.emit({ type: 'handoff.completed', handoffId });
+      return;
+    }
+    const reason = outcome.status === 'failed' ? outcome.reason : 'the agent turn was aborted';
+    const spoken = agentFailureSentence(reason);
+    this.deps.logger.warn('agent turn ended without an answer', { handoffId, status: outcome.status, reason });
+    this.deps.sendToVoice(handoffId, spoken);
+    this.deps.emit({ type: 'handoff.failed', handoffId, reason, spoken });
+    this.deps.emit({ type: 'error', code: 'agent_failed', message: spoken, recoverable: true });
+  }
+}

@@ -1,0 +1,114 @@
+import type { Logger } from '../util/logger';
+import { isPlausibleChannelCount, isPlausibleSampleRate } from './audio-validation';
+import { realtimeWebsocketUrl } from './connect-url';
+import { createOutboundEncoder } from './encode-outbound';
+import type { ConnectTarget, DialectCodec } from './dialect-codec';
+import { numberField, objectField, parseTypedFrame, serverErrorMessage, stringField, type JsonObject } from './json-fields';
+import type { RealtimeEvent } from './realtime-event';
+import { INPUT_SAMPLE_RATE_HZ, type RealtimeSessionConfig } from './session-config';
+
+export const V1_VOICES = ['juniper', 'maple', 'spruce', 'ember', 'vale', 'breeze', 'arbor', 'sol', 'cove'] as const;
+export const V1_DEFAULT_VOICE = 'cove';
+
+/** Dialect v1 ("quicksilver"), the one the reference change speaks. */
+export function createV1Codec(logger: Logger): DialectCodec {
+  const skip = (reason: string, type?: string): undefined => {
+    logger.debug(`realtime v1: skipped inbound frame: ${reason}`, type ? { type } : undefined);
+    return undefined;
+  };
+
+  function decode(frame: string): RealtimeEvent | undefined {
+    const event = parseTypedFrame(frame);
+    if (!event) return skip('not a JSON object with a string type');
+    const type = event['type'] as string;
+    switch (type) {
+      case 'conversation.output_audio.delta':
+        return decodeAudioDelta(event) ?? skip('audio delta without valid data, rate or channels', type);
+      case 'conversation.input_transcript.delta':
+      case 'conversation.output_transcript.delta': {
+        const delta = stringField(event, 'delta');
+        if (delta === undefined) return skip('transcript delta without delta', type);
+        const role = type === 'conversation.input_transcript.delta' ? 'user' : 'assistant';
+        return { type: 'transcript.delta', role, delta, itemId: stringField(event, 'item_id') };
+      }
+      case 'session.updated': {
+        const session = objectField(event, 'session');
+        const sessionId = session && stringField(session, 'id');
+        if (!session || sessionId === undefined) return skip('session.updated without session.id', type);
+        return { type: 'session.updated', sessionId, instructions: stringField(session, 'instructions') };
+      }
+      case 'conversation.item.added':
+        if (!('item' in event)) return skip('item.added without item', type);
+        return { type: 'item.added', item: event['item'] };
+      case 'conversation.item.done': {
+        const item = objectField(event, 'item');
+        const itemId = item && stringField(item, 'id');
+        if (itemId === undefined) return skip('item.done without item.id', type);
+        return { type: 'item.done', itemId };
+      }
+      case 'conversation.handoff.requested': {
+        const handoffId = stringField(event, 'handoff_id');
+        const itemId = stringField(event, 'item_id');
+        const inputTranscript = stringField(event, 'input_transcript');
+        if (handoffId === undefined || itemId === undefined || inputTranscript === undefined) {
+          return skip('handoff.requested needs handoff_id, item_id and input_transcript strings', type);
+        }
+        return { type: 'handoff.requested', handoffId, itemId, inputTranscript };
+      }
+      case 'error': {
+        const message = serverErrorMessage(event);
+        if (message === undefined) return skip('error without message', type);
+        const nested = objectField(event, 'error');
+        return { type: 'error', message, code: nested ? stringField(nested, 'code') : undefined };
+      }
+      default:
+        return skip('unknown type', type);
+    }
+  }
+
+  return {
+    dialect: 'v1',
+    capabilities: { responseAfterHandoffOutput: false, responseAfterUserText: false, truncateOnBargeIn: false },
+    connectTarget(config, apiKey, sessionId): ConnectTarget {
+      const query: Array<[string, string]> = [['intent', 'quicksilver']];
+      if (config.model) query.push(['model', config.model]);
+      return {
+        url: realtimeWebsocketUrl(config.realtimeUrl, query),
+        headers: { Authorization: `Bearer ${apiKey}`, 'x-session-id': sessionId },
+      };
+    },
+    sessionUpdate(config: RealtimeSessionConfig): string {
+      return JSON.stringify({
+        type: 'session.update',
+        session: {
+          type: 'quicksilver',
+          instructions: config.instructions,
+          audio: {
+            input: { format: { type: 'audio/pcm', rate: INPUT_SAMPLE_RATE_HZ } },
+            output: { voice: config.voice ?? V1_DEFAULT_VOICE },
+          },
+        },
+      });
+    },
+    decode,
+    encode: encodeV1,
+  };
+}
+
+function decodeAudioDelta(event: JsonObject): RealtimeEvent | undefined {
+  const base64 = stringField(event, 'delta') ?? stringField(event, 'data');
+  const sampleRate = numberField(event, 'sample_rate');
+  const channels = numberField(event, 'channels') ?? numberField(event, 'num_channels');
+  if (base64 === undefined || !isPlausibleSampleRate(sampleRate) || !isPlausibleChannelCount(channels)) {
+    return undefined;
+  }
+  const samplesPerChannel = numberField(event, 'samples_per_channel');
+  return {
+    type: 'audio.delta',
+    audio: { base64, sampleRate, channels, samplesPerChannel, itemId: stringField(event, 'item_id') },
+  };
+}
+
+const encodeV1 = createOutboundEncoder((message) =>
+  JSON.stringify({ type: 'conversation.handoff.append', handoff_id: message.handoffId, output_text: message.text }),
+);

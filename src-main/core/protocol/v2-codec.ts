@@ -1,0 +1,193 @@
+import type { Logger } from '../util/logger';
+import { isPlausibleChannelCount, isPlausibleSampleRate } from './audio-validation';
+import { realtimeWebsocketUrl } from './connect-url';
+import { createOutboundEncoder } from './encode-outbound';
+import type { ConnectTarget, DialectCodec } from './dialect-codec';
+import { isObject, numberField, objectField, parseTypedFrame, serverErrorMessage, stringField, type JsonObject } from './json-fields';
+import type { RealtimeEvent } from './realtime-event';
+import { INPUT_SAMPLE_RATE_HZ, type RealtimeSessionConfig } from './session-config';
+
+export const V2_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
+export const V2_DEFAULT_VOICE = 'marin';
+export const V2_DEFAULT_MODEL = 'gpt-realtime';
+export const V2_DEFAULT_URL = 'wss://api.openai.com/v1';
+export const HANDOFF_TOOL_NAME = 'background_agent';
+
+/** The server error that only means "wait for the current response": deferred, never fatal. */
+export function isActiveResponseError(message: string): boolean {
+  return /already has an active response/i.test(message);
+}
+
+const HANDOFF_TOOL = {
+  type: 'function',
+  name: HANDOFF_TOOL_NAME,
+  description:
+    'Hand the request to a background agent that can take time, use tools, read and change files, ' +
+    'and research. Call it whenever the user asks for something you cannot do yourself in a ' +
+    'sentence or two. Tell the user briefly that you are on it; the answer arrives later as the ' +
+    'output of this call, and you then tell the user what it says.',
+  parameters: {
+    type: 'object',
+    properties: {
+      prompt: { type: 'string', description: 'The complete request for the agent, in the user\u2019s words plus any needed context.' },
+    },
+    required: ['prompt'],
+  },
+} as const;
+
+/** Dialect v2: the public OpenAI Realtime API with GA event names. */
+export function createV2Codec(logger: Logger): DialectCodec {
+  const skip = (reason: string, type?: string): undefined => {
+    logger.debug(`realtime v2: skipped inbound frame: ${reason}`, type ? { type } : undefined);
+    return undefined;
+  };
+
+  function decode(frame: string): RealtimeEvent | undefined {
+    const event = parseTypedFrame(frame);
+    if (!event) return skip('not a JSON object with a string type');
+    const type = event['type'] as string;
+    switch (type) {
+      case 'response.output_audio.delta': {
+        const base64 = stringField(event, 'delta');
+        const sampleRate = numberField(event, 'sample_rate') ?? INPUT_SAMPLE_RATE_HZ;
+        const channels = numberField(event, 'channels') ?? 1;
+        if (base64 === undefined || !isPlausibleSampleRate(sampleRate) || !isPlausibleChannelCount(channels)) {
+          return skip('audio delta without valid data, rate or channels', type);
+        }
+        return {
+          type: 'audio.delta',
+          audio: { base64, sampleRate, channels, samplesPerChannel: undefined, itemId: stringField(event, 'item_id') },
+        };
+      }
+      case 'conversation.item.input_audio_transcription.delta':
+      case 'response.output_audio_transcript.delta':
+      case 'response.output_text.delta': {
+        const delta = stringField(event, 'delta');
+        if (delta === undefined) return skip('transcript delta without delta', type);
+        const role = type.startsWith('conversation.') ? 'user' : 'assistant';
+        return { type: 'transcript.delta', role, delta, itemId: stringField(event, 'item_id') };
+      }
+      case 'conversation.item.input_audio_transcription.completed':
+        return transcriptDone(event, 'user', 'transcript') ?? skip('transcription.completed without transcript', type);
+      case 'response.output_audio_transcript.done':
+        return transcriptDone(event, 'assistant', 'transcript') ?? skip('transcript.done without transcript', type);
+      case 'response.output_text.done':
+        return transcriptDone(event, 'assistant', 'text') ?? skip('output_text.done without text', type);
+      case 'input_audio_buffer.speech_started':
+        return { type: 'speech.started', itemId: stringField(event, 'item_id'), audioStartMs: numberField(event, 'audio_start_ms') };
+      case 'input_audio_buffer.speech_stopped':
+        return { type: 'speech.stopped' };
+      case 'response.created':
+        return { type: 'response.created', responseId: responseField(event, 'id') };
+      case 'response.done':
+        return { type: 'response.done', responseId: responseField(event, 'id'), status: responseField(event, 'status') };
+      case 'response.cancelled':
+        return { type: 'response.cancelled', responseId: responseField(event, 'id') ?? stringField(event, 'response_id') };
+      case 'session.created':
+      case 'session.updated': {
+        const session = objectField(event, 'session');
+        const sessionId = session && stringField(session, 'id');
+        if (!session || sessionId === undefined) return skip(`${type} without session.id`, type);
+        return { type: 'session.updated', sessionId, instructions: stringField(session, 'instructions') };
+      }
+      case 'conversation.item.added':
+        if (!('item' in event)) return skip('item.added without item', type);
+        return { type: 'item.added', item: event['item'] };
+      case 'conversation.item.done':
+        return decodeItemDone(event) ?? skip('item.done without a usable item', type);
+      case 'error': {
+        const message = serverErrorMessage(event);
+        if (message === undefined) return skip('error without message', type);
+        const nested = objectField(event, 'error');
+        return { type: 'error', message, code: nested ? stringField(nested, 'code') : undefined };
+      }
+      default:
+        return skip('unknown type', type);
+    }
+  }
+
+  return {
+    dialect: 'v2',
+    capabilities: { responseAfterHandoffOutput: true, responseAfterUserText: true, truncateOnBargeIn: true },
+    connectTarget(config, apiKey): ConnectTarget {
+      return {
+        url: realtimeWebsocketUrl(config.realtimeUrl, [['model', config.model ?? V2_DEFAULT_MODEL]]),
+        headers: { Authorization: `Bearer ${apiKey}` },
+      };
+    },
+    sessionUpdate: sessionUpdateV2,
+    decode,
+    encode: encodeV2,
+  };
+}
+
+function transcriptDone(event: JsonObject, role: 'user' | 'assistant', field: string): RealtimeEvent | undefined {
+  const text = stringField(event, field);
+  if (text === undefined) return undefined;
+  return { type: 'transcript.done', role, text, itemId: stringField(event, 'item_id') };
+}
+
+function responseField(event: JsonObject, name: string): string | undefined {
+  const response = objectField(event, 'response');
+  return response ? stringField(response, name) : undefined;
+}
+
+/** A completed `background_agent` function call is the v2 handoff; every other item is informational. */
+function decodeItemDone(event: JsonObject): RealtimeEvent | undefined {
+  const item = objectField(event, 'item');
+  if (!item) return undefined;
+  const itemId = stringField(item, 'id');
+  if (item['type'] === 'function_call' && item['name'] === HANDOFF_TOOL_NAME) {
+    const callId = stringField(item, 'call_id');
+    if (callId === undefined) return undefined;
+    return {
+      type: 'handoff.requested',
+      handoffId: callId,
+      itemId: itemId ?? callId,
+      inputTranscript: promptFromArguments(item['arguments']),
+    };
+  }
+  if (itemId === undefined) return undefined;
+  return { type: 'item.done', itemId };
+}
+
+/** The tool's `prompt` argument; the raw arguments string when it is not the JSON we asked for. */
+function promptFromArguments(rawArguments: unknown): string {
+  if (typeof rawArguments !== 'string') return '';
+  try {
+    const parsed: unknown = JSON.parse(rawArguments);
+    if (isObject(parsed) && typeof parsed['prompt'] === 'string') return parsed['prompt'];
+  } catch {
+    // fall through to the raw text: better a rough request than none
+  }
+  return rawArguments;
+}
+
+function sessionUpdateV2(config: RealtimeSessionConfig): string {
+  const turnDetection = config.turnDetection === 'none' ? null : { type: config.turnDetection };
+  return JSON.stringify({
+    type: 'session.update',
+    session: {
+      type: 'realtime',
+      instructions: config.instructions,
+      output_modalities: ['audio'],
+      audio: {
+        input: {
+          format: { type: 'audio/pcm', rate: INPUT_SAMPLE_RATE_HZ },
+          transcription: { model: config.transcriptionModel },
+          turn_detection: turnDetection,
+        },
+        output: { format: { type: 'audio/pcm', rate: INPUT_SAMPLE_RATE_HZ }, voice: config.voice ?? V2_DEFAULT_VOICE },
+      },
+      tools: [HANDOFF_TOOL],
+      tool_choice: 'auto',
+    },
+  });
+}
+
+const encodeV2 = createOutboundEncoder((message) =>
+  JSON.stringify({
+    type: 'conversation.item.create',
+    item: { type: 'function_call_output', call_id: message.handoffId, output: message.text },
+  }),
+);

@@ -1,0 +1,174 @@
+import type { SessionEvent } from '../../../src-shared/session-events';
+import type { AgentBackend } from '../agent/agent-backend';
+import type { AudioSink } from '../audio/audio-io';
+import { HandoffController } from '../handoff/handoff-controller';
+import type { DialectCodec } from '../protocol/dialect-codec';
+import type { OutboundMessage } from '../protocol/outbound-message';
+import type { AudioDelta, RealtimeEvent } from '../protocol/realtime-event';
+import type { RealtimeConnection } from '../protocol/transport';
+import { isActiveResponseError } from '../protocol/v2-codec';
+import { ActiveTranscript } from '../transcript/active-transcript';
+import { assertNever } from '../util/assert-never';
+import type { Logger } from '../util/logger';
+import { ResponseGate } from './response-gate';
+
+export interface LiveConversationDeps {
+  readonly codec: DialectCodec;
+  readonly agent: AgentBackend;
+  readonly sink: AudioSink | undefined;
+  readonly logger: Logger;
+  emit(event: SessionEvent): void;
+}
+
+/**
+ * Everything that belongs to one realtime connection: its transcript, handoff and agent turn,
+ * response gate and barge-in. A new connection gets a new instance, so nothing leaks across
+ * sessions; after `dispose()` every late callback is dropped.
+ */
+export class LiveConversation {
+  private connection: RealtimeConnection | undefined;
+  private disposed = false;
+  readonly transcript = new ActiveTranscript();
+  private readonly handoffs: HandoffController;
+  private readonly responses: ResponseGate;
+
+  constructor(private readonly deps: LiveConversationDeps) {
+    this.responses = new ResponseGate(() => this.send({ type: 'response.create' }));
+    this.handoffs = new HandoffController({
+      dialect: deps.codec.dialect,
+      agent: deps.agent,
+      emit: (event) => {
+        if (!this.disposed) deps.emit(event);
+      },
+      sendToVoice: (handoffId, text) => this.sendHandoffOutput(handoffId, text),
+      logger: deps.logger,
+    });
+  }
+
+  attach(connection: RealtimeConnection): void {
+    this.connection = connection;
+  }
+
+  get isAgentWorking(): boolean {
+    return this.handoffs.isAgentWorking;
+  }
+
+  get activeHandoffId(): string | undefined {
+    return this.handoffs.handoffId;
+  }
+
+  /** Inbound frame from the transport: decoded once, malformed ones already skipped by the codec. */
+  onFrame(frame: string): void {
+    if (this.disposed) return;
+    const event = this.deps.codec.decode(frame);
+    if (event) this.onEvent(event);
+  }
+
+  sendAudio(pcm: Buffer): void {
+    this.send({ type: 'audio.append', base64: pcm.toString('base64') });
+  }
+
+  sendText(text: string): void {
+    this.send({ type: 'user.text', text });
+    if (this.deps.codec.capabilities.responseAfterUserText) this.responses.request();
+  }
+
+  /** Push-to-talk release: the buffered speech is complete, answer it. */
+  commitAudio(): void {
+    this.send({ type: 'audio.commit' });
+    if (this.deps.codec.capabilities.responseAfterUserText) this.responses.request();
+  }
+
+  cancelAgent(): boolean {
+    return this.handoffs.cancel();
+  }
+
+  /** Barge-in: silence the speaker now and tell the server what was really heard. */
+  interruptPlayback(): void {
+    const sink = this.deps.sink;
+    if (!sink?.isPlaying()) return;
+    const interruption = sink.interrupt();
+    if (!interruption) return;
+    if (this.deps.codec.capabilities.truncateOnBargeIn) {
+      this.send({ type: 'item.truncate', itemId: interruption.itemId, audioEndMs: interruption.playedMs });
+    }
+    this.deps.emit({ type: 'playback.interrupted', itemId: interruption.itemId, playedMs: interruption.playedMs });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.handoffs.abort();
+    this.responses.reset();
+  }
+
+  private send(message: OutboundMessage): void {
+    if (this.disposed || !this.connection) return;
+    this.connection.send(this.deps.codec.encode(message));
+  }
+
+  private sendHandoffOutput(handoffId: string, text: string): void {
+    this.send({ type: 'handoff.output', handoffId, text });
+    if (this.deps.codec.capabilities.responseAfterHandoffOutput) this.responses.request();
+  }
+
+  private onEvent(event: RealtimeEvent): void {
+    const { emit, logger } = this.deps;
+    switch (event.type) {
+      case 'audio.delta':
+        this.onAudio(event.audio);
+        return;
+      case 'transcript.delta': {
+        const change = this.transcript.appendDelta(event.role, event.delta);
+        if (!change) return;
+        emit({ type: 'transcript.delta', role: event.role, delta: event.delta });
+        emit({ type: 'transcript.entry', index: change.index, entry: change.entry });
+        return;
+      }
+      case 'transcript.done': {
+        const change = this.transcript.applyDone(event.role, event.text);
+        if (change) emit({ type: 'transcript.entry', index: change.index, entry: change.entry });
+        return;
+      }
+      case 'handoff.requested':
+        this.handoffs.onHandoffRequested(event.handoffId, event.inputTranscript, this.transcript.take());
+        return;
+      case 'speech.started':
+        emit({ type: 'user.speech_started' });
+        this.interruptPlayback();
+        return;
+      case 'response.created':
+        this.responses.onResponseCreated();
+        return;
+      case 'response.done':
+      case 'response.cancelled':
+        this.responses.onResponseFinished();
+        return;
+      case 'error':
+        if (isActiveResponseError(event.message)) {
+          logger.debug('server has an active response; response.create deferred');
+          this.responses.onActiveResponseError();
+          return;
+        }
+        emit({ type: 'error', code: 'server_error', message: `The realtime server reported: ${event.message}`, recoverable: true });
+        return;
+      case 'session.updated':
+        emit({ type: 'session.ready', serverSessionId: event.sessionId });
+        return;
+      case 'item.added':
+      case 'item.done':
+      case 'speech.stopped':
+        // Informational. item.added in particular never starts a turn (echo guard).
+        return;
+      default:
+        assertNever(event, 'live conversation event');
+    }
+  }
+
+  private onAudio(audio: AudioDelta): void {
+    const pcm = Buffer.from(audio.base64, 'base64');
+    const { sampleRate, channels, itemId } = audio;
+    this.deps.sink?.write({ pcm, sampleRate, channels, itemId });
+    this.deps.emit({ type: 'audio.output', pcm, sampleRate, channels, itemId });
+  }
+}

@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import type { ClosedReason, SessionErrorCode, SessionEvent, SessionState } from '../../../src-shared/session-events';
+import type { AgentBackend } from '../agent/agent-backend';
+import type { AudioSink } from '../audio/audio-io';
+import { createCodec } from '../protocol/codec-factory';
+import type { RealtimeSessionConfig } from '../protocol/session-config';
+import { TransportError, type RealtimeConnection, type RealtimeTransport, type TransportCloseInfo } from '../protocol/transport';
+import type { Disposable } from '../util/disposable';
+import { ConfigurationError, errorMessage } from '../util/errors';
+import { silentLogger, type Logger } from '../util/logger';
+import { LiveConversation } from './live-conversation';
+import { SessionEventHub, type SessionEventListener } from './session-event-hub';
+
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+export interface VoiceSessionDeps {
+  readonly transport: RealtimeTransport;
+  readonly agent: AgentBackend;
+  readonly sink?: AudioSink;
+  readonly logger?: Logger;
+  readonly connectTimeoutMs?: number;
+  readonly newSessionId?: () => string;
+}
+
+export interface StartOptions {
+  readonly config: RealtimeSessionConfig;
+  /** Undefined or empty: the session fails with missing_api_key, naming `apiKeySource`. */
+  readonly apiKey: string | undefined;
+  /** Where the key was expected, for the error message (e.g. "the OPENAI_API_KEY environment variable"). */
+  readonly apiKeySource?: string;
+}
+
+const NOT_RUNNING_MESSAGE = 'conversation is not running';
+
+/**
+ * The voice session orchestrator: idle → connecting → live → closing → closed, or error.
+ * One typed event stream out; audio, text and commands in. A second start replaces the first
+ * connection; events from a superseded connection are dropped.
+ */
+export class VoiceSession {
+  private readonly hub: SessionEventHub;
+  private readonly logger: Logger;
+  private currentState: SessionState = 'idle';
+  private generation = 0;
+  private conversation: LiveConversation | undefined;
+  private connection: RealtimeConnection | undefined;
+
+  constructor(private readonly deps: VoiceSessionDeps) {
+    this.logger = deps.logger ?? silentLogger;
+    this.hub = new SessionEventHub(this.logger);
+  }
+
+  get state(): SessionState {
+    return this.currentState;
+  }
+
+  get isAgentWorking(): boolean {
+    return this.conversation?.isAgentWorking ?? false;
+  }
+
+  onEvent(listener: SessionEventListener): Disposable {
+    return this.hub.subscribe(listener);
+  }
+
+  /** Resolves true once live, false when the start failed (the reason is an error event). */
+  async start(options: StartOptions): Promise<boolean> {
+    const generation = ++this.generation;
+    this.teardownConnection();
+    this.setState('connecting');
+
+    const apiKey = options.apiKey?.trim();
+    if (!apiKey) {
+      const where = options.apiKeySource ?? 'the OPENAI_API_KEY environment variable';
+      return this.failStart(generation, 'missing_api_key', `No API key: set ${where}.`);
+    }
+
+    const codec = createCodec(options.config.dialect, this.logger);
+    let target;
+    try {
+      target = codec.connectTarget(options.config, apiKey, options.config.sessionId ?? (this.deps.newSessionId ?? randomUUID)());
+    } catch (error) {
+      if (error instanceof ConfigurationError) return this.failStart(generation, 'invalid_config', error.message);
+      throw error;
+    }
+
+    this.deps.agent.reset();
+    const conversation = new LiveConversation({
+      codec,
+      agent: this.deps.agent,
+      sink: this.deps.sink,
+      logger: this.logger,
+      emit: (event) => {
+        if (generation === this.generation) this.hub.emit(event);
+      },
+    });
+    this.conversation = conversation;
+
+    let connection: RealtimeConnection;
+    try {
+      connection = await this.deps.transport({
+        target,
+        firstFrame: codec.sessionUpdate(options.config),
+        timeoutMs: this.deps.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+        handlers: {
+          onFrame: (frame) => conversation.onFrame(frame),
+          onClose: (info) => this.onTransportClosed(generation, info),
+        },
+      });
+    } catch (error) {
+      if (generation !== this.generation) return false;
+      conversation.dispose();
+      this.conversation = undefined;
+      if (error instanceof TransportError) {
+        const code: SessionErrorCode = error.code === 'protocol_error' ? 'server_error' : error.code;
+        return this.failStart(generation, code, error.message);
+      }
+      return this.failStart(generation, 'unreachable', `Could not connect to the realtime server: ${errorMessage(error)}`);
+    }
+
+    if (generation !== this.generation) {
+      connection.close(); // superseded while connecting
+      return false;
+    }
+    this.connection = connection;
+    conversation.attach(connection);
+    this.setState('live');
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    if (this.currentState !== 'live' && this.currentState !== 'connecting') return;
+    this.generation++;
+    this.setState('closing');
+    this.teardownConnection();
+    this.setState('closed');
+    this.hub.emit({ type: 'closed', reason: 'requested' });
+  }
+
+  /** 20 ms PCM16 mono 24 kHz from the microphone. Dropped quietly while still connecting. */
+  sendAudio(pcm: Buffer): boolean {
+    if (this.currentState === 'connecting') return false;
+    const conversation = this.liveConversation();
+    if (!conversation) return false;
+    conversation.sendAudio(pcm);
+    return true;
+  }
+
+  sendText(text: string): boolean {
+    const conversation = this.liveConversation();
+    if (!conversation) return false;
+    conversation.sendText(text);
+    return true;
+  }
+
+  /** Push-to-talk release: commit the buffered speech and ask for an answer. */
+  commitAudio(): boolean {
+    const conversation = this.liveConversation();
+    if (!conversation) return false;
+    conversation.commitAudio();
+    return true;
+  }
+
+  /** Barge-in from a local detector (push-to-talk press, local VAD). */
+  interruptPlayback(): void {
+    this.conversation?.interruptPlayback();
+  }
+
+  /** Stop the running agent turn; the voice session is told. */
+  cancelAgent(): boolean {
+    return this.liveConversation()?.cancelAgent() ?? false;
+  }
+
+  private liveConversation(): LiveConversation | undefined {
+    if (this.currentState === 'live' && this.conversation) return this.conversation;
+    this.hub.emit({ type: 'error', code: 'not_running', message: NOT_RUNNING_MESSAGE, recoverable: true });
+    return undefined;
+  }
+
+  private onTransportClosed(generation: number, info: TransportCloseInfo): void {
+    if (generation !== this.generation || info.initiatedLocally) return;
+    this.logger.info('realtime connection closed by the server', { code: info.code, reason: info.reason });
+    this.teardownConnection();
+    const abnormal = info.code !== 1000 && info.code !== 1005;
+    if (abnormal) {
+      const reason = info.reason ? `: ${info.reason}` : '';
+      this.hub.emit({
+        type: 'error',
+        code: 'server_error',
+        message: `The realtime connection closed unexpectedly (code ${info.code}${reason}).`,
+        recoverable: false,
+      });
+    }
+    this.finishClosed(abnormal ? 'error' : 'transport_closed');
+  }
+
+  private finishClosed(reason: ClosedReason): void {
+    this.setState('closed');
+    this.hub.emit({ type: 'closed', reason });
+  }
+
+  private failStart(generation: number, code: SessionErrorCode, message: string): false {
+    if (generation !== this.generation) return false;
+    this.setState('error');
+    this.hub.emit({ type: 'error', code, message, recoverable: false });
+    return false;
+  }
+
+  /** Ordered and total: every step runs even if an earlier one throws. */
+  private teardownConnection(): void {
+    const conversation = this.conversation;
+    const connection = this.connection;
+    this.conversation = undefined;
+    this.connection = undefined;
+    try {
+      conversation?.dispose();
+    } catch (error) {
+      this.logger.error('disposing the conversation failed', { error: errorMessage(error) });
+    }
+    try {
+      connection?.close();
+    } catch (error) {
+      this.logger.error('closing the realtime connection failed', { error: errorMessage(error) });
+    }
+  }
+
+  private setState(state: SessionState): void {
+    if (this.currentState === state) return;
+    this.currentState = state;
+    this.hub.emit({ type: 'state', state } satisfies SessionEvent);
+  }
+}

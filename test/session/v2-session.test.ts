@@ -1,0 +1,169 @@
+// Dialect v2 (OpenAI Realtime GA) scenarios: function-call handoff, function_call_output then a
+// deferred response.create, the benign active-response error, and barge-in truncation at what
+// the speaker really played.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pcm16Base64, startMockRealtimeServer } from '../support/mock-realtime-server';
+import { assistantMessageEvents, startMockResponsesServer, userInputTexts } from '../support/mock-responses-server';
+import { ClockedSink } from '../support/clocked-sink';
+import { TEST_API_KEY, createSessionHarness, sessionConfig, settle } from '../support/session-harness';
+
+const sessionCreated = (id: string) => ({ type: 'session.created', session: { id, type: 'realtime' } });
+const functionCall = (callId: string, prompt: string) => ({
+  type: 'conversation.item.done',
+  item: { id: `item_${callId}`, type: 'function_call', name: 'background_agent', call_id: callId, arguments: JSON.stringify({ prompt }) },
+});
+const userTranscript = (text: string) => ({ type: 'conversation.item.input_audio_transcription.completed', item_id: 'item_user', transcript: text });
+const responseCreated = (id: string) => ({ type: 'response.created', response: { id, status: 'in_progress' } });
+const responseDone = (id: string) => ({ type: 'response.done', response: { id, status: 'completed', output: [] } });
+const typeIs = (type: string) => (frame: any) => frame?.type === type;
+const framesAfterUpdate = (frames: unknown[]) => (frames.slice(1) as any[]).map((frame) => frame.type);
+
+test('v2: a background_agent function call is the handoff; the answer is function_call_output then response.create', async (t) => {
+  const agent = await startMockResponsesServer([{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'Two flights leave at 9.') }]);
+  const realtime = await startMockRealtimeServer([
+    { batches: [[sessionCreated('sess_v2'), userTranscript('find me flights to lisbon'), functionCall('call_1', 'Find flights to Lisbon tomorrow')]] },
+  ]);
+  const harness = createSessionHarness({ agentBaseUrl: agent.baseUrl });
+  t.after(async () => {
+    await harness.dispose();
+    await realtime.close();
+    await agent.close();
+  });
+  await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
+  const { handshake } = realtime.connections[0]!;
+  assert.equal(handshake.path, '/v1/realtime');
+  assert.deepEqual(handshake.query, { model: 'gpt-realtime' });
+
+  const requested = await harness.waitForEvent('handoff.requested');
+  assert.equal(requested.handoffId, 'call_1');
+  assert.equal(requested.agentText, 'Find flights to Lisbon tomorrow\n\nConversation since the last handoff:\nuser: find me flights to lisbon');
+  const [request] = await agent.waitForRequests(1);
+  assert.deepEqual(userInputTexts(request!), [requested.agentText]);
+
+  await realtime.waitForFrame(0, typeIs('response.create'));
+  const frames = realtime.connections[0]!.frames as any[];
+  assert.deepEqual(framesAfterUpdate(frames), ['conversation.item.create', 'response.create']);
+  assert.deepEqual(frames[1].item, { type: 'function_call_output', call_id: 'call_1', output: 'Two flights leave at 9.' });
+});
+
+test('v2: response.create is deferred while a response is active and sent on response.done', async (t) => {
+  const agent = await startMockResponsesServer([{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'answer') }]);
+  const realtime = await startMockRealtimeServer([
+    { batches: [[sessionCreated('sess_defer'), responseCreated('resp_speaking'), functionCall('call_d', 'do it')]] },
+  ]);
+  const harness = createSessionHarness({ agentBaseUrl: agent.baseUrl });
+  t.after(async () => {
+    await harness.dispose();
+    await realtime.close();
+    await agent.close();
+  });
+  await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
+  await realtime.waitForFrame(0, typeIs('conversation.item.create'));
+  await settle();
+  assert.deepEqual(framesAfterUpdate(realtime.connections[0]!.frames), ['conversation.item.create'], 'no response.create while a response is active');
+  realtime.send(0, [responseDone('resp_speaking')]);
+  await realtime.waitForFrame(0, typeIs('response.create'));
+  await settle();
+  assert.deepEqual(framesAfterUpdate(realtime.connections[0]!.frames), ['conversation.item.create', 'response.create']);
+});
+
+test('v2: the "active response in progress" error is benign: no error event, and response.create is retried after response.done', async (t) => {
+  const agent = await startMockResponsesServer([{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'answer') }]);
+  const activeError = {
+    type: 'error',
+    error: { type: 'invalid_request_error', code: 'conversation_already_has_active_response', message: 'Conversation already has an active response in progress: resp_x. Wait until the response is finished before creating a new one.' },
+  };
+  const realtime = await startMockRealtimeServer([
+    // frame 1 = function_call_output, frame 2 = response.create → answered with the error
+    { batches: [[sessionCreated('sess_benign'), functionCall('call_b', 'do it')], [], [activeError]] },
+  ]);
+  const harness = createSessionHarness({ agentBaseUrl: agent.baseUrl });
+  t.after(async () => {
+    await harness.dispose();
+    await realtime.close();
+    await agent.close();
+  });
+  await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
+  await realtime.waitForFrames(0, 3);
+  await settle();
+  assert.equal(harness.eventsOf('error').length, 0);
+  assert.equal(harness.session.state, 'live');
+  realtime.send(0, [responseDone('resp_x')]);
+  await realtime.waitForFrames(0, 4);
+  assert.deepEqual(framesAfterUpdate(realtime.connections[0]!.frames), ['conversation.item.create', 'response.create', 'response.create']);
+});
+
+test('v2: barge-in truncates the item at what the speaker played, not what was received', async (t) => {
+  let nowMs = 1_000;
+  const sink = new ClockedSink({ now: () => nowMs });
+  const hundredMs = pcm16Base64(2400); // 100 ms at 24 kHz
+  const deltas = Array.from({ length: 10 }, () => ({ type: 'response.output_audio.delta', item_id: 'item_speech', delta: hundredMs }));
+  const realtime = await startMockRealtimeServer([{ batches: [[sessionCreated('sess_barge'), responseCreated('resp_1'), ...deltas]] }]);
+  const harness = createSessionHarness({ sink });
+  t.after(async () => {
+    await harness.dispose();
+    await realtime.close();
+  });
+  await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
+  await harness.waitForEvent('audio.output', () => sink.frames.length === 10);
+  nowMs += 350; // the speaker has played 350 ms of the 1000 ms it received
+  realtime.send(0, [{ type: 'input_audio_buffer.speech_started', item_id: 'item_user_2', audio_start_ms: 4000 }]);
+  const truncate = await realtime.waitForFrame(0, typeIs('conversation.item.truncate'));
+  assert.deepEqual(truncate, { type: 'conversation.item.truncate', item_id: 'item_speech', content_index: 0, audio_end_ms: 350 });
+  const interrupted = await harness.waitForEvent('playback.interrupted');
+  assert.deepEqual(interrupted, { type: 'playback.interrupted', itemId: 'item_speech', playedMs: 350 });
+  assert.equal(sink.interrupted, 1);
+});
+
+test('v2: speech that starts after playback finished truncates nothing', async (t) => {
+  let nowMs = 0;
+  const sink = new ClockedSink({ now: () => nowMs });
+  const realtime = await startMockRealtimeServer([
+    { batches: [[sessionCreated('sess_quiet'), { type: 'response.output_audio.delta', item_id: 'item_a', delta: pcm16Base64(2400) }]] },
+  ]);
+  const harness = createSessionHarness({ sink });
+  t.after(async () => {
+    await harness.dispose();
+    await realtime.close();
+  });
+  await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
+  await harness.waitForEvent('audio.output');
+  nowMs += 500; // 100 ms received, all of it long played
+  realtime.send(0, [{ type: 'input_audio_buffer.speech_started', item_id: 'u' }]);
+  await harness.waitForEvent('user.speech_started');
+  await settle();
+  assert.equal(realtime.connections[0]!.frames.filter(typeIs('conversation.item.truncate')).length, 0);
+});
+
+test('v2: a typed message is a user item followed by response.create, never a handoff', async (t) => {
+  const realtime = await startMockRealtimeServer([{ batches: [[sessionCreated('sess_text')]] }]);
+  const harness = createSessionHarness();
+  t.after(async () => {
+    await harness.dispose();
+    await realtime.close();
+  });
+  await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
+  harness.session.sendText('what time is it?');
+  await realtime.waitForFrames(0, 3);
+  const frames = realtime.connections[0]!.frames as any[];
+  assert.deepEqual(framesAfterUpdate(frames), ['conversation.item.create', 'response.create']);
+  assert.deepEqual(frames[1].item.content, [{ type: 'input_text', text: 'what time is it?' }]);
+  assert.equal(harness.eventsOf('handoff.requested').length, 0);
+});
+
+test('v2: push-to-talk release commits the buffer and asks for a response', async (t) => {
+  const realtime = await startMockRealtimeServer([{ batches: [[sessionCreated('sess_ptt')]] }]);
+  const harness = createSessionHarness();
+  t.after(async () => {
+    await harness.dispose();
+    await realtime.close();
+  });
+  await harness.session.start({ config: sessionConfig('v2', realtime.url, { turnDetection: 'none' }), apiKey: TEST_API_KEY });
+  harness.session.sendAudio(Buffer.alloc(960));
+  harness.session.commitAudio();
+  await realtime.waitForFrames(0, 4);
+  const frames = realtime.connections[0]!.frames as any[];
+  assert.equal(frames[0].session.audio.input.turn_detection, null);
+  assert.deepEqual(framesAfterUpdate(frames), ['input_audio_buffer.append', 'input_audio_buffer.commit', 'response.create']);
+});

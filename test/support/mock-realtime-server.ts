@@ -1,0 +1,405 @@
+/**
+ * A scripted realtime websocket server for tests: real HTTP + websocket on 127.0.0.1, port 0.
+ *
+ * Scripted as connections → batches → events: the i-th accepted connection follows scripts[i],
+ * and its batch i is sent right after the server receives the client's i-th text frame (frame 0
+ * is the client's session.update). Because replies are driven by client frames, tests never race
+ * the client's own startup. Every handshake and frame is recorded for assertions.
+ */
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+
+/** Object → JSON.stringify; string → sent raw (lets tests send malformed frames). */
+export type ScriptedEvent = Record<string, unknown> | string;
+
+export interface ConnectionScript {
+  /** batches[i] is sent right after the server receives the client's i-th text frame (frame 0 is session.update). batches[0] goes after frame 0. */
+  batches: ScriptedEvent[][];
+  /**
+   * Optional: when true, the server closes the socket (code 1000) after sending the last batch.
+   * With no batches at all, the socket is closed right after it opens.
+   */
+  closeAfterLastBatch?: boolean;
+  /** Optional: answer the HTTP upgrade with this status and body instead of accepting (e.g. 401). */
+  rejectUpgrade?: { status: number; body?: string };
+  /** Optional: delay in ms between events within a batch (default 0). */
+  eventDelayMs?: number;
+}
+
+export interface RecordedHandshake {
+  /** The request target as sent: path plus query, e.g. "/v1/realtime?intent=quicksilver". */
+  url: string;
+  path: string;
+  query: Record<string, string>;
+  /** Node's lower-cased header names. */
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface RecordedConnection {
+  handshake: RecordedHandshake;
+  /** Every client text frame, JSON.parsed (the raw string is kept when it is not JSON). */
+  frames: unknown[];
+  /** Every client frame as received; binary frames appear as "<binary N bytes>". */
+  rawFrames: string[];
+  closed: boolean;
+  /** The close code the socket ended with (undefined while open, and for rejected upgrades). */
+  closeCode?: number;
+  closeReason?: string;
+}
+
+export interface MockRealtimeServer {
+  /** "http://127.0.0.1:PORT" (base URL, no path), so dialect URL rules apply to it. */
+  url: string;
+  /** "ws://127.0.0.1:PORT" */
+  wsUrl: string;
+  /** In connection order, including rejected handshakes (their frames stay empty). */
+  connections: RecordedConnection[];
+  /** Resolves when connection #index has received at least `count` frames (rejects after timeoutMs, default 5000, with a message listing what was received). */
+  waitForFrames(connectionIndex: number, count: number, timeoutMs?: number): Promise<unknown[]>;
+  /** Resolves when a frame matching predicate arrives on that connection (or already has). */
+  waitForFrame(connectionIndex: number, predicate: (frame: any) => boolean, timeoutMs?: number): Promise<any>;
+  waitForConnections(count: number, timeoutMs?: number): Promise<void>;
+  waitForClose(connectionIndex: number, timeoutMs?: number): Promise<void>;
+  /** Push more events to an open connection at any time (outside the batch script); queued after any batch still being sent. */
+  send(connectionIndex: number, events: ScriptedEvent[]): void;
+  /** Server-initiated close of one connection; queued after any events still being sent. */
+  closeConnection(connectionIndex: number, code?: number, reason?: string): void;
+  /** Terminates all sockets and stops listening; idempotent. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_WAIT_TIMEOUT_MS = 5_000;
+const NORMAL_CLOSURE = 1000;
+const LOG_PREFIX = 'mock realtime server';
+
+/** Server-side state of one accepted connection; the recorded part is shared with tests. */
+interface LiveConnection {
+  record: RecordedConnection;
+  script: ConnectionScript;
+  socket: WebSocket;
+  /** Serialises batches, pushes and closes so events leave in script order even with delays. */
+  enqueue(task: () => Promise<void> | void): void;
+}
+
+export async function startMockRealtimeServer(scripts: ConnectionScript[]): Promise<MockRealtimeServer> {
+  const connections: RecordedConnection[] = [];
+  const live = new Map<number, LiveConnection>();
+  const rawSockets = new Set<Socket>();
+  const waiters = new Set<() => void>();
+  let closePromise: Promise<void> | undefined;
+
+  /** Any recorded change (connection, frame, close) re-checks every pending wait. */
+  const notifyWaiters = (): void => {
+    for (const wake of [...waiters]) wake();
+  };
+
+  const httpServer = createServer(answerPlainHttp);
+  const wss = new WebSocketServer({ noServer: true });
+
+  httpServer.on('connection', (socket) => {
+    rawSockets.add(socket);
+    socket.on('close', () => rawSockets.delete(socket));
+  });
+
+  httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Late upgrades after close() must not resurrect the server.
+    if (closePromise) {
+      socket.destroy();
+      return;
+    }
+    const index = connections.length;
+    const script = scripts[index] ?? { batches: [] };
+    const record: RecordedConnection = { handshake: recordHandshake(request), frames: [], rawFrames: [], closed: false };
+    connections.push(record);
+
+    if (script.rejectUpgrade) {
+      writeRawHttpResponse(socket, script.rejectUpgrade.status, script.rejectUpgrade.body ?? '');
+      record.closed = true;
+      notifyWaiters();
+      return;
+    }
+    notifyWaiters();
+    wss.handleUpgrade(request, socket, head, (ws) => accept(index, record, script, ws));
+  });
+
+  function accept(index: number, record: RecordedConnection, script: ConnectionScript, socket: WebSocket): void {
+    const connection: LiveConnection = { record, script, socket, enqueue: createSerialQueue() };
+    live.set(index, connection);
+
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) {
+        record.rawFrames.push(`<binary ${rawDataLength(data)} bytes>`);
+        notifyWaiters();
+        return; // only text frames advance the script, as the protocol only uses text frames
+      }
+      const text = rawDataToString(data);
+      record.rawFrames.push(text);
+      record.frames.push(parseFrame(text));
+      const frameIndex = record.frames.length - 1;
+      notifyWaiters();
+      scheduleBatch(connection, frameIndex);
+    });
+    socket.on('close', (code: number, reason: Buffer) => {
+      record.closed = true;
+      record.closeCode = code;
+      record.closeReason = reason.toString('utf8');
+      notifyWaiters();
+    });
+    // A client that vanishes mid-frame surfaces here; recording the close is enough.
+    socket.on('error', () => {});
+
+    if (script.batches.length === 0 && script.closeAfterLastBatch) {
+      connection.enqueue(() => closeSocket(socket, NORMAL_CLOSURE, ''));
+    }
+  }
+
+  function scheduleBatch(connection: LiveConnection, frameIndex: number): void {
+    const { batches, closeAfterLastBatch } = connection.script;
+    const batch = batches[frameIndex];
+    if (!batch) return;
+    connection.enqueue(() => sendEvents(connection.socket, batch, connection.script.eventDelayMs ?? 0));
+    if (closeAfterLastBatch && frameIndex === batches.length - 1) {
+      connection.enqueue(() => closeSocket(connection.socket, NORMAL_CLOSURE, ''));
+    }
+  }
+
+  function liveConnection(connectionIndex: number): LiveConnection {
+    const connection = live.get(connectionIndex);
+    if (connection) return connection;
+    const state = connections[connectionIndex]
+      ? 'was rejected at the upgrade or has not finished its handshake'
+      : `does not exist (${connections.length} so far)`;
+    throw new Error(`${LOG_PREFIX}: connection ${connectionIndex} ${state}`);
+  }
+
+  function waitFor<T>(check: () => T | undefined, describeFailure: () => string, timeoutMs: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const immediate = check();
+      if (immediate !== undefined) {
+        resolve(immediate);
+        return;
+      }
+      const wake = (): void => {
+        let value: T | undefined;
+        try {
+          value = check();
+        } catch (error) {
+          // A throwing predicate is a test bug; surface it instead of hanging until the timeout.
+          finish();
+          reject(error);
+          return;
+        }
+        if (value === undefined) return;
+        finish();
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(wake);
+        reject(new Error(`${LOG_PREFIX}: ${describeFailure()} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const finish = (): void => {
+        clearTimeout(timer);
+        waiters.delete(wake);
+      };
+      waiters.add(wake);
+    });
+  }
+
+  function framesOf(connectionIndex: number): unknown[] {
+    return connections[connectionIndex]?.frames ?? [];
+  }
+
+  await listen(httpServer);
+  const { port } = httpServer.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    connections,
+
+    waitForFrames(connectionIndex, count, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS) {
+      return waitFor(
+        () => (framesOf(connectionIndex).length >= count ? framesOf(connectionIndex).slice() : undefined),
+        () => `connection ${connectionIndex} received ${framesOf(connectionIndex).length} of ${count} frames ${describeFrames(connections[connectionIndex])}`,
+        timeoutMs,
+      );
+    },
+
+    waitForFrame(connectionIndex, predicate, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS) {
+      // Wrapped in a box so a matching frame that is itself falsy still counts as found.
+      return waitFor(
+        () => {
+          const frames = framesOf(connectionIndex);
+          const index = frames.findIndex((frame) => predicate(frame));
+          return index === -1 ? undefined : { frame: frames[index] };
+        },
+        () => `no frame on connection ${connectionIndex} matched the predicate ${describeFrames(connections[connectionIndex])}`,
+        timeoutMs,
+      ).then((found) => found.frame);
+    },
+
+    waitForConnections(count, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS) {
+      return waitFor(
+        () => (connections.length >= count ? true : undefined),
+        () => `saw ${connections.length} of ${count} connections`,
+        timeoutMs,
+      ).then(() => undefined);
+    },
+
+    waitForClose(connectionIndex, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS) {
+      return waitFor(
+        () => (connections[connectionIndex]?.closed ? true : undefined),
+        () =>
+          connections[connectionIndex]
+            ? `connection ${connectionIndex} did not close`
+            : `connection ${connectionIndex} never opened (${connections.length} so far)`,
+        timeoutMs,
+      ).then(() => undefined);
+    },
+
+    send(connectionIndex, events) {
+      const connection = liveConnection(connectionIndex);
+      connection.enqueue(() => sendEvents(connection.socket, events, connection.script.eventDelayMs ?? 0));
+    },
+
+    closeConnection(connectionIndex, code = NORMAL_CLOSURE, reason = '') {
+      const connection = liveConnection(connectionIndex);
+      connection.enqueue(() => closeSocket(connection.socket, code, reason));
+    },
+
+    close() {
+      closePromise ??= shutDown(httpServer, wss, live, rawSockets);
+      return closePromise;
+    },
+  };
+}
+
+/** A valid base64 PCM16 (little-endian) mono chunk of `samples` samples (a quiet sine), for audio deltas. */
+export function pcm16Base64(samples: number, frequencyHz = 440, sampleRate = 24_000): string {
+  // Quiet (about -20 dBFS) so nothing downstream clips or mistakes it for a barge-in level signal.
+  const amplitude = Math.round(0.1 * 0x7fff);
+  const buffer = Buffer.alloc(samples * 2);
+  for (let index = 0; index < samples; index++) {
+    const value = Math.round(amplitude * Math.sin((2 * Math.PI * frequencyHz * index) / sampleRate));
+    buffer.writeInt16LE(value, index * 2);
+  }
+  return buffer.toString('base64');
+}
+
+function createSerialQueue(): (task: () => Promise<void> | void) => void {
+  let tail: Promise<void> = Promise.resolve();
+  return (task) => {
+    // A failed task must not wedge the queue for everything scripted after it.
+    tail = tail.then(task).catch(() => {});
+  };
+}
+
+async function sendEvents(socket: WebSocket, events: ScriptedEvent[], delayMs: number): Promise<void> {
+  for (let index = 0; index < events.length; index++) {
+    if (index > 0 && delayMs > 0) await sleep(delayMs);
+    // The client may hang up mid-batch; the rest of the batch is simply not delivered.
+    if (socket.readyState !== WebSocket.OPEN) return;
+    const event = events[index]!;
+    socket.send(typeof event === 'string' ? event : JSON.stringify(event));
+  }
+}
+
+function closeSocket(socket: WebSocket, code: number, reason: string): void {
+  if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close(code, reason);
+}
+
+async function shutDown(
+  httpServer: ReturnType<typeof createServer>,
+  wss: WebSocketServer,
+  live: Map<number, LiveConnection>,
+  rawSockets: Set<Socket>,
+): Promise<void> {
+  const serverClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+  // terminate() rather than close(): tests want sockets gone now, not after a close handshake.
+  for (const { socket } of live.values()) socket.terminate();
+  // Covers half-done handshakes and plain HTTP keep-alive sockets that server.close() would wait on.
+  for (const socket of rawSockets) socket.destroy();
+  await new Promise<void>((resolve) => wss.close(() => resolve()));
+  await serverClosed;
+}
+
+function recordHandshake(request: IncomingMessage): RecordedHandshake {
+  const url = request.url ?? '/';
+  const parsed = new URL(url, 'http://127.0.0.1');
+  return {
+    url,
+    path: parsed.pathname,
+    query: Object.fromEntries(parsed.searchParams.entries()),
+    headers: { ...request.headers },
+  };
+}
+
+/** ws has no public "reject with body" API, so the response is written by hand before hanging up. */
+function writeRawHttpResponse(socket: Duplex, status: number, body: string): void {
+  const bodyBytes = Buffer.from(body, 'utf8');
+  const head =
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n` +
+    'Content-Type: text/plain\r\n' +
+    `Content-Length: ${bodyBytes.length}\r\n` +
+    'Connection: close\r\n' +
+    '\r\n';
+  socket.on('error', () => {}); // the client may already be gone; nothing to report
+  socket.write(head);
+  // end() flushes before closing (destroy() alone could drop the body); destroy() after, per the brief.
+  socket.end(bodyBytes, () => socket.destroy());
+}
+
+/** Plain HTTP (no upgrade) is never what a realtime client should send; say so clearly. */
+function answerPlainHttp(_request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' });
+  response.end(`${LOG_PREFIX}: websocket upgrade required`);
+}
+
+function listen(server: ReturnType<typeof createServer>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function parseFrame(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function rawDataToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+function rawDataLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((total, chunk) => total + chunk.length, 0);
+  return data.byteLength;
+}
+
+/** Frame types (or short raw text) so a timeout says what did arrive, not just how many. */
+function describeFrames(record: RecordedConnection | undefined): string {
+  if (!record) return '(connection not opened yet)';
+  if (record.rawFrames.length === 0) return '(received nothing)';
+  const summaries = record.rawFrames.map((raw) => {
+    const parsed = parseFrame(raw);
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { type?: unknown }).type === 'string') {
+      return (parsed as { type: string }).type;
+    }
+    return raw.length > 60 ? `${JSON.stringify(raw.slice(0, 60))}…` : JSON.stringify(raw);
+  });
+  return `(received: ${summaries.join(', ')})`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
