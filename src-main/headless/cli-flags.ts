@@ -1,0 +1,204 @@
+import type { AgentBackendKind } from '../core/agent/agent-backend';
+import type { Dialect, TurnDetection } from '../core/protocol/session-config';
+import { V2_DEFAULT_URL } from '../core/protocol/v2-codec';
+
+/** Everything the headless command can be told. Flag names are a public interface. */
+export interface HeadlessOptions {
+  readonly help: boolean;
+  readonly realtimeUrl: string;
+  readonly protocol: Dialect;
+  readonly model: string | undefined;
+  readonly voice: string | undefined;
+  readonly instructions: string;
+  readonly turnDetection: TurnDetection;
+  readonly agent: AgentBackendKind;
+  readonly agentUrl: string | undefined;
+  readonly agentModel: string | undefined;
+  readonly agentInstructions: string | undefined;
+  readonly agentCommand: string | undefined;
+  readonly agentCwd: string | undefined;
+  readonly agentTimeoutMs: number | undefined;
+  readonly inputWav: string | undefined;
+  readonly outputWav: string | undefined;
+  readonly text: string | undefined;
+  readonly events: 'jsonl' | undefined;
+  readonly durationMs: number | undefined;
+  readonly exitAfterIdleMs: number | undefined;
+  readonly apiKeyEnv: string;
+  readonly agentApiKeyEnv: string | undefined;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export class FlagError extends Error {
+  override readonly name = 'FlagError';
+}
+
+export const DEFAULT_INSTRUCTIONS =
+  'You are Parley, a friendly voice assistant. Keep answers short and spoken. When a request ' +
+  'needs research, tools, files or more than a quick answer, hand it to the background agent ' +
+  'and tell the user you are on it; when the agent answers, tell the user what it found.';
+
+type Kind = 'string' | 'integer' | 'boolean' | { readonly oneOf: readonly string[] };
+
+interface FlagSpec {
+  readonly flag: string;
+  readonly key: keyof HeadlessOptions;
+  readonly kind: Kind;
+  /** Environment variable read when the flag is absent. */
+  readonly env?: string;
+  readonly value?: string;
+  readonly help: string;
+}
+
+const FLAGS: readonly FlagSpec[] = [
+  { flag: '--realtime-url', key: 'realtimeUrl', kind: 'string', env: 'PARLEY_REALTIME_URL', value: 'URL', help: `realtime server base URL (default ${V2_DEFAULT_URL}; required for v1)` },
+  { flag: '--protocol', key: 'protocol', kind: { oneOf: ['v1', 'v2'] }, env: 'PARLEY_PROTOCOL', value: 'v1|v2', help: 'wire dialect (default v2, the OpenAI Realtime API)' },
+  { flag: '--model', key: 'model', kind: 'string', env: 'PARLEY_MODEL', value: 'NAME', help: 'realtime model (v2 default gpt-realtime)' },
+  { flag: '--voice', key: 'voice', kind: 'string', env: 'PARLEY_VOICE', value: 'NAME', help: 'assistant voice (v2 default marin, v1 default cove)' },
+  { flag: '--instructions', key: 'instructions', kind: 'string', env: 'PARLEY_INSTRUCTIONS', value: 'TEXT', help: 'instructions for the voice model' },
+  { flag: '--turn-detection', key: 'turnDetection', kind: { oneOf: ['server_vad', 'semantic_vad', 'none'] }, value: 'MODE', help: 'v2 turn detection (default server_vad; none = commit when input ends)' },
+  { flag: '--agent', key: 'agent', kind: { oneOf: ['responses', 'command', 'none'] }, env: 'PARLEY_AGENT', value: 'KIND', help: 'background agent: responses (default), command or none' },
+  { flag: '--agent-url', key: 'agentUrl', kind: 'string', env: 'PARLEY_AGENT_URL', value: 'URL', help: 'Responses API base URL (default https://api.openai.com/v1)' },
+  { flag: '--agent-model', key: 'agentModel', kind: 'string', env: 'PARLEY_AGENT_MODEL', value: 'NAME', help: 'Responses API model (default gpt-5-mini)' },
+  { flag: '--agent-instructions', key: 'agentInstructions', kind: 'string', env: 'PARLEY_AGENT_INSTRUCTIONS', value: 'TEXT', help: 'instructions for the agent model' },
+  { flag: '--agent-command', key: 'agentCommand', kind: 'string', env: 'PARLEY_AGENT_COMMAND', value: 'CMD', help: 'command run per agent turn; prompt on stdin, or where {prompt} appears' },
+  { flag: '--agent-cwd', key: 'agentCwd', kind: 'string', env: 'PARLEY_AGENT_CWD', value: 'DIR', help: 'working directory of the agent command' },
+  { flag: '--agent-timeout-ms', key: 'agentTimeoutMs', kind: 'integer', value: 'N', help: 'limit per agent request (default 120000 responses, 300000 command)' },
+  { flag: '--input-wav', key: 'inputWav', kind: 'string', value: 'PATH', help: 'WAV file used as the microphone (any rate; sent as 24 kHz 20 ms frames in real time)' },
+  { flag: '--output-wav', key: 'outputWav', kind: 'string', value: 'PATH', help: 'write the assistant audio to this WAV file' },
+  { flag: '--text', key: 'text', kind: 'string', value: 'TEXT', help: 'send this typed message once connected' },
+  { flag: '--events', key: 'events', kind: { oneOf: ['jsonl'] }, value: 'jsonl', help: 'print every session event as one JSON line on stdout' },
+  { flag: '--duration-ms', key: 'durationMs', kind: 'integer', value: 'N', help: 'stop after N ms' },
+  { flag: '--exit-after-idle-ms', key: 'exitAfterIdleMs', kind: 'integer', value: 'N', help: 'stop once input is done and nothing happened for N ms' },
+  { flag: '--api-key-env', key: 'apiKeyEnv', kind: 'string', value: 'NAME', help: 'environment variable holding the API key (default OPENAI_API_KEY)' },
+  { flag: '--agent-api-key-env', key: 'agentApiKeyEnv', kind: 'string', value: 'NAME', help: 'environment variable with the agent API key (default: same as --api-key-env)' },
+  { flag: '--log-level', key: 'logLevel', kind: { oneOf: ['debug', 'info', 'warn', 'error', 'silent'] }, env: 'PARLEY_LOG_LEVEL', value: 'LEVEL', help: 'diagnostics on stderr (default warn)' },
+  { flag: '--help', key: 'help', kind: 'boolean', help: 'show this help' },
+];
+
+const DEFAULTS: HeadlessOptions = {
+  help: false,
+  realtimeUrl: '',
+  protocol: 'v2',
+  model: undefined,
+  voice: undefined,
+  instructions: DEFAULT_INSTRUCTIONS,
+  turnDetection: 'server_vad',
+  agent: 'responses',
+  agentUrl: undefined,
+  agentModel: undefined,
+  agentInstructions: undefined,
+  agentCommand: undefined,
+  agentCwd: undefined,
+  agentTimeoutMs: undefined,
+  inputWav: undefined,
+  outputWav: undefined,
+  text: undefined,
+  events: undefined,
+  durationMs: undefined,
+  exitAfterIdleMs: undefined,
+  apiKeyEnv: 'OPENAI_API_KEY',
+  agentApiKeyEnv: undefined,
+  logLevel: 'warn',
+};
+
+/** Parses argv (without node and script) and the environment; throws FlagError naming the flag. */
+export function parseHeadlessFlags(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): HeadlessOptions {
+  const values: Record<string, unknown> = {};
+  const seen = new Set<string>();
+
+  for (const spec of FLAGS) {
+    const fromEnv = spec.env ? env[spec.env] : undefined;
+    if (fromEnv !== undefined && fromEnv !== '') values[spec.key] = convert(spec, fromEnv, `the ${spec.env} environment variable`);
+  }
+
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index]!;
+    if (!argument.startsWith('--')) {
+      throw new FlagError(`unexpected argument "${argument}": every option is a --flag (see --help)`);
+    }
+    const equals = argument.indexOf('=');
+    const name = equals === -1 ? argument : argument.slice(0, equals);
+    const spec = FLAGS.find((candidate) => candidate.flag === name);
+    if (!spec) throw new FlagError(`unknown flag ${name}${suggestion(name)} (see --help)`);
+    if (seen.has(name)) throw new FlagError(`flag ${name} was given twice`);
+    seen.add(name);
+    if (spec.kind === 'boolean') {
+      if (equals !== -1) throw new FlagError(`flag ${name} takes no value`);
+      values[spec.key] = true;
+      continue;
+    }
+    let raw: string | undefined;
+    if (equals !== -1) raw = argument.slice(equals + 1);
+    else {
+      raw = argv[index + 1];
+      if (raw === undefined || (raw.startsWith('--') && raw.length > 2)) throw new FlagError(`flag ${name} needs a value (${spec.value ?? 'VALUE'})`);
+      index++;
+    }
+    values[spec.key] = convert(spec, raw, `flag ${name}`);
+  }
+
+  const options = { ...DEFAULTS, ...values } as HeadlessOptions;
+  return withDialectDefaults(options, seen);
+}
+
+function withDialectDefaults(options: HeadlessOptions, seen: ReadonlySet<string>): HeadlessOptions {
+  if (options.help) return options;
+  if (options.agent === 'command' && !options.agentCommand) {
+    throw new FlagError('--agent command needs --agent-command "CMD" (for example --agent-command "my-agent --print")');
+  }
+  if (options.agent !== 'command' && seen.has('--agent-command')) {
+    throw new FlagError('--agent-command only applies with --agent command');
+  }
+  if (!options.realtimeUrl) {
+    if (options.protocol === 'v1') throw new FlagError('--protocol v1 needs --realtime-url (v1 has no public default server)');
+    return { ...options, realtimeUrl: V2_DEFAULT_URL };
+  }
+  return options;
+}
+
+function convert(spec: FlagSpec, raw: string, where: string): unknown {
+  const kind = spec.kind;
+  if (kind === 'string') {
+    if (raw.trim() === '' && spec.key !== 'instructions' && spec.key !== 'text') throw new FlagError(`${where} needs a non-empty value`);
+    return raw;
+  }
+  if (kind === 'integer') {
+    if (!/^\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
+      throw new FlagError(`${where} must be a positive whole number of milliseconds, not "${raw}"`);
+    }
+    return Number(raw);
+  }
+  if (kind === 'boolean') return true;
+  if (!kind.oneOf.includes(raw)) throw new FlagError(`${where} must be ${kind.oneOf.join(' or ')}, not "${raw}"`);
+  return raw;
+}
+
+function suggestion(name: string): string {
+  const close = FLAGS.find((spec) => spec.flag.startsWith(name) || name.startsWith(spec.flag));
+  return close ? `; did you mean ${close.flag}?` : '';
+}
+
+export function headlessUsage(): string {
+  const width = Math.max(...FLAGS.map((spec) => (spec.flag + (spec.value ? ' ' + spec.value : '')).length));
+  const lines = FLAGS.map((spec) => {
+    const left = spec.flag + (spec.value ? ' ' + spec.value : '');
+    const env = spec.env ? ` [env ${spec.env}]` : '';
+    return `  ${left.padEnd(width)}  ${spec.help}${env}`;
+  });
+  return [
+    'Usage: npm run headless -- [flags]',
+    '',
+    'Runs a Parley voice session without the desktop app: a realtime speech-to-speech session whose',
+    'handoffs go to a background agent. The API key is read from OPENAI_API_KEY (see --api-key-env).',
+    '',
+    'Flags:',
+    ...lines,
+    '',
+    'Examples:',
+    '  npm run headless -- --text "What is on my calendar?" --exit-after-idle-ms 3000',
+    '  npm run headless -- --input-wav question.wav --output-wav answer.wav --events jsonl',
+    '  npm run headless -- --agent command --agent-command "codex exec {prompt}" --agent-cwd ~/project',
+    '',
+  ].join('\n');
+}

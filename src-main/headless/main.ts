@@ -1,0 +1,25 @@
+// Entry point of `npm run headless`: the voice core without Electron.
+import { runHeadless } from './run-headless';
+
+const exitCode = await runHeadless({
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  onStopSignal: (handler) => {
+    let signals = 0;
+    const onSignal = () => {
+      signals++;
+      if (signals === 1) handler(); // close cleanly
+      else process.exit(130); // a second Ctrl-C means now
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  },
+}).catch((error: unknown) => {
+  process.stderr.write(`parley: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 1;
+});
+
+// Let stdout drain before exiting so piped JSON lines are never cut short.
+process.stdout.write('', () => process.exit(exitCode));

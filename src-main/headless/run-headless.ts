@@ -1,0 +1,160 @@
+import type { SessionEvent } from '../../src-shared/session-events';
+import type { AudioSink, AudioSource } from '../core/audio/audio-io';
+import type { RealtimeSessionConfig } from '../core/protocol/session-config';
+import { VoiceSession } from '../core/session/voice-session';
+import { errorMessage } from '../core/util/errors';
+import { createLineLogger } from '../core/util/logger';
+import { createAgentBackend } from '../adapters/agent/create-agent-backend';
+import { createWavFileSink } from '../adapters/audio/wav-file-sink';
+import { createWavFileSource } from '../adapters/audio/wav-file-source';
+import { connectWebSocket } from '../adapters/transport/ws-transport';
+import { FlagError, headlessUsage, parseHeadlessFlags, type HeadlessOptions } from './cli-flags';
+import { createJsonLinesPrinter, createReadablePrinter } from './event-printers';
+
+export interface HeadlessIo {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Registers the Ctrl-C / SIGTERM handler. */
+  onStopSignal(handler: () => void): void;
+}
+
+const IDLE_CHECK_INTERVAL_MS = 50;
+
+/** The headless command: flags in, one voice session, exit code out (0 on a clean stop). */
+export async function runHeadless(io: HeadlessIo): Promise<number> {
+  let options: HeadlessOptions;
+  try {
+    options = parseHeadlessFlags(io.argv, io.env);
+  } catch (error) {
+    if (error instanceof FlagError) {
+      io.stderr(`parley: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.help) {
+    io.stdout(headlessUsage());
+    return 0;
+  }
+
+  const apiKey = io.env[options.apiKeyEnv];
+  if (!apiKey) {
+    io.stderr(`parley: no API key: set the ${options.apiKeyEnv} environment variable (or name another with --api-key-env)\n`);
+    return 1;
+  }
+  const agentKeyEnv = options.agentApiKeyEnv ?? options.apiKeyEnv;
+  const agentApiKey = io.env[agentKeyEnv];
+  if (options.agent === 'responses' && !agentApiKey) {
+    io.stderr(`parley: no agent API key: set the ${agentKeyEnv} environment variable (named by --agent-api-key-env)\n`);
+    return 1;
+  }
+
+  const logger = createLineLogger(options.logLevel, (line) => io.stderr(line + '\n'));
+  const agent = createAgentBackend(
+    {
+      kind: options.agent,
+      apiKey: agentApiKey,
+      url: options.agentUrl,
+      model: options.agentModel,
+      instructions: options.agentInstructions,
+      command: options.agentCommand,
+      cwd: options.agentCwd,
+      timeoutMs: options.agentTimeoutMs,
+    },
+    logger,
+  );
+  const sink: AudioSink | undefined = options.outputWav ? createWavFileSink(options.outputWav) : undefined;
+  const session = new VoiceSession({ transport: connectWebSocket, agent, sink, logger });
+
+  const printer = options.events === 'jsonl' ? undefined : createReadablePrinter(io.stdout, io.stderr);
+  const printJson = options.events === 'jsonl' ? createJsonLinesPrinter(io.stdout) : undefined;
+  let lastActivityAt = Date.now();
+  let fatalMessage: string | undefined;
+  let closed!: () => void;
+  const closedPromise = new Promise<void>((resolve) => (closed = resolve));
+  session.onEvent((event: SessionEvent) => {
+    lastActivityAt = Date.now();
+    printJson?.(event);
+    printer?.onEvent(event);
+    if (event.type === 'error' && !event.recoverable) fatalMessage ??= event.message;
+    if (event.type === 'closed') closed();
+  });
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void session.stop();
+  };
+  io.onStopSignal(stop);
+
+  const config: RealtimeSessionConfig = {
+    dialect: options.protocol,
+    realtimeUrl: options.realtimeUrl,
+    model: options.model,
+    voice: options.voice,
+    instructions: options.instructions,
+    transcriptionModel: 'gpt-4o-mini-transcribe',
+    turnDetection: options.turnDetection,
+    sessionId: undefined,
+  };
+
+  let source: AudioSource | undefined;
+  const cleanup = async () => {
+    await source?.stop().catch(() => {});
+    await sink?.close().catch((error) => io.stderr(`parley: could not finish ${options.outputWav}: ${errorMessage(error)}\n`));
+    await agent.dispose().catch(() => {});
+    printer?.flush();
+  };
+
+  const live = await session.start({ config, apiKey, apiKeySource: `the ${options.apiKeyEnv} environment variable` });
+  if (!live) {
+    await cleanup();
+    if (stopping) return 0;
+    io.stderr(`parley: ${fatalMessage ?? 'the session could not start'}\n`);
+    return 1;
+  }
+
+  let inputDone = !options.inputWav;
+  if (options.text !== undefined) session.sendText(options.text);
+  if (options.inputWav) {
+    const wavSource = createWavFileSource(options.inputWav);
+    source = wavSource;
+    wavSource.start(
+      (frame) => session.sendAudio(frame.pcm),
+      (error) => {
+        inputDone = true;
+        lastActivityAt = Date.now();
+        if (error) {
+          io.stderr(`parley: ${error.message}\n`);
+          fatalMessage ??= error.message;
+          stop();
+          return;
+        }
+        if (options.turnDetection === 'none' && session.state === 'live') session.commitAudio();
+      },
+    );
+  }
+
+  const timers: NodeJS.Timeout[] = [];
+  if (options.durationMs !== undefined) timers.push(setTimeout(stop, options.durationMs));
+  if (options.exitAfterIdleMs !== undefined) {
+    const idleMs = options.exitAfterIdleMs;
+    timers.push(
+      setInterval(() => {
+        if (inputDone && !session.isAgentWorking && Date.now() - lastActivityAt >= idleMs) stop();
+      }, IDLE_CHECK_INTERVAL_MS),
+    );
+  }
+
+  await closedPromise;
+  for (const timer of timers) clearTimeout(timer);
+  await cleanup();
+  if (fatalMessage) {
+    io.stderr(`parley: ${fatalMessage}\n`);
+    return 1;
+  }
+  return 0;
+}
