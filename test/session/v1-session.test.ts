@@ -182,6 +182,7 @@ test('the handoff persists across item.done until the turn completes: two messag
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   await harness.waitForEvent('handoff.completed');
+  await realtime.waitForFrames(0, 3); // session.update and two answers
   const answers = realtime.connections[0]!.frames.filter(frameOfType('conversation.handoff.append')) as any[];
   assert.deepEqual(
     answers.map((frame) => [frame.handoff_id, frame.output_text]),
@@ -286,6 +287,7 @@ test('a handoff while a turn runs steers it: the next request holds both inputs,
   const texts = userInputTexts(agent.requests[1]!);
   assert.ok(texts.includes('user: start the job'));
   assert.ok(texts.includes('user: steer via realtime'));
+  await realtime.waitForFrames(0, 4); // session.update, the audio frame, two answers
   const answers = realtime.connections[0]!.frames.filter(frameOfType('conversation.handoff.append')) as any[];
   assert.deepEqual(answers.map((frame) => frame.handoff_id), ['handoff_steer', 'handoff_steer']);
 });
