@@ -8,6 +8,7 @@ import {
 } from '../../core/agent/agent-backend';
 import { CommandLineError, splitCommandLine, substitutePrompt } from '../../core/agent/command-line';
 import { silentLogger, type Logger } from '../../core/util/logger';
+import { abortReason, formatSeconds } from './agent-request-helpers';
 
 /**
  * The background agent as a local command (a coding-agent CLI, a script), one process per
@@ -289,13 +290,3 @@ function shortLabel(program: string): string {
   return program.length > 120 ? '…' + program.slice(-119) : program;
 }
 
-function abortReason(signal: AbortSignal): unknown {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  return new DOMException('The agent request was aborted', 'AbortError');
-}
-
-function formatSeconds(ms: number): string {
-  const seconds = ms / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
-}

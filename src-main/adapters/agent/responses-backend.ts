@@ -6,6 +6,7 @@ import {
 } from '../../core/agent/agent-backend';
 import { SseParser, type SseEvent } from '../../core/agent/sse-parser';
 import { silentLogger, type Logger } from '../../core/util/logger';
+import { abortReason, formatSeconds } from './agent-request-helpers';
 
 /**
  * The background agent as an OpenAI Responses API conversation, streamed over SSE.
@@ -318,17 +319,6 @@ function causeSuffix(error: unknown): string {
   const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
   if (isRecord(cause) && typeof cause['code'] === 'string') return ` (${cause['code']})`;
   return '';
-}
-
-function abortReason(signal: AbortSignal): unknown {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  return new DOMException('The agent request was aborted', 'AbortError');
-}
-
-function formatSeconds(ms: number): string {
-  const seconds = ms / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -3,7 +3,8 @@ import { isPlausibleChannelCount, isPlausibleSampleRate } from './audio-validati
 import { realtimeWebsocketUrl } from './connect-url';
 import { createOutboundEncoder } from './encode-outbound';
 import type { ConnectTarget, DialectCodec } from './dialect-codec';
-import { numberField, objectField, parseTypedFrame, serverErrorMessage, stringField, type JsonObject } from './json-fields';
+import { numberField, objectField, parseTypedFrame, stringField, type JsonObject } from './json-fields';
+import { decodeItemAdded, decodeServerError, decodeSessionUpdated } from './shared-decoders';
 import type { RealtimeEvent } from './realtime-event';
 import { INPUT_SAMPLE_RATE_HZ, type RealtimeSessionConfig } from './session-config';
 
@@ -31,15 +32,10 @@ export function createV1Codec(logger: Logger): DialectCodec {
         const role = type === 'conversation.input_transcript.delta' ? 'user' : 'assistant';
         return { type: 'transcript.delta', role, delta, itemId: stringField(event, 'item_id') };
       }
-      case 'session.updated': {
-        const session = objectField(event, 'session');
-        const sessionId = session && stringField(session, 'id');
-        if (!session || sessionId === undefined) return skip('session.updated without session.id', type);
-        return { type: 'session.updated', sessionId, instructions: stringField(session, 'instructions') };
-      }
+      case 'session.updated':
+        return decodeSessionUpdated(event) ?? skip('session.updated without session.id', type);
       case 'conversation.item.added':
-        if (!('item' in event)) return skip('item.added without item', type);
-        return { type: 'item.added', item: event['item'] };
+        return decodeItemAdded(event) ?? skip('item.added without item', type);
       case 'conversation.item.done': {
         const item = objectField(event, 'item');
         const itemId = item && stringField(item, 'id');
@@ -55,12 +51,8 @@ export function createV1Codec(logger: Logger): DialectCodec {
         }
         return { type: 'handoff.requested', handoffId, itemId, inputTranscript };
       }
-      case 'error': {
-        const message = serverErrorMessage(event);
-        if (message === undefined) return skip('error without message', type);
-        const nested = objectField(event, 'error');
-        return { type: 'error', message, code: nested ? stringField(nested, 'code') : undefined };
-      }
+      case 'error':
+        return decodeServerError(event) ?? skip('error without message', type);
       default:
         return skip('unknown type', type);
     }

@@ -3,7 +3,8 @@ import { isPlausibleChannelCount, isPlausibleSampleRate } from './audio-validati
 import { realtimeWebsocketUrl } from './connect-url';
 import { createOutboundEncoder } from './encode-outbound';
 import type { ConnectTarget, DialectCodec } from './dialect-codec';
-import { isObject, numberField, objectField, parseTypedFrame, serverErrorMessage, stringField, type JsonObject } from './json-fields';
+import { isObject, numberField, objectField, parseTypedFrame, stringField, type JsonObject } from './json-fields';
+import { decodeItemAdded, decodeServerError, decodeSessionUpdated } from './shared-decoders';
 import type { RealtimeEvent } from './realtime-event';
 import { INPUT_SAMPLE_RATE_HZ, type RealtimeSessionConfig } from './session-config';
 
@@ -84,23 +85,14 @@ export function createV2Codec(logger: Logger): DialectCodec {
       case 'response.cancelled':
         return { type: 'response.cancelled', responseId: responseField(event, 'id') ?? stringField(event, 'response_id') };
       case 'session.created':
-      case 'session.updated': {
-        const session = objectField(event, 'session');
-        const sessionId = session && stringField(session, 'id');
-        if (!session || sessionId === undefined) return skip(`${type} without session.id`, type);
-        return { type: 'session.updated', sessionId, instructions: stringField(session, 'instructions') };
-      }
+      case 'session.updated':
+        return decodeSessionUpdated(event) ?? skip(`${type} without session.id`, type);
       case 'conversation.item.added':
-        if (!('item' in event)) return skip('item.added without item', type);
-        return { type: 'item.added', item: event['item'] };
+        return decodeItemAdded(event) ?? skip('item.added without item', type);
       case 'conversation.item.done':
         return decodeItemDone(event) ?? skip('item.done without a usable item', type);
-      case 'error': {
-        const message = serverErrorMessage(event);
-        if (message === undefined) return skip('error without message', type);
-        const nested = objectField(event, 'error');
-        return { type: 'error', message, code: nested ? stringField(nested, 'code') : undefined };
-      }
+      case 'error':
+        return decodeServerError(event) ?? skip('error without message', type);
       default:
         return skip('unknown type', type);
     }

@@ -1,0 +1,14 @@
+// Small helpers both agent backends need when a request is aborted or times out.
+
+/** The signal's own reason when it is an Error, else a standard AbortError. */
+export function abortReason(signal: AbortSignal): unknown {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  return new DOMException('The agent request was aborted', 'AbortError');
+}
+
+/** "2 s", "1.5 s": for messages the user may hear. */
+export function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+}

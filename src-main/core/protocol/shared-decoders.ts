@@ -1,0 +1,23 @@
+// Inbound events both dialects spell the same way. Each answers undefined when a required field
+// is missing, and the codec logs and skips the frame.
+import { objectField, serverErrorMessage, stringField, type JsonObject } from './json-fields';
+import type { RealtimeEvent } from './realtime-event';
+
+export function decodeSessionUpdated(event: JsonObject): RealtimeEvent | undefined {
+  const session = objectField(event, 'session');
+  const sessionId = session && stringField(session, 'id');
+  if (!session || sessionId === undefined) return undefined;
+  return { type: 'session.updated', sessionId, instructions: stringField(session, 'instructions') };
+}
+
+export function decodeItemAdded(event: JsonObject): RealtimeEvent | undefined {
+  if (!('item' in event)) return undefined;
+  return { type: 'item.added', item: event['item'] };
+}
+
+export function decodeServerError(event: JsonObject): RealtimeEvent | undefined {
+  const message = serverErrorMessage(event);
+  if (message === undefined) return undefined;
+  const nested = objectField(event, 'error');
+  return { type: 'error', message, code: nested ? stringField(nested, 'code') : undefined };
+}
