@@ -4,8 +4,7 @@ import { test } from 'node:test';
 import { createCommandBackend } from '../../src-main/adapters/agent/command-backend';
 import { createNoneBackend } from '../../src-main/adapters/agent/none-backend';
 import { NO_AGENT_CONFIGURED_TEXT } from '../../src-main/core/handoff/handoff-controller';
-import { startMockRealtimeServer } from '../support/mock-realtime-server';
-import { TEST_API_KEY, createSessionHarness, sessionConfig, settle } from '../support/session-harness';
+import { TEST_API_KEY, sessionConfig, settle, startScenario } from '../support/session-harness';
 
 const node = JSON.stringify(process.execPath);
 const script = (source: string) => `${node} -e ${JSON.stringify(source)}`;
@@ -21,11 +20,9 @@ test('command agent: the transcript goes to stdin, stdout streams back and is sp
     command: script("let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{process.stdout.write('Agent saw: ');setTimeout(()=>process.stdout.write(s.toUpperCase()),50)})"),
     timeoutMs: 10_000,
   });
-  const realtime = await startMockRealtimeServer([{ batches: [handoffBatch('h_cmd', 'list my files')] }]);
-  const harness = createSessionHarness({ agent });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [{ batches: [handoffBatch('h_cmd', 'list my files')] }],
+    harness: { agent },
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   await harness.waitForEvent('handoff.completed');
@@ -38,11 +35,9 @@ test('command agent: the transcript goes to stdin, stdout streams back and is sp
 
 test('command agent: a crashing command is spoken as a failure and the session stays up', async (t) => {
   const agent = createCommandBackend({ command: script("console.error('cannot open repository');process.exit(3)") });
-  const realtime = await startMockRealtimeServer([{ batches: [handoffBatch('h_dead', 'fix the build')] }]);
-  const harness = createSessionHarness({ agent });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [{ batches: [handoffBatch('h_dead', 'fix the build')] }],
+    harness: { agent },
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   const failed = await harness.waitForEvent('handoff.failed');
@@ -55,11 +50,9 @@ test('command agent: a crashing command is spoken as a failure and the session s
 
 test('command agent: a timed-out turn is killed, reported, and the handoff cleared', async (t) => {
   const agent = createCommandBackend({ command: script('setTimeout(()=>{}, 60000)'), timeoutMs: 300 });
-  const realtime = await startMockRealtimeServer([{ batches: [handoffBatch('h_slow', 'take forever')] }]);
-  const harness = createSessionHarness({ agent });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [{ batches: [handoffBatch('h_slow', 'take forever')] }],
+    harness: { agent },
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   const failed = await harness.waitForEvent('handoff.failed', undefined, 5_000);
@@ -69,11 +62,9 @@ test('command agent: a timed-out turn is killed, reported, and the handoff clear
 
 test('stopping the session kills a running agent command', async (t) => {
   const agent = createCommandBackend({ command: script("console.log(process.pid);setTimeout(()=>{}, 60000)") });
-  const realtime = await startMockRealtimeServer([{ batches: [handoffBatch('h_stop', 'long task')] }]);
-  const harness = createSessionHarness({ agent });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [{ batches: [handoffBatch('h_stop', 'long task')] }],
+    harness: { agent },
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   const first = await harness.waitForEvent('agent.text');
@@ -86,11 +77,9 @@ test('stopping the session kills a running agent command', async (t) => {
 });
 
 test('no agent: the handoff is shown but not delegated, and the voice session is told why', async (t) => {
-  const realtime = await startMockRealtimeServer([{ batches: [handoffBatch('h_none', 'book a table')] }]);
-  const harness = createSessionHarness({ agent: createNoneBackend() });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [{ batches: [handoffBatch('h_none', 'book a table')] }],
+    harness: { agent: createNoneBackend() },
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   const requested = await harness.waitForEvent('handoff.requested');

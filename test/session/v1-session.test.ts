@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startMockRealtimeServer, pcm16Base64 } from '../support/mock-realtime-server';
 import { assistantMessageEvents, startMockResponsesServer, userInputTexts } from '../support/mock-responses-server';
-import { TEST_API_KEY, createSessionHarness, sessionConfig, settle } from '../support/session-harness';
+import { TEST_API_KEY, createSessionHarness, sessionConfig, settle, startScenario } from '../support/session-harness';
 
 const sessionUpdated = (id: string) => ({ type: 'session.updated', session: { id, instructions: 'backend prompt' } });
 const inputDelta = (delta: string) => ({ type: 'conversation.input_transcript.delta', delta });
@@ -27,15 +27,11 @@ const frameOfType = (type: string) => (frame: any) => frame?.type === type;
 const AUDIO_FRAME = Buffer.alloc(960);
 
 test('round trip: session.update first, then audio, text and the handoff answer in order; the handoff carries the merged transcript', async (t) => {
-  const agent = await startMockResponsesServer([{ kind: 'sse', events: assistantMessageEvents('resp-1', 'msg-1', 'agent answer') }]);
-  const realtime = await startMockRealtimeServer([
-    { batches: [[sessionUpdated('sess_1')], [], [audioDelta(), inputDelta('delegate '), inputDelta('now'), outputDelta('working'), handoff('handoff_1', 'delegate now')]] },
-  ]);
-  const harness = createSessionHarness({ agentBaseUrl: agent.baseUrl });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
-    await agent.close();
+  const { agent, realtime, harness } = await startScenario(t, {
+    agentReplies: [{ kind: 'sse', events: assistantMessageEvents('resp-1', 'msg-1', 'agent answer') }],
+    realtime: [
+      { batches: [[sessionUpdated('sess_1')], [], [audioDelta(), inputDelta('delegate '), inputDelta('now'), outputDelta('working'), handoff('handoff_1', 'delegate now')]] },
+    ],
   });
 
   assert.equal(await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY }), true);
@@ -68,11 +64,8 @@ test('round trip: session.update first, then audio, text and the handoff answer 
 });
 
 test('start, audio, text and stop: handshake URL, headers and frames are recorded; stop emits closed(requested)', async (t) => {
-  const realtime = await startMockRealtimeServer([{ batches: [[sessionUpdated('sess_rt')]] }]);
-  const harness = createSessionHarness();
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [{ batches: [[sessionUpdated('sess_rt')]] }],
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   harness.session.sendAudio(AUDIO_FRAME);
@@ -96,11 +89,8 @@ test('start, audio, text and stop: handshake URL, headers and frames are recorde
 });
 
 test('a transport close from the server ends the session with closed(transport_closed)', async (t) => {
-  const realtime = await startMockRealtimeServer([{ batches: [[sessionUpdated('sess_close')]], closeAfterLastBatch: true }]);
-  const harness = createSessionHarness();
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [{ batches: [[sessionUpdated('sess_close')]], closeAfterLastBatch: true }],
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   const closed = await harness.waitForEvent('closed');
@@ -148,11 +138,8 @@ test('a connect failure is an error only, naming the address', async (t) => {
 });
 
 test('a second start replaces the first connection', async (t) => {
-  const realtime = await startMockRealtimeServer([{ batches: [[sessionUpdated('sess_a')]] }, { batches: [[sessionUpdated('sess_b')]] }]);
-  const harness = createSessionHarness();
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [{ batches: [[sessionUpdated('sess_a')]] }, { batches: [[sessionUpdated('sess_b')]] }],
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   await harness.waitForEvent('session.ready', (event) => event.serverSessionId === 'sess_a');
@@ -170,15 +157,11 @@ test('the handoff persists across item.done until the turn completes: two messag
   const first = assistantMessageEvents('resp-1', 'msg-1', 'first part');
   const second = assistantMessageEvents('resp-1', 'msg-2', 'second part');
   const twoMessages = [...first.slice(0, -1), ...second.slice(1)];
-  const agent = await startMockResponsesServer([{ kind: 'sse', events: twoMessages, delayMsBetweenEvents: 25 }]);
-  const realtime = await startMockRealtimeServer([
-    { batches: [[sessionUpdated('sess_item_done'), inputDelta('delegate now'), handoff('handoff_item_done', 'delegate now'), { type: 'conversation.item.done', item: { id: 'item_handoff_item_done' } }]] },
-  ]);
-  const harness = createSessionHarness({ agentBaseUrl: agent.baseUrl });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
-    await agent.close();
+  const { realtime, harness } = await startScenario(t, {
+    agentReplies: [{ kind: 'sse', events: twoMessages, delayMsBetweenEvents: 25 }],
+    realtime: [
+      { batches: [[sessionUpdated('sess_item_done'), inputDelta('delegate now'), handoff('handoff_item_done', 'delegate now'), { type: 'conversation.item.done', item: { id: 'item_handoff_item_done' } }]] },
+    ],
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   await harness.waitForEvent('handoff.completed');
@@ -194,13 +177,9 @@ test('the handoff persists across item.done until the turn completes: two messag
 });
 
 test('a handoff request starts a turn with the transcript text', async (t) => {
-  const agent = await startMockResponsesServer([{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'ok') }]);
-  const realtime = await startMockRealtimeServer([{ batches: [[sessionUpdated('sess_inbound'), inputDelta('text from realtime'), handoff('handoff_inbound', 'text from realtime')]] }]);
-  const harness = createSessionHarness({ agentBaseUrl: agent.baseUrl });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
-    await agent.close();
+  const { agent, realtime, harness } = await startScenario(t, {
+    agentReplies: [{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'ok') }],
+    realtime: [{ batches: [[sessionUpdated('sess_inbound'), inputDelta('text from realtime'), handoff('handoff_inbound', 'text from realtime')]] }],
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   const started = await harness.waitForEvent('handoff.started');
@@ -210,15 +189,11 @@ test('a handoff request starts a turn with the transcript text', async (t) => {
 });
 
 test('a handoff uses the whole active transcript', async (t) => {
-  const agent = await startMockResponsesServer([{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'ok') }]);
-  const realtime = await startMockRealtimeServer([
-    { batches: [[sessionUpdated('sess_multi'), outputDelta('assistant context'), inputDelta('delegated query'), outputDelta('assist confirm'), handoff('handoff_multi', 'ignored')]] },
-  ]);
-  const harness = createSessionHarness({ agentBaseUrl: agent.baseUrl });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
-    await agent.close();
+  const { agent, realtime, harness } = await startScenario(t, {
+    agentReplies: [{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'ok') }],
+    realtime: [
+      { batches: [[sessionUpdated('sess_multi'), outputDelta('assistant context'), inputDelta('delegated query'), outputDelta('assist confirm'), handoff('handoff_multi', 'ignored')]] },
+    ],
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   const [request] = await agent.waitForRequests(1);
@@ -226,24 +201,20 @@ test('a handoff uses the whole active transcript', async (t) => {
 });
 
 test('the active transcript is cleared after each handoff', async (t) => {
-  const agent = await startMockResponsesServer([
-    { kind: 'sse', events: assistantMessageEvents('resp-1', 'msg-1', 'first ok') },
-    { kind: 'sse', events: assistantMessageEvents('resp-2', 'msg-2', 'second ok') },
-  ]);
-  const realtime = await startMockRealtimeServer([
-    {
-      batches: [
-        [sessionUpdated('sess_clear'), inputDelta('first question'), handoff('handoff_clear_1', 'first question')],
-        [],
-        [inputDelta('second question'), handoff('handoff_clear_2', 'second question')],
-      ],
-    },
-  ]);
-  const harness = createSessionHarness({ agentBaseUrl: agent.baseUrl });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
-    await agent.close();
+  const { agent, realtime, harness } = await startScenario(t, {
+    agentReplies: [
+      { kind: 'sse', events: assistantMessageEvents('resp-1', 'msg-1', 'first ok') },
+      { kind: 'sse', events: assistantMessageEvents('resp-2', 'msg-2', 'second ok') },
+    ],
+    realtime: [
+      {
+        batches: [
+          [sessionUpdated('sess_clear'), inputDelta('first question'), handoff('handoff_clear_1', 'first question')],
+          [],
+          [inputDelta('second question'), handoff('handoff_clear_2', 'second question')],
+        ],
+      },
+    ],
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   await harness.waitForEvent('handoff.completed', (event) => event.handoffId === 'handoff_clear_1');
@@ -312,15 +283,11 @@ test('an item.added echo of the agent text does not re-delegate, and audio still
 });
 
 test('a pending agent turn does not block realtime audio (within 500 ms)', async (t) => {
-  const agent = await startMockResponsesServer([{ kind: 'hang' }]);
-  const realtime = await startMockRealtimeServer([
-    { batches: [[sessionUpdated('sess_nb'), inputDelta('delegate now'), handoff('handoff_nb', 'delegate now'), audioDelta()]] },
-  ]);
-  const harness = createSessionHarness({ agentBaseUrl: agent.baseUrl });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
-    await agent.close();
+  const { realtime, harness } = await startScenario(t, {
+    agentReplies: [{ kind: 'hang' }],
+    realtime: [
+      { batches: [[sessionUpdated('sess_nb'), inputDelta('delegate now'), handoff('handoff_nb', 'delegate now'), audioDelta()]] },
+    ],
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   await harness.waitForEvent('handoff.started');
@@ -354,13 +321,9 @@ test('the handoff id is cleared after an aborted turn: nothing later goes out un
 });
 
 test('a failed agent is reported to the voice session and the UI, and the session stays live', async (t) => {
-  const agent = await startMockResponsesServer([{ kind: 'http_error', status: 500, body: { error: { message: 'model overloaded' } } }]);
-  const realtime = await startMockRealtimeServer([{ batches: [[sessionUpdated('sess_fail'), inputDelta('do it'), handoff('handoff_fail', 'do it')]] }]);
-  const harness = createSessionHarness({ agentBaseUrl: agent.baseUrl });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
-    await agent.close();
+  const { realtime, harness } = await startScenario(t, {
+    agentReplies: [{ kind: 'http_error', status: 500, body: { error: { message: 'model overloaded' } } }],
+    realtime: [{ batches: [[sessionUpdated('sess_fail'), inputDelta('do it'), handoff('handoff_fail', 'do it')]] }],
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   const failed = await harness.waitForEvent('handoff.failed');
@@ -375,13 +338,10 @@ test('a failed agent is reported to the voice session and the UI, and the sessio
 });
 
 test('malformed server frames are skipped and the conversation goes on', async (t) => {
-  const realtime = await startMockRealtimeServer([
-    { batches: [['{not json', JSON.stringify({ type: 'conversation.handoff.requested', handoff_id: 'x' }), JSON.stringify({ type: 'brand.new.event' }), sessionUpdated('sess_ok'), outputDelta('still talking')]] },
-  ]);
-  const harness = createSessionHarness();
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [
+      { batches: [['{not json', JSON.stringify({ type: 'conversation.handoff.requested', handoff_id: 'x' }), JSON.stringify({ type: 'brand.new.event' }), sessionUpdated('sess_ok'), outputDelta('still talking')]] },
+    ],
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   const entry = await harness.waitForEvent('transcript.entry');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { pcm16Base64, startMockRealtimeServer } from '../support/mock-realtime-server';
 import { assistantMessageEvents, startMockResponsesServer, userInputTexts } from '../support/mock-responses-server';
 import { ClockedSink } from '../support/clocked-sink';
-import { TEST_API_KEY, createSessionHarness, sessionConfig, settle } from '../support/session-harness';
+import { TEST_API_KEY, createSessionHarness, sessionConfig, settle, startScenario } from '../support/session-harness';
 
 const sessionCreated = (id: string) => ({ type: 'session.created', session: { id, type: 'realtime' } });
 const functionCall = (callId: string, prompt: string) => ({
@@ -20,15 +20,11 @@ const typeIs = (type: string) => (frame: any) => frame?.type === type;
 const framesAfterUpdate = (frames: unknown[]) => (frames.slice(1) as any[]).map((frame) => frame.type);
 
 test('v2: a background_agent function call is the handoff; the answer is function_call_output then response.create', async (t) => {
-  const agent = await startMockResponsesServer([{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'Two flights leave at 9.') }]);
-  const realtime = await startMockRealtimeServer([
-    { batches: [[sessionCreated('sess_v2'), userTranscript('find me flights to lisbon'), functionCall('call_1', 'Find flights to Lisbon tomorrow')]] },
-  ]);
-  const harness = createSessionHarness({ agentBaseUrl: agent.baseUrl });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
-    await agent.close();
+  const { agent, realtime, harness } = await startScenario(t, {
+    agentReplies: [{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'Two flights leave at 9.') }],
+    realtime: [
+      { batches: [[sessionCreated('sess_v2'), userTranscript('find me flights to lisbon'), functionCall('call_1', 'Find flights to Lisbon tomorrow')]] },
+    ],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
   const { handshake } = realtime.connections[0]!;
@@ -48,15 +44,11 @@ test('v2: a background_agent function call is the handoff; the answer is functio
 });
 
 test('v2: response.create is deferred while a response is active and sent on response.done', async (t) => {
-  const agent = await startMockResponsesServer([{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'answer') }]);
-  const realtime = await startMockRealtimeServer([
-    { batches: [[sessionCreated('sess_defer'), responseCreated('resp_speaking'), functionCall('call_d', 'do it')]] },
-  ]);
-  const harness = createSessionHarness({ agentBaseUrl: agent.baseUrl });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
-    await agent.close();
+  const { realtime, harness } = await startScenario(t, {
+    agentReplies: [{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'answer') }],
+    realtime: [
+      { batches: [[sessionCreated('sess_defer'), responseCreated('resp_speaking'), functionCall('call_d', 'do it')]] },
+    ],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
   await realtime.waitForFrame(0, typeIs('conversation.item.create'));
@@ -99,11 +91,9 @@ test('v2: barge-in truncates the item at what the speaker played, not what was r
   const sink = new ClockedSink({ now: () => nowMs });
   const hundredMs = pcm16Base64(2400); // 100 ms at 24 kHz
   const deltas = Array.from({ length: 10 }, () => ({ type: 'response.output_audio.delta', item_id: 'item_speech', delta: hundredMs }));
-  const realtime = await startMockRealtimeServer([{ batches: [[sessionCreated('sess_barge'), responseCreated('resp_1'), ...deltas]] }]);
-  const harness = createSessionHarness({ sink });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [{ batches: [[sessionCreated('sess_barge'), responseCreated('resp_1'), ...deltas]] }],
+    harness: { sink },
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
   await harness.waitForEvent('audio.output', () => sink.frames.length === 10);
@@ -119,13 +109,11 @@ test('v2: barge-in truncates the item at what the speaker played, not what was r
 test('v2: speech that starts after playback finished truncates nothing', async (t) => {
   let nowMs = 0;
   const sink = new ClockedSink({ now: () => nowMs });
-  const realtime = await startMockRealtimeServer([
-    { batches: [[sessionCreated('sess_quiet'), { type: 'response.output_audio.delta', item_id: 'item_a', delta: pcm16Base64(2400) }]] },
-  ]);
-  const harness = createSessionHarness({ sink });
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [
+      { batches: [[sessionCreated('sess_quiet'), { type: 'response.output_audio.delta', item_id: 'item_a', delta: pcm16Base64(2400) }]] },
+    ],
+    harness: { sink },
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
   await harness.waitForEvent('audio.output');
@@ -137,11 +125,8 @@ test('v2: speech that starts after playback finished truncates nothing', async (
 });
 
 test('v2: a typed message is a user item followed by response.create, never a handoff', async (t) => {
-  const realtime = await startMockRealtimeServer([{ batches: [[sessionCreated('sess_text')]] }]);
-  const harness = createSessionHarness();
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [{ batches: [[sessionCreated('sess_text')]] }],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
   harness.session.sendText('what time is it?');
@@ -153,11 +138,8 @@ test('v2: a typed message is a user item followed by response.create, never a ha
 });
 
 test('v2: push-to-talk release commits the buffer and asks for a response', async (t) => {
-  const realtime = await startMockRealtimeServer([{ batches: [[sessionCreated('sess_ptt')]] }]);
-  const harness = createSessionHarness();
-  t.after(async () => {
-    await harness.dispose();
-    await realtime.close();
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [{ batches: [[sessionCreated('sess_ptt')]] }],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url, { turnDetection: 'none' }), apiKey: TEST_API_KEY });
   harness.session.sendAudio(Buffer.alloc(960));

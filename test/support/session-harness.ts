@@ -2,7 +2,10 @@
  * Builds a real VoiceSession (ws transport, real Responses backend over HTTP) against the two
  * loopback mocks, and records every event it emits.
  */
+import type { TestContext } from 'node:test';
 import type { SessionEvent } from '../../src-shared/session-events';
+import { startMockRealtimeServer, type ConnectionScript, type MockRealtimeServer } from './mock-realtime-server';
+import { startMockResponsesServer, type MockResponsesServer, type ScriptedReply } from './mock-responses-server';
 import type { AgentBackend } from '../../src-main/core/agent/agent-backend';
 import type { AudioSink } from '../../src-main/core/audio/audio-io';
 import type { Dialect, RealtimeSessionConfig } from '../../src-main/core/protocol/session-config';
@@ -105,4 +108,39 @@ export function createSessionHarness(options: HarnessOptions = {}): SessionHarne
 /** Lets pending I/O settle (used to show that something did NOT happen). */
 export function settle(ms = 150): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export interface ScenarioOptions {
+  /** The realtime mock's connection scripts. */
+  realtime: ConnectionScript[];
+  /** When given, a Responses mock with these replies backs the session's agent. */
+  agentReplies?: ScriptedReply[];
+  harness?: HarnessOptions;
+}
+
+export interface Scenario {
+  realtime: MockRealtimeServer;
+  /** The Responses mock; only for scenarios started with agentReplies. */
+  readonly agent: MockResponsesServer;
+  harness: SessionHarness;
+}
+
+/** Both loopback mocks and a session wired to them, torn down when the test ends. */
+export async function startScenario(t: TestContext, options: ScenarioOptions): Promise<Scenario> {
+  const agent = options.agentReplies ? await startMockResponsesServer(options.agentReplies) : undefined;
+  const realtime = await startMockRealtimeServer(options.realtime);
+  const harness = createSessionHarness({ ...(agent ? { agentBaseUrl: agent.baseUrl } : {}), ...options.harness });
+  t.after(async () => {
+    await harness.dispose();
+    await realtime.close();
+    await agent?.close();
+  });
+  return {
+    realtime,
+    harness,
+    get agent(): MockResponsesServer {
+      if (!agent) throw new Error('this scenario has no agent mock: pass agentReplies to startScenario');
+      return agent;
+    },
+  };
 }

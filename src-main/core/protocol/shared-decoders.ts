@@ -1,7 +1,17 @@
 // Inbound events both dialects spell the same way. Each answers undefined when a required field
 // is missing, and the codec logs and skips the frame.
 import { objectField, serverErrorMessage, stringField, type JsonObject } from './json-fields';
+import type { Logger } from '../util/logger';
 import type { RealtimeEvent } from './realtime-event';
+import type { Dialect } from './session-config';
+
+/** Logs why a frame was skipped (at debug: a chatty server must not flood the logs) and answers undefined. */
+export function frameSkipper(logger: Logger, dialect: Dialect): (reason: string, type?: string) => undefined {
+  return (reason, type) => {
+    logger.debug(`realtime ${dialect}: skipped inbound frame: ${reason}`, type ? { type } : undefined);
+    return undefined;
+  };
+}
 
 export function decodeSessionUpdated(event: JsonObject): RealtimeEvent | undefined {
   const session = objectField(event, 'session');

@@ -4,7 +4,7 @@ import { realtimeWebsocketUrl } from './connect-url';
 import { createOutboundEncoder } from './encode-outbound';
 import type { ConnectTarget, DialectCodec } from './dialect-codec';
 import { numberField, objectField, parseTypedFrame, stringField, type JsonObject } from './json-fields';
-import { decodeItemAdded, decodeServerError, decodeSessionUpdated } from './shared-decoders';
+import { decodeItemAdded, decodeServerError, decodeSessionUpdated, frameSkipper } from './shared-decoders';
 import type { RealtimeEvent } from './realtime-event';
 import { INPUT_SAMPLE_RATE_HZ, type RealtimeSessionConfig } from './session-config';
 
@@ -13,10 +13,7 @@ export const V1_DEFAULT_VOICE = 'cove';
 
 /** Dialect v1 ("quicksilver"), the one the reference change speaks. */
 export function createV1Codec(logger: Logger): DialectCodec {
-  const skip = (reason: string, type?: string): undefined => {
-    logger.debug(`realtime v1: skipped inbound frame: ${reason}`, type ? { type } : undefined);
-    return undefined;
-  };
+  const skip = frameSkipper(logger, 'v1');
 
   function decode(frame: string): RealtimeEvent | undefined {
     const event = parseTypedFrame(frame);

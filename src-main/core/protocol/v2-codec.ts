@@ -4,7 +4,7 @@ import { realtimeWebsocketUrl } from './connect-url';
 import { createOutboundEncoder } from './encode-outbound';
 import type { ConnectTarget, DialectCodec } from './dialect-codec';
 import { isObject, numberField, objectField, parseTypedFrame, stringField, type JsonObject } from './json-fields';
-import { decodeItemAdded, decodeServerError, decodeSessionUpdated } from './shared-decoders';
+import { decodeItemAdded, decodeServerError, decodeSessionUpdated, frameSkipper } from './shared-decoders';
 import type { RealtimeEvent } from './realtime-event';
 import { INPUT_SAMPLE_RATE_HZ, type RealtimeSessionConfig } from './session-config';
 
@@ -38,10 +38,7 @@ const HANDOFF_TOOL = {
 
 /** Dialect v2: the public OpenAI Realtime API with GA event names. */
 export function createV2Codec(logger: Logger): DialectCodec {
-  const skip = (reason: string, type?: string): undefined => {
-    logger.debug(`realtime v2: skipped inbound frame: ${reason}`, type ? { type } : undefined);
-    return undefined;
-  };
+  const skip = frameSkipper(logger, 'v2');
 
   function decode(frame: string): RealtimeEvent | undefined {
     const event = parseTypedFrame(frame);
