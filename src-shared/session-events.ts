@@ -31,8 +31,11 @@ export type SessionEvent =
   | { readonly type: 'state'; readonly state: SessionState }
   | { readonly type: 'session.ready'; readonly serverSessionId: string }
   | { readonly type: 'transcript.delta'; readonly role: TranscriptRole; readonly delta: string }
-  /** The merged entry after a delta or done event (index into the active transcript). */
-  | { readonly type: 'transcript.entry'; readonly index: number; readonly entry: TranscriptEntry }
+  /**
+   * The merged entry after a delta or done event. `entryId` is stable for the connection (key UI
+   * bubbles on it); `index` is the position in the active transcript, which a handoff empties.
+   */
+  | { readonly type: 'transcript.entry'; readonly entryId: number; readonly index: number; readonly entry: TranscriptEntry }
   | {
       readonly type: 'audio.output';
       /** PCM16 LE interleaved; the headless JSON-lines printer summarizes it. */
@@ -41,6 +44,8 @@ export type SessionEvent =
       readonly channels: number;
       readonly itemId: string | undefined;
     }
+  /** A message the user typed, as sent to the voice session (it is not a handoff). */
+  | { readonly type: 'user.text'; readonly text: string }
   | { readonly type: 'user.speech_started' }
   | { readonly type: 'playback.interrupted'; readonly itemId: string; readonly playedMs: number }
   | {

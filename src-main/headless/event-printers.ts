@@ -34,7 +34,7 @@ export function createJsonLinesPrinter(write: Write): (event: SessionEvent) => v
  * A transcript entry is printed once it is final (the next entry started, or the session ends).
  */
 export function createReadablePrinter(write: Write, writeError: Write): { onEvent(event: SessionEvent): void; flush(): void } {
-  let pending: { index: number; entry: TranscriptEntry } | undefined;
+  let pending: { entryId: number; entry: TranscriptEntry } | undefined;
   const label = (entry: TranscriptEntry) => (entry.role === 'user' ? 'you' : 'assistant');
   const flush = () => {
     if (pending) write(`${label(pending.entry)}: ${pending.entry.text}\n`);
@@ -45,11 +45,15 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
     onEvent(event) {
       switch (event.type) {
         case 'transcript.entry':
-          if (pending && pending.index !== event.index) flush();
-          pending = { index: event.index, entry: event.entry };
+          if (pending && pending.entryId !== event.entryId) flush();
+          pending = { entryId: event.entryId, entry: event.entry };
+          return;
+        case 'user.text':
+          flush();
+          write(`you (typed): ${event.text}\n`);
           return;
         case 'handoff.requested':
-          pending = undefined; // the transcript was handed over; its last line is in agentText
+          flush();
           if (event.agentText) write(`→ agent [${event.handoffId}]:\n${indent(event.agentText)}\n`);
           else write(`→ handoff ${event.handoffId} had nothing to delegate\n`);
           return;

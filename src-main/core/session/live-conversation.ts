@@ -70,6 +70,7 @@ export class LiveConversation {
 
   sendText(text: string): void {
     this.send({ type: 'user.text', text });
+    this.deps.emit({ type: 'user.text', text });
     if (this.deps.codec.capabilities.responseAfterUserText) this.responses.request();
   }
 
@@ -122,12 +123,12 @@ export class LiveConversation {
         const change = this.transcript.appendDelta(event.role, event.delta);
         if (!change) return;
         emit({ type: 'transcript.delta', role: event.role, delta: event.delta });
-        emit({ type: 'transcript.entry', index: change.index, entry: change.entry });
+        emit({ type: 'transcript.entry', entryId: change.entryId, index: change.index, entry: change.entry });
         return;
       }
       case 'transcript.done': {
         const change = this.transcript.applyDone(event.role, event.text);
-        if (change) emit({ type: 'transcript.entry', index: change.index, entry: change.entry });
+        if (change) emit({ type: 'transcript.entry', entryId: change.entryId, index: change.index, entry: change.entry });
         return;
       }
       case 'handoff.requested':

@@ -1,8 +1,17 @@
 import type { TranscriptEntry, TranscriptRole } from '../../../src-shared/session-events';
 
 export interface TranscriptChange {
+  /** Position in the active list (restarts after each handoff). */
   readonly index: number;
+  /** Stable for the life of the connection, across handoffs: what a UI keys its bubbles on. */
+  readonly entryId: number;
   readonly entry: TranscriptEntry;
+}
+
+interface MutableEntry {
+  readonly id: number;
+  readonly role: TranscriptRole;
+  text: string;
 }
 
 /**
@@ -11,7 +20,8 @@ export interface TranscriptChange {
  * instance per connection.
  */
 export class ActiveTranscript {
-  private entries: Array<{ role: TranscriptRole; text: string }> = [];
+  private entries: MutableEntry[] = [];
+  private nextEntryId = 0;
 
   /** Appends a delta; answers the merged entry, or undefined for an empty delta. */
   appendDelta(role: TranscriptRole, delta: string): TranscriptChange | undefined {
@@ -19,10 +29,9 @@ export class ActiveTranscript {
     const last = this.entries[this.entries.length - 1];
     if (last && last.role === role) {
       last.text += delta;
-      return { index: this.entries.length - 1, entry: { role, text: last.text } };
+      return this.changeAt(this.entries.length - 1);
     }
-    this.entries.push({ role, text: delta });
-    return { index: this.entries.length - 1, entry: { role, text: delta } };
+    return this.push(role, delta);
   }
 
   /**
@@ -36,22 +45,31 @@ export class ActiveTranscript {
       const entry = this.entries[index]!;
       if (entry.role === role) {
         entry.text = text;
-        return { index, entry: { role, text } };
+        return this.changeAt(index);
       }
     }
-    this.entries.push({ role, text });
-    return { index: this.entries.length - 1, entry: { role, text } };
+    return this.push(role, text);
   }
 
   /** Hands the whole list over and starts empty: each handoff carries only what is new. */
   take(): TranscriptEntry[] {
-    const taken = this.entries;
+    const taken = this.snapshot();
     this.entries = [];
     return taken;
   }
 
   snapshot(): TranscriptEntry[] {
     return this.entries.map((entry) => ({ role: entry.role, text: entry.text }));
+  }
+
+  private push(role: TranscriptRole, text: string): TranscriptChange {
+    this.entries.push({ id: this.nextEntryId++, role, text });
+    return this.changeAt(this.entries.length - 1);
+  }
+
+  private changeAt(index: number): TranscriptChange {
+    const entry = this.entries[index]!;
+    return { index, entryId: entry.id, entry: { role: entry.role, text: entry.text } };
   }
 
   get length(): number {
