@@ -3,9 +3,10 @@ import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { connectWebSocket } from '../../src-main/adapters/transport/ws-transport';
 import { TransportError } from '../../src-main/core/protocol/transport';
+import { startEagerServer } from '../support/eager-server';
 import { startMockRealtimeServer } from '../support/mock-realtime-server';
 
-const noHandlers = { onFrame: () => {}, onClose: () => {} };
+const noHandlers = { onOpen: () => {}, onFrame: () => {}, onClose: () => {} };
 const target = (url: string) => ({ url: url.replace('http://', 'ws://') + '/v1/realtime', headers: { Authorization: 'Bearer sk-secret-value' } });
 
 async function rejectionOf(promise: Promise<unknown>): Promise<TransportError> {
@@ -66,7 +67,7 @@ test('close is idempotent and reported once, as initiated locally', async (t) =>
     target: target(server.url),
     firstFrame: '{}',
     timeoutMs: 2_000,
-    handlers: { onFrame: () => {}, onClose: (info) => closes.push(info) },
+    handlers: { onOpen: () => {}, onFrame: () => {}, onClose: (info) => closes.push(info) },
   });
   connection.close();
   connection.close();
@@ -75,4 +76,19 @@ test('close is idempotent and reported once, as initiated locally', async (t) =>
   assert.equal(closes.length, 1);
   assert.equal(closes[0]!.initiatedLocally, true);
   connection.send('{"type":"late"}'); // after close: dropped, no throw
+});
+
+test('a frame that arrives in the same packet as the upgrade is delivered after onOpen', async (t) => {
+  const server = await startEagerServer({ type: 'session.created', session: { id: 'early' } });
+  t.after(() => server.close());
+  const order: string[] = [];
+  const connection = await connectWebSocket({
+    target: { url: `ws://127.0.0.1:${server.port}/v1/realtime`, headers: {} },
+    firstFrame: '{}',
+    timeoutMs: 2_000,
+    handlers: { onOpen: () => order.push('open'), onFrame: () => order.push('frame'), onClose: () => {} },
+  });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  connection.close();
+  assert.deepEqual(order, ['open', 'frame']);
 });

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { pcm16Base64, startMockRealtimeServer } from '../support/mock-realtime-server';
 import { assistantMessageEvents, startMockResponsesServer, userInputTexts } from '../support/mock-responses-server';
 import { ClockedSink } from '../support/clocked-sink';
+import { startEagerServer } from '../support/eager-server';
 import { TEST_API_KEY, createSessionHarness, sessionConfig, settle, startScenario } from '../support/session-harness';
 
 const sessionCreated = (id: string) => ({ type: 'session.created', session: { id, type: 'realtime' } });
@@ -148,4 +149,20 @@ test('v2: push-to-talk release commits the buffer and asks for a response', asyn
   const frames = realtime.connections[0]!.frames as any[];
   assert.equal(frames[0].session.audio.input.turn_detection, null);
   assert.deepEqual(framesAfterUpdate(frames), ['input_audio_buffer.append', 'input_audio_buffer.commit', 'response.create']);
+});
+
+test('v2: an event sent together with the upgrade is handled with the session already live', async (t) => {
+  const server = await startEagerServer({ type: 'session.created', session: { id: 'sess_early' } });
+  const harness = createSessionHarness();
+  t.after(async () => {
+    await harness.dispose();
+    server.close();
+  });
+  const statesAtReady: string[] = [];
+  harness.session.onEvent((event) => {
+    if (event.type === 'session.ready') statesAtReady.push(harness.session.state);
+  });
+  assert.equal(await harness.session.start({ config: sessionConfig('v2', `http://127.0.0.1:${server.port}`), apiKey: TEST_API_KEY }), true);
+  await harness.waitForEvent('session.ready');
+  assert.deepEqual(statesAtReady, ['live']);
 });

@@ -61,6 +61,7 @@ export const connectWebSocket: RealtimeTransport = (options) =>
       opened = true;
       clearTimeout(timer);
       socket.send(firstFrame);
+      handlers.onOpen(connection);
       resolve(connection);
     });
 

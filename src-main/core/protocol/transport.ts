@@ -27,6 +27,12 @@ export interface TransportCloseInfo {
 }
 
 export interface TransportHandlers {
+  /**
+   * The socket is open and the first frame is sent. Called before any inbound frame is
+   * delivered (a server may answer in the same packet as the upgrade), so the receiver can go
+   * live before it reads.
+   */
+  onOpen(connection: RealtimeConnection): void;
   onFrame(frame: string): void;
   onClose(info: TransportCloseInfo): void;
 }

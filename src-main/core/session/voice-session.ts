@@ -95,13 +95,13 @@ export class VoiceSession {
     });
     this.conversation = conversation;
 
-    let connection: RealtimeConnection;
     try {
-      connection = await this.deps.transport({
+      await this.deps.transport({
         target,
         firstFrame: codec.sessionUpdate(options.config),
         timeoutMs: this.deps.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
         handlers: {
+          onOpen: (connection) => this.onTransportOpen(generation, conversation, connection),
           onFrame: (frame) => conversation.onFrame(frame),
           onClose: (info) => this.onTransportClosed(generation, info),
         },
@@ -117,14 +117,7 @@ export class VoiceSession {
       return this.failStart(generation, 'unreachable', `Could not connect to the realtime server: ${errorMessage(error)}`);
     }
 
-    if (generation !== this.generation) {
-      connection.close(); // superseded while connecting
-      return false;
-    }
-    this.connection = connection;
-    conversation.attach(connection);
-    this.setState('live');
-    return true;
+    return generation === this.generation && this.currentState === 'live';
   }
 
   async stop(): Promise<void> {
@@ -174,6 +167,17 @@ export class VoiceSession {
     if (this.currentState === 'live' && this.conversation) return this.conversation;
     this.hub.emit({ type: 'error', code: 'not_running', message: NOT_RUNNING_MESSAGE, recoverable: true });
     return undefined;
+  }
+
+  /** Runs before the first inbound frame is decoded, so the session is live when it is. */
+  private onTransportOpen(generation: number, conversation: LiveConversation, connection: RealtimeConnection): void {
+    if (generation !== this.generation) {
+      connection.close(); // superseded while connecting
+      return;
+    }
+    this.connection = connection;
+    conversation.attach(connection);
+    this.setState('live');
   }
 
   private onTransportClosed(generation: number, info: TransportCloseInfo): void {
