@@ -26,7 +26,7 @@ for (const [status, code, pattern] of [
   [500, 'upgrade_rejected', /refused the connection with HTTP 500\. Server said: upstream exploded/],
 ] as const) {
   test(`a rejected upgrade with HTTP ${status} is a specific ${code} error`, async (t) => {
-    const server = await startMockRealtimeServer([{ batches: [], rejectUpgrade: { status, body: status === 500 ? 'upstream exploded' : 'nope' } }]);
+    const server = await startMockRealtimeServer([{ batches: [], rejectUpgrade: { status, body: status === 500 ? 'upstream exploded' : 'Incorrect API key provided: sk-secret-value' } }]);
     t.after(() => server.close());
     const error = await rejectionOf(connectWebSocket({ target: target(server.url), firstFrame: '{}', timeoutMs: 2_000, handlers: noHandlers }));
     assert.equal(error.code, code);

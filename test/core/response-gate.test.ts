@@ -43,3 +43,24 @@ test('a request in flight counts as active until the server answers', () => {
   gate.onResponseFinished();
   assert.equal(sent, 2);
 });
+
+test('another error while our response.create awaits its response opens the gate again', () => {
+  let sent = 0;
+  const gate = new ResponseGate(() => sent++);
+  gate.request();
+  gate.onOtherError(); // e.g. a rate limit rejected the response.create
+  gate.request();
+  assert.equal(sent, 2, 'the next request is not swallowed');
+});
+
+test('an error unrelated to a created response does not reopen the gate', () => {
+  let sent = 0;
+  const gate = new ResponseGate(() => sent++);
+  gate.request();
+  gate.onResponseCreated();
+  gate.onOtherError();
+  gate.request();
+  assert.equal(sent, 1, 'still deferred behind the active response');
+  gate.onResponseFinished();
+  assert.equal(sent, 2);
+});

@@ -104,8 +104,9 @@ test('speech started, response lifecycle and errors', () => {
   assert.deepEqual(decode({ type: 'response.cancelled', response: { id: 'r9' } }), { type: 'response.cancelled', responseId: 'r9' });
   const error = decode({ type: 'error', error: { type: 'invalid_request_error', code: 'x', message: 'Conversation already has an active response in progress: resp_1' } });
   assert.equal(error?.type, 'error');
-  assert.ok(error?.type === 'error' && isActiveResponseError(error.message));
-  assert.ok(!isActiveResponseError('Invalid API key'));
+  assert.ok(error?.type === 'error' && isActiveResponseError(error.message, error.code));
+  assert.ok(isActiveResponseError('reworded by the server', 'conversation_already_has_active_response'));
+  assert.ok(!isActiveResponseError('Invalid API key', 'invalid_api_key'));
 });
 
 test('handoff output is a function_call_output item; truncate carries audio_end_ms', () => {

@@ -286,11 +286,13 @@ test('a pending agent turn does not block realtime audio (within 500 ms)', async
   const { realtime, harness } = await startScenario(t, {
     agentReplies: [{ kind: 'hang' }],
     realtime: [
-      { batches: [[sessionUpdated('sess_nb'), inputDelta('delegate now'), handoff('handoff_nb', 'delegate now'), audioDelta()]] },
+      { batches: [[sessionUpdated('sess_nb'), inputDelta('delegate now'), handoff('handoff_nb', 'delegate now')], [audioDelta()]] },
     ],
   });
   await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
   await harness.waitForEvent('handoff.started');
+  assert.equal(harness.eventsOf('audio.output').length, 0);
+  harness.session.sendAudio(AUDIO_FRAME); // the server answers this frame with assistant audio
   await harness.waitForEvent('audio.output', undefined, 500);
   assert.ok(harness.session.isAgentWorking, 'the agent is still working while audio plays');
 });

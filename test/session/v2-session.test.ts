@@ -7,6 +7,7 @@ import { pcm16Base64, startMockRealtimeServer } from '../support/mock-realtime-s
 import { assistantMessageEvents, startMockResponsesServer, userInputTexts } from '../support/mock-responses-server';
 import { ClockedSink } from '../support/clocked-sink';
 import { startEagerServer } from '../support/eager-server';
+import { SUPERSEDED_HANDOFF_TEXT } from '../../src-main/core/session/live-conversation';
 import { TEST_API_KEY, createSessionHarness, sessionConfig, settle, startScenario } from '../support/session-harness';
 
 const sessionCreated = (id: string) => ({ type: 'session.created', session: { id, type: 'realtime' } });
@@ -79,12 +80,64 @@ test('v2: the "active response in progress" error is benign: no error event, and
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
   await realtime.waitForFrames(0, 3);
-  await settle();
+  realtime.send(0, [responseDone('resp_x')]);
+  await realtime.waitForFrames(0, 4); // the retry proves the error was read, and read as benign
+  assert.deepEqual(framesAfterUpdate(realtime.connections[0]!.frames), ['conversation.item.create', 'response.create', 'response.create']);
   assert.equal(harness.eventsOf('error').length, 0);
   assert.equal(harness.session.state, 'live');
-  realtime.send(0, [responseDone('resp_x')]);
-  await realtime.waitForFrames(0, 4);
-  assert.deepEqual(framesAfterUpdate(realtime.connections[0]!.frames), ['conversation.item.create', 'response.create', 'response.create']);
+});
+
+test('v2: another server error after our response.create does not leave later requests stuck', async (t) => {
+  const rateLimited = { type: 'error', error: { type: 'rate_limit_error', code: 'rate_limit_exceeded', message: 'Rate limit reached' } };
+  const { realtime, harness } = await startScenario(t, {
+    // frame 1 = the typed message, frame 2 = its response.create → rejected
+    realtime: [{ batches: [[sessionCreated('sess_stuck')], [], [rateLimited]] }],
+  });
+  await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
+  harness.session.sendText('first try');
+  const error = await harness.waitForEvent('error');
+  assert.match(error.message, /Rate limit reached/);
+  assert.equal(error.recoverable, true);
+  harness.session.sendText('second try');
+  await realtime.waitForFrames(0, 5);
+  assert.deepEqual(framesAfterUpdate(realtime.connections[0]!.frames), ['conversation.item.create', 'response.create', 'conversation.item.create', 'response.create']);
+});
+
+test('v2: a handoff that steers the running turn closes the older call with a note and answers under the newer', async (t) => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const { agent, realtime, harness } = await startScenario(t, {
+    agentReplies: [
+      { kind: 'sse', events: assistantMessageEvents('r1', 'm1', 'answer one'), gate },
+      { kind: 'sse', events: assistantMessageEvents('r2', 'm2', 'answer two') },
+    ],
+    realtime: [{ batches: [[sessionCreated('sess_steer2'), functionCall('call_a', 'first')], [functionCall('call_b', 'second')]] }],
+  });
+  t.after(() => release());
+  await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
+  await agent.waitForRequests(1);
+  harness.session.sendAudio(Buffer.alloc(960)); // releases batch 1: the second call
+  await harness.waitForEvent('handoff.steered');
+  release();
+  await harness.waitForEvent('handoff.completed');
+  // update, audio, note for call_a, answer one, response.create, answer two (its response.create
+  // waits for the first response to finish, which this mock never reports)
+  await realtime.waitForFrames(0, 6);
+  const outputs = (realtime.connections[0]!.frames as any[]).filter((frame) => frame.item?.type === 'function_call_output').map((frame) => [frame.item.call_id, frame.item.output]);
+  assert.deepEqual(outputs, [
+    ['call_a', SUPERSEDED_HANDOFF_TEXT],
+    ['call_b', 'answer one'],
+    ['call_b', 'answer two'],
+  ]);
+});
+
+test('v2: session.created then session.updated make one session.ready', async (t) => {
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [{ batches: [[sessionCreated('sess_once'), { type: 'session.updated', session: { id: 'sess_once' } }, { type: 'response.output_audio_transcript.delta', delta: 'hi' }]] }],
+  });
+  await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
+  await harness.waitForEvent('transcript.entry');
+  assert.equal(harness.eventsOf('session.ready').length, 1);
 });
 
 test('v2: barge-in truncates the item at what the speaker played, not what was received', async (t) => {

@@ -9,6 +9,8 @@ import {
 import { CommandLineError, splitCommandLine, substitutePrompt } from '../../core/agent/command-line';
 import { silentLogger, type Logger } from '../../core/util/logger';
 import { abortReason, formatSeconds } from './agent-request-helpers';
+import { existsSync } from 'node:fs';
+import { redactSecrets } from '../../core/util/redact';
 
 /**
  * The background agent as a local command (a coding-agent CLI, a script), one process per
@@ -94,6 +96,9 @@ export function createCommandBackend(options: CommandBackendOptions): AgentBacke
         if (next.stopReason === 'disposed') throw new AgentError('agent_command_failed', 'the agent command was stopped');
         if (next.spawnError) {
           const code = (next.spawnError as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT' && options.cwd && !existsSync(options.cwd)) {
+            throw new AgentError('agent_misconfigured', `the agent working directory ${options.cwd} does not exist`);
+          }
           if (code === 'ENOENT') throw new AgentError('agent_command_failed', `the agent command \`${programName}\` was not found`);
           throw new AgentError(
             'agent_command_failed',
@@ -101,7 +106,7 @@ export function createCommandBackend(options: CommandBackendOptions): AgentBacke
           );
         }
         if (next.exitCode !== 0) {
-          const lastLine = lastNonEmptyLine(next.stderr);
+          const lastLine = redactSecrets(lastNonEmptyLine(next.stderr));
           const how = next.exitCode === null ? `was killed by ${next.signal ?? 'a signal'}` : `exited with code ${next.exitCode}`;
           throw new AgentError('agent_command_failed', `the agent command ${how}${lastLine ? ': ' + lastLine : ''}`);
         }

@@ -7,6 +7,7 @@ import {
 import { SseParser, type SseEvent } from '../../core/agent/sse-parser';
 import { silentLogger, type Logger } from '../../core/util/logger';
 import { abortReason, formatSeconds } from './agent-request-helpers';
+import { redactSecrets } from '../../core/util/redact';
 
 /**
  * The background agent as an OpenAI Responses API conversation, streamed over SSE.
@@ -309,11 +310,6 @@ function shorten(text: string): string {
  * Removes the key (and anything shaped like an OpenAI key, e.g. echoed back by a 401 body)
  * from text that may reach a log or the user.
  */
-export function redactSecrets(text: string, apiKey: string): string {
-  let out = text;
-  if (apiKey.length > 0) out = out.split(apiKey).join('[redacted]');
-  return out.replace(/\bsk-[A-Za-z0-9_*-]{6,}/g, 'sk-[redacted]');
-}
 
 function causeSuffix(error: unknown): string {
   const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import { redactSecrets } from '../../core/util/redact';
 import {
   TransportError,
   type RealtimeConnection,
@@ -42,8 +43,9 @@ export const connectWebSocket: RealtimeTransport = (options) =>
     );
 
     socket.on('unexpected-response', (_request, response) => {
+      const apiKey = target.headers['Authorization']?.replace(/^Bearer\s+/i, '');
       readBody(response).then(
-        (body) => fail(upgradeError(response.statusCode ?? 0, body, host)),
+        (body) => fail(upgradeError(response.statusCode ?? 0, redactSecrets(body, apiKey), host)),
         () => fail(upgradeError(response.statusCode ?? 0, '', host)),
       );
     });

@@ -10,6 +10,8 @@ export interface HandoffControllerDeps {
   readonly agent: AgentBackend;
   /** Sends text back to the voice session under a handoff id (never blocks). */
   sendToVoice(handoffId: string, text: string): void;
+  /** A newer handoff steered the running turn: close the older one on the wire if the dialect needs it. */
+  supersede(handoffId: string): void;
   emit(event: SessionEvent): void;
   readonly logger: Logger;
 }
@@ -58,8 +60,10 @@ export class HandoffController {
       deps.sendToVoice(handoffId, NO_AGENT_CONFIGURED_TEXT);
       return;
     }
+    const previousHandoffId = this.activeHandoffId;
     this.activeHandoffId = handoffId;
     if (this.turn?.isRunning) {
+      if (previousHandoffId && previousHandoffId !== handoffId) deps.supersede(previousHandoffId);
       this.turn.steer(agentText);
       deps.emit({ type: 'handoff.steered', handoffId, agentText });
       return;
@@ -84,12 +88,17 @@ export class HandoffController {
     return true;
   }
 
-  /** Session shutdown or replacement: stop the agent quietly; nothing more goes to the voice. */
-  abort(): void {
+  /**
+   * Session shutdown or replacement: stop the agent quietly; nothing more goes to the voice.
+   * Answers the handoff that was still being worked on, so the caller can report its end.
+   */
+  abort(): string | undefined {
     const turn = this.turn;
+    const handoffId = this.activeHandoffId;
     this.turn = undefined;
     this.activeHandoffId = undefined;
     turn?.abort();
+    return turn && handoffId ? handoffId : undefined;
   }
 
   private startTurn(handoffId: string, agentText: string): void {

@@ -15,8 +15,8 @@ export const V2_DEFAULT_URL = 'wss://api.openai.com/v1';
 export const HANDOFF_TOOL_NAME = 'background_agent';
 
 /** The server error that only means "wait for the current response": deferred, never fatal. */
-export function isActiveResponseError(message: string): boolean {
-  return /already has an active response/i.test(message);
+export function isActiveResponseError(message: string, code: string | undefined): boolean {
+  return code === 'conversation_already_has_active_response' || /already has an active response/i.test(message);
 }
 
 const HANDOFF_TOOL = {

@@ -9,8 +9,11 @@ import type { RealtimeConnection } from '../protocol/transport';
 import { isActiveResponseError } from '../protocol/v2-codec';
 import { ActiveTranscript } from '../transcript/active-transcript';
 import { assertNever } from '../util/assert-never';
+import { redactSecrets } from '../util/redact';
 import type { Logger } from '../util/logger';
 import { ResponseGate } from './response-gate';
+
+export const SUPERSEDED_HANDOFF_TEXT = 'This request was merged into a newer one; the answer comes with that one.';
 
 export interface LiveConversationDeps {
   readonly codec: DialectCodec;
@@ -28,6 +31,9 @@ export interface LiveConversationDeps {
 export class LiveConversation {
   private connection: RealtimeConnection | undefined;
   private disposed = false;
+  private ready = false;
+  /** Audio still in flight for an item the user talked over is dropped, not played again. */
+  private interruptedItemId: string | undefined;
   readonly transcript = new ActiveTranscript();
   private readonly handoffs: HandoffController;
   private readonly responses: ResponseGate;
@@ -41,6 +47,7 @@ export class LiveConversation {
         if (!this.disposed) deps.emit(event);
       },
       sendToVoice: (handoffId, text) => this.sendHandoffOutput(handoffId, text),
+      supersede: (handoffId) => this.supersedeHandoff(handoffId),
       logger: deps.logger,
     });
   }
@@ -90,17 +97,19 @@ export class LiveConversation {
     if (!sink?.isPlaying()) return;
     const interruption = sink.interrupt();
     if (!interruption) return;
+    this.interruptedItemId = interruption.itemId;
     if (this.deps.codec.capabilities.truncateOnBargeIn) {
       this.send({ type: 'item.truncate', itemId: interruption.itemId, audioEndMs: interruption.playedMs });
     }
     this.deps.emit({ type: 'playback.interrupted', itemId: interruption.itemId, playedMs: interruption.playedMs });
   }
 
-  dispose(): void {
-    if (this.disposed) return;
+  /** Ends this connection's work; answers the handoff whose agent turn it abandoned, if any. */
+  dispose(): string | undefined {
+    if (this.disposed) return undefined;
     this.disposed = true;
-    this.handoffs.abort();
     this.responses.reset();
+    return this.handoffs.abort();
   }
 
   private send(message: OutboundMessage): void {
@@ -111,6 +120,16 @@ export class LiveConversation {
   private sendHandoffOutput(handoffId: string, text: string): void {
     this.send({ type: 'handoff.output', handoffId, text });
     if (this.deps.codec.capabilities.responseAfterHandoffOutput) this.responses.request();
+  }
+
+  /**
+   * v2 expects an output for every function call. When a newer handoff steers the running turn,
+   * the older call is closed with a note (no response.create: the real answer follows under the
+   * newer call). v1 needs nothing: the newer handoff simply replaces the older.
+   */
+  private supersedeHandoff(handoffId: string): void {
+    if (!this.deps.codec.capabilities.responseAfterHandoffOutput) return;
+    this.send({ type: 'handoff.output', handoffId, text: SUPERSEDED_HANDOFF_TEXT });
   }
 
   private onEvent(event: RealtimeEvent): void {
@@ -146,14 +165,18 @@ export class LiveConversation {
         this.responses.onResponseFinished();
         return;
       case 'error':
-        if (isActiveResponseError(event.message)) {
+        if (isActiveResponseError(event.message, event.code)) {
           logger.debug('server has an active response; response.create deferred');
           this.responses.onActiveResponseError();
           return;
         }
-        emit({ type: 'error', code: 'server_error', message: `The realtime server reported: ${event.message}`, recoverable: true });
+        this.responses.onOtherError();
+        emit({ type: 'error', code: 'server_error', message: `The realtime server reported: ${redactSecrets(event.message)}`, recoverable: true });
         return;
       case 'session.updated':
+        // v2 sends session.created, then session.updated for our update: ready once.
+        if (this.ready) return;
+        this.ready = true;
         emit({ type: 'session.ready', serverSessionId: event.sessionId });
         return;
       case 'item.added':
@@ -167,6 +190,7 @@ export class LiveConversation {
   }
 
   private onAudio(audio: AudioDelta): void {
+    if (audio.itemId !== undefined && audio.itemId === this.interruptedItemId) return;
     const pcm = Buffer.from(audio.base64, 'base64');
     const { sampleRate, channels, itemId } = audio;
     this.deps.sink?.write({ pcm, sampleRate, channels, itemId });

@@ -216,7 +216,11 @@ export class VoiceSession {
     this.conversation = undefined;
     this.connection = undefined;
     try {
-      conversation?.dispose();
+      const abandonedHandoffId = conversation?.dispose();
+      if (abandonedHandoffId) {
+        // Tell the UI the card is finished; the voice session is gone, so nothing is spoken.
+        this.hub.emit({ type: 'handoff.failed', handoffId: abandonedHandoffId, reason: 'the voice session ended', spoken: '' });
+      }
     } catch (error) {
       this.logger.error('disposing the conversation failed', { error: errorMessage(error) });
     }
