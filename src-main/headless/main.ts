@@ -21,5 +21,8 @@ const exitCode = await runHeadless({
   return 1;
 });
 
-// Let stdout drain before exiting so piped JSON lines are never cut short.
-process.stdout.write('', () => process.exit(exitCode));
+// Let stdout and stderr drain before exiting (pipes are asynchronous on POSIX), so piped JSON
+// lines and the final error line are never cut short.
+const drained = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+await Promise.all([drained(process.stdout), drained(process.stderr)]);
+process.exit(exitCode);

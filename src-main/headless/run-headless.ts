@@ -2,11 +2,13 @@ import type { SessionEvent } from '../../src-shared/session-events';
 import type { AudioSink, AudioSource } from '../core/audio/audio-io';
 import type { RealtimeSessionConfig } from '../core/protocol/session-config';
 import { VoiceSession } from '../core/session/voice-session';
+import { open } from 'node:fs/promises';
+import { realtimeWebsocketUrl } from '../core/protocol/connect-url';
 import { errorMessage } from '../core/util/errors';
 import { createLineLogger } from '../core/util/logger';
 import { createAgentBackend } from '../adapters/agent/create-agent-backend';
 import { createWavFileSink } from '../adapters/audio/wav-file-sink';
-import { createWavFileSource } from '../adapters/audio/wav-file-source';
+import { createPacedFrameSource, loadWavAsMicrophoneFrames } from '../adapters/audio/wav-file-source';
 import { connectWebSocket } from '../adapters/transport/ws-transport';
 import { FlagError, headlessUsage, parseHeadlessFlags, type HeadlessOptions } from './cli-flags';
 import { createJsonLinesPrinter, createReadablePrinter } from './event-printers';
@@ -65,6 +67,17 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
     },
     logger,
   );
+  // Check the files before connecting: a bad path fails fast with one line, not after a session.
+  let inputFrames: Buffer[] | undefined;
+  try {
+    if (options.inputWav) inputFrames = await loadWavAsMicrophoneFrames(options.inputWav);
+    if (options.outputWav) await assertWritable(options.outputWav);
+    realtimeWebsocketUrl(options.realtimeUrl, [], { setting: '--realtime-url', acceptWebsocketSchemes: options.protocol === 'v2' });
+  } catch (error) {
+    io.stderr(`parley: ${errorMessage(error)}\n`);
+    await agent.dispose();
+    return 1;
+  }
   const sink: AudioSink | undefined = options.outputWav ? createWavFileSink(options.outputWav) : undefined;
   const session = new VoiceSession({ transport: connectWebSocket, agent, sink, logger });
 
@@ -104,7 +117,9 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
   let source: AudioSource | undefined;
   const cleanup = async () => {
     await source?.stop().catch(() => {});
-    await sink?.close().catch((error) => io.stderr(`parley: could not finish ${options.outputWav}: ${errorMessage(error)}\n`));
+    await sink?.close().catch((error) => {
+      fatalMessage ??= `could not finish ${options.outputWav}: ${errorMessage(error)}`;
+    });
     await agent.dispose().catch(() => {});
     printer?.flush();
   };
@@ -119,8 +134,9 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
 
   let inputDone = !options.inputWav;
   if (options.text !== undefined) session.sendText(options.text);
-  if (options.inputWav) {
-    const wavSource = createWavFileSource(options.inputWav);
+  if (options.inputWav && inputFrames) {
+    const frames = inputFrames;
+    const wavSource = createPacedFrameSource(async () => frames, options.inputWav);
     source = wavSource;
     wavSource.start(
       (frame) => session.sendAudio(frame.pcm),
@@ -128,7 +144,6 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
         inputDone = true;
         lastActivityAt = Date.now();
         if (error) {
-          io.stderr(`parley: ${error.message}\n`);
           fatalMessage ??= error.message;
           stop();
           return;
@@ -157,4 +172,13 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+async function assertWritable(path: string): Promise<void> {
+  try {
+    const handle = await open(path, 'w');
+    await handle.close();
+  } catch (error) {
+    throw new Error(`cannot write the output WAV file ${path}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`, { cause: error });
+  }
 }

@@ -15,7 +15,12 @@ test('a path ending in /v1 gets /realtime appended', () => {
 });
 
 test('a path already ending in /realtime is kept, trailing slash trimmed', () => {
-  assert.equal(realtimeWebsocketUrl('wss://host/custom/realtime/', []), 'wss://host/custom/realtime');
+  assert.equal(realtimeWebsocketUrl('https://host/custom/realtime/', []), 'wss://host/custom/realtime');
+});
+
+test('ws and wss base URLs are accepted only where the dialect allows them (v2)', () => {
+  assert.equal(realtimeWebsocketUrl('wss://host/v1', [], { acceptWebsocketSchemes: true }), 'wss://host/v1/realtime');
+  assert.throws(() => realtimeWebsocketUrl('wss://host/v1', []), /uses wss; only http, https work here/);
 });
 
 test("the user's query parameters are kept and ours follow them", () => {
@@ -29,7 +34,8 @@ test('another scheme or a non-URL is a configuration error naming the setting', 
   assert.throws(() => realtimeWebsocketUrl('ftp://host', []), (error: unknown) => {
     assert.ok(error instanceof ConfigurationError);
     assert.match(error.message, /realtime URL "ftp:\/\/host" uses ftp/);
+    assert.equal(error.setting, 'realtime URL');
     return true;
   });
-  assert.throws(() => realtimeWebsocketUrl('not a url', []), /realtime URL "not a url" is not a valid URL/);
+  assert.throws(() => realtimeWebsocketUrl('not a url', [], { setting: '--realtime-url' }), /The --realtime-url "not a url" is not a valid URL/);
 });

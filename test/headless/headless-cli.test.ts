@@ -122,16 +122,42 @@ test('--input-wav is resampled to 24 kHz and sent as real-time 20 ms frames', as
   const dir = mkdtempSync(join(tmpdir(), 'parley-cli-'));
   const inputWav = join(dir, 'question.wav');
   writeFileSync(inputWav, sineWav(16_000, 0.5, 440));
-  const started = Date.now();
   const { code, stderr } = await runHeadlessProcess(
     ['--protocol', 'v1', '--realtime-url', realtime.url, '--agent', 'none', '--input-wav', inputWav, '--exit-after-idle-ms', '300'],
     KEY_ENV,
   ).done;
   assert.equal(code, 0, stderr);
-  const appends = (realtime.connections[0]!.frames as any[]).filter((frame) => frame.type === 'input_audio_buffer.append');
+  const { frames, frameTimes } = realtime.connections[0]!;
+  const appendTimes = frameTimes.filter((_, index) => (frames[index] as any).type === 'input_audio_buffer.append');
+  const appends = (frames as any[]).filter((frame) => frame.type === 'input_audio_buffer.append');
   assert.equal(appends.length, 25, '0.5 s is 25 frames of 20 ms');
   for (const frame of appends) assert.equal(Buffer.from(frame.audio, 'base64').length, 960);
-  assert.ok(Date.now() - started >= 500, 'frames are paced in real time');
+  const spreadMs = appendTimes.at(-1)! - appendTimes[0]!;
+  assert.ok(spreadMs >= 400 && spreadMs <= 1_500, `24 frame intervals of 20 ms arrive over ~480 ms, not a burst (took ${spreadMs.toFixed(0)} ms)`);
+});
+
+test('bad files fail before connecting, with one line naming the file', async (t) => {
+  const realtime = await startMockRealtimeServer([{ batches: [[sessionUpdated]] }]);
+  t.after(() => realtime.close());
+  const dir = mkdtempSync(join(tmpdir(), 'parley-cli-'));
+  const base = ['--protocol', 'v1', '--realtime-url', realtime.url, '--agent', 'none'];
+  const missing = await runHeadlessProcess([...base, '--input-wav', join(dir, 'nope.wav')], KEY_ENV).done;
+  assert.equal(missing.code, 1);
+  assert.match(oneLine(missing.stderr), /input WAV file not found: .*nope\.wav/);
+  writeFileSync(join(dir, 'text.wav'), 'not a wav at all');
+  const garbage = await runHeadlessProcess([...base, '--input-wav', join(dir, 'text.wav')], KEY_ENV).done;
+  assert.equal(garbage.code, 1);
+  assert.match(oneLine(garbage.stderr), /input WAV file .*text\.wav cannot be used/);
+  const unwritable = await runHeadlessProcess([...base, '--output-wav', join(dir, 'no-such-dir', 'out.wav')], KEY_ENV).done;
+  assert.equal(unwritable.code, 1);
+  assert.match(oneLine(unwritable.stderr), /cannot write the output WAV file .*out\.wav: ENOENT/);
+  assert.equal(realtime.connections.length, 0, 'nothing connected');
+});
+
+test('a malformed --realtime-url is named as the flag', async () => {
+  const { code, stderr } = await runHeadlessProcess(['--realtime-url', 'ftp://example.invalid', '--agent', 'none'], KEY_ENV).done;
+  assert.equal(code, 1);
+  assert.match(oneLine(stderr), /The --realtime-url "ftp:\/\/example\.invalid" uses ftp/);
 });
 
 test('SIGTERM closes the session cleanly and exits 0', async (t) => {

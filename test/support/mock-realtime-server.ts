@@ -41,6 +41,8 @@ export interface RecordedConnection {
   handshake: RecordedHandshake;
   /** Every client text frame, JSON.parsed (the raw string is kept when it is not JSON). */
   frames: unknown[];
+  /** performance.now() when each entry of `frames` arrived (for pacing checks). */
+  frameTimes: number[];
   /** Every client frame as received; binary frames appear as "<binary N bytes>". */
   rawFrames: string[];
   closed: boolean;
@@ -111,7 +113,7 @@ export async function startMockRealtimeServer(scripts: ConnectionScript[]): Prom
     }
     const index = connections.length;
     const script = scripts[index] ?? { batches: [] };
-    const record: RecordedConnection = { handshake: recordHandshake(request), frames: [], rawFrames: [], closed: false };
+    const record: RecordedConnection = { handshake: recordHandshake(request), frames: [], frameTimes: [], rawFrames: [], closed: false };
     connections.push(record);
 
     if (script.rejectUpgrade) {
@@ -137,6 +139,7 @@ export async function startMockRealtimeServer(scripts: ConnectionScript[]): Prom
       const text = rawDataToString(data);
       record.rawFrames.push(text);
       record.frames.push(parseFrame(text));
+      record.frameTimes.push(performance.now());
       const frameIndex = record.frames.length - 1;
       notifyWaiters();
       scheduleBatch(connection, frameIndex);

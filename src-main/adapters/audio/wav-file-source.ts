@@ -69,6 +69,20 @@ export async function loadWavAsMicrophoneFrames(path: string): Promise<Buffer[]>
  * After stop() neither callback is called again; stop() resolves once the pacing loop has exited.
  */
 export function createWavFileSource(path: string, options: WavFileSourceOptions = {}): AudioSource {
+  return createPacedFrameSource(() => loadWavAsMicrophoneFrames(path), path, options);
+}
+
+/**
+ * The pacing loop behind createWavFileSource, for frames loaded some other way (the headless
+ * command loads the WAV before connecting so a bad file fails fast). `label` names the source
+ * in error messages.
+ */
+export function createPacedFrameSource(
+  loadFrames: () => Promise<Buffer[]>,
+  label: string,
+  options: WavFileSourceOptions = {},
+): AudioSource {
+  const path = label;
   const clock = options.clock ?? systemClock;
   const realtime = options.realtime ?? true;
   let started = false;
@@ -80,7 +94,7 @@ export function createWavFileSource(path: string, options: WavFileSourceOptions 
   async function run(onFrame: (frame: MicrophoneFrame) => void, onEnd: (error?: Error) => void): Promise<void> {
     let frames: Buffer[];
     try {
-      frames = await loadWavAsMicrophoneFrames(path);
+      frames = await loadFrames();
     } catch (error) {
       if (!stopped) onEnd(error instanceof Error ? error : new Error(errorMessage(error)));
       return;

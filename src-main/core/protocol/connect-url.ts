@@ -1,11 +1,14 @@
 import { ConfigurationError } from '../util/errors';
 
-const SCHEME_TO_WEBSOCKET: Record<string, string> = {
-  'http:': 'ws:',
-  'https:': 'wss:',
-  'ws:': 'ws:',
-  'wss:': 'wss:',
-};
+const HTTP_TO_WEBSOCKET: Record<string, string> = { 'http:': 'ws:', 'https:': 'wss:' };
+const ANY_TO_WEBSOCKET: Record<string, string> = { ...HTTP_TO_WEBSOCKET, 'ws:': 'ws:', 'wss:': 'wss:' };
+
+export interface RealtimeUrlRules {
+  /** How the URL is named in errors: the setting or flag the user must fix. */
+  readonly setting?: string;
+  /** v1 takes only http(s) base URLs; v2 also takes ws(s) (its default is wss://). */
+  readonly acceptWebsocketSchemes?: boolean;
+}
 
 /**
  * Turns a configured base URL into the realtime websocket URL: http→ws, https→wss; an empty path
@@ -15,8 +18,10 @@ const SCHEME_TO_WEBSOCKET: Record<string, string> = {
 export function realtimeWebsocketUrl(
   baseUrl: string,
   forcedQuery: ReadonlyArray<readonly [string, string]>,
-  setting = 'realtime URL',
+  rules: RealtimeUrlRules = {},
 ): string {
+  const setting = rules.setting ?? 'realtime URL';
+  const schemes = rules.acceptWebsocketSchemes ? ANY_TO_WEBSOCKET : HTTP_TO_WEBSOCKET;
   let url: URL;
   try {
     url = new URL(baseUrl);
@@ -26,10 +31,11 @@ export function realtimeWebsocketUrl(
       setting,
     );
   }
-  const scheme = SCHEME_TO_WEBSOCKET[url.protocol];
+  const scheme = schemes[url.protocol];
   if (!scheme) {
+    const allowed = Object.keys(schemes).map((name) => name.replace(':', ''));
     throw new ConfigurationError(
-      `The ${setting} "${baseUrl}" uses ${url.protocol.replace(':', '')}; only http, https, ws and wss work`,
+      `The ${setting} "${baseUrl}" uses ${url.protocol.replace(':', '')}; only ${allowed.join(', ')} work here`,
       setting,
     );
   }

@@ -100,7 +100,7 @@ export function createV2Codec(logger: Logger): DialectCodec {
     capabilities: { responseAfterHandoffOutput: true, responseAfterUserText: true, truncateOnBargeIn: true },
     connectTarget(config, apiKey): ConnectTarget {
       return {
-        url: realtimeWebsocketUrl(config.realtimeUrl, [['model', config.model ?? V2_DEFAULT_MODEL]]),
+        url: realtimeWebsocketUrl(config.realtimeUrl, [['model', config.model ?? V2_DEFAULT_MODEL]], { acceptWebsocketSchemes: true }),
         headers: { Authorization: `Bearer ${apiKey}` },
       };
     },
