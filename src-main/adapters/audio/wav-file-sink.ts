@@ -1,11 +1,10 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import type { AssistantAudioFrame, AudioSink, PlaybackInterruption } from '../../core/audio/audio-io';
 import { float32ToPcm16le, pcm16leToFloat32 } from '../../core/audio/pcm';
 import { Resampler, downmixToMono } from '../../core/audio/resampler';
 import { WAV_HEADER_BYTES, wavHeader } from '../../core/audio/wav';
 import { isPlausibleChannelCount, isPlausibleSampleRate } from '../../core/protocol/audio-validation';
 import { errorMessage } from '../../core/util/errors';
+import { ChunkedFileWriter } from './chunked-file-writer';
 
 export interface WavFormat {
   readonly sampleRate: number;
@@ -90,25 +89,27 @@ export function createWavFileSink(path: string, options: WavFileSinkOptions = {}
   let dataBytes = 0;
   let failure: Error | undefined;
   let closing: Promise<void> | undefined;
-  const receivedMsByItem = new Map<string, number>();
+  // Barge-in bookkeeping: only the last item can be interrupted, so a running total suffices.
   let lastItemId: string | undefined;
+  let lastItemMs = 0;
 
-  const stream: WriteStream = createWriteStream(path);
-  const streamClosed = new Promise<void>((resolve) => stream.once('close', resolve));
-  stream.on('error', (error) => {
-    failure ??= new Error(`could not write output WAV file ${path}: ${errorMessage(error)}`, { cause: error });
-  });
-  // Placeholder: the real sizes (and the format, if no audio arrives) are patched in by close().
-  stream.write(wavHeader(DEFAULT_FORMAT.sampleRate, DEFAULT_FORMAT.channels, 0));
+  let writer: ChunkedFileWriter | undefined;
+  try {
+    writer = new ChunkedFileWriter(path, WAV_HEADER_BYTES);
+    // Placeholder: the real sizes (and the format, if no audio arrives) are patched in by close().
+    writer.writeAt(wavHeader(DEFAULT_FORMAT.sampleRate, DEFAULT_FORMAT.channels, 0), 0);
+  } catch (error) {
+    failure = new Error(`could not write output WAV file ${path}: ${errorMessage(error)}`, { cause: error });
+  }
 
   function writeData(bytes: Uint8Array): void {
-    if (bytes.byteLength === 0 || failure) return;
+    if (bytes.byteLength === 0 || failure || !writer) return;
     if (dataBytes + bytes.byteLength > MAX_RIFF_DATA_BYTES) {
       failure = new Error(`output WAV file ${path} reached the 4 GiB limit of the WAV format; later audio was dropped`);
       return;
     }
     dataBytes += bytes.byteLength;
-    stream.write(bytes);
+    writer.append(bytes);
   }
 
   function flushConverter(): void {
@@ -118,37 +119,34 @@ export function createWavFileSink(path: string, options: WavFileSinkOptions = {}
 
   async function finish(): Promise<void> {
     if (format) flushConverter();
-    stream.end();
-    await streamClosed;
-    if (failure) throw failure;
+    if (!writer) throw failure ?? new Error(`could not write output WAV file ${path}`);
     const final = format ?? DEFAULT_FORMAT;
+    if (!failure) writer.writeAt(wavHeader(final.sampleRate, final.channels, dataBytes), 0);
     try {
-      const handle = await open(path, 'r+');
-      try {
-        await handle.write(wavHeader(final.sampleRate, final.channels, dataBytes), 0, WAV_HEADER_BYTES, 0);
-      } finally {
-        await handle.close();
-      }
+      await writer.close();
     } catch (error) {
-      throw new Error(`could not finish output WAV file ${path}: ${errorMessage(error)}`, { cause: error });
+      failure ??= new Error(`could not write output WAV file ${path}: ${errorMessage(error)}`, { cause: error });
     }
+    if (failure) throw failure;
   }
 
   return {
     write(frame: AssistantAudioFrame): void {
       // Audio racing the end of the session is dropped: the file is already final.
       if (closing) return;
-      if (!isPlausibleSampleRate(frame.sampleRate) || !isPlausibleChannelCount(frame.channels)) {
+      const sameFormat = format !== undefined && frame.sampleRate === format.sampleRate && frame.channels === format.channels;
+      // The output format was validated once; only a different format needs checking.
+      if (!sameFormat && (!isPlausibleSampleRate(frame.sampleRate) || !isPlausibleChannelCount(frame.channels))) {
         throw new Error(`WAV file sink for ${path}: unsupported frame format ${frame.sampleRate} Hz × ${frame.channels} channels`);
       }
       format ??= { sampleRate: frame.sampleRate, channels: frame.channels };
-      const sameFormat = frame.sampleRate === format.sampleRate && frame.channels === format.channels;
       // A trailing partial sample frame cannot be placed in time; it is dropped.
-      const usableBytes = frame.pcm.byteLength - (frame.pcm.byteLength % (2 * frame.channels));
-      const pcm = frame.pcm.subarray(0, usableBytes);
+      const bytesPerFrame = 2 * frame.channels;
+      const usableBytes = frame.pcm.byteLength - (frame.pcm.byteLength % bytesPerFrame);
+      const pcm = usableBytes === frame.pcm.byteLength ? frame.pcm : frame.pcm.subarray(0, usableBytes);
 
-      if (sameFormat) {
-        flushConverter();
+      if (sameFormat || (frame.sampleRate === format.sampleRate && frame.channels === format.channels)) {
+        if (converter) flushConverter();
         writeData(pcm);
       } else {
         if (converter && (converter.from.sampleRate !== frame.sampleRate || converter.from.channels !== frame.channels)) flushConverter();
@@ -156,11 +154,9 @@ export function createWavFileSink(path: string, options: WavFileSinkOptions = {}
         writeData(converter.convert(pcm));
       }
 
-      if (frame.itemId !== undefined) {
-        const ms = (usableBytes / 2 / frame.channels / frame.sampleRate) * 1000;
-        receivedMsByItem.set(frame.itemId, (receivedMsByItem.get(frame.itemId) ?? 0) + ms);
-      }
+      if (frame.itemId !== lastItemId) lastItemMs = 0;
       lastItemId = frame.itemId;
+      lastItemMs += (usableBytes / bytesPerFrame / frame.sampleRate) * 1000;
     },
 
     isPlaying(): boolean {
@@ -169,10 +165,10 @@ export function createWavFileSink(path: string, options: WavFileSinkOptions = {}
 
     interrupt(): PlaybackInterruption | undefined {
       const itemId = lastItemId;
+      const playedMs = Math.floor(lastItemMs);
       lastItemId = undefined;
+      lastItemMs = 0;
       if (itemId === undefined) return undefined;
-      const playedMs = Math.floor(receivedMsByItem.get(itemId) ?? 0);
-      receivedMsByItem.clear();
       return { itemId, playedMs };
     },
 

@@ -2,6 +2,7 @@ import type { Logger } from '../util/logger';
 import { isPlausibleChannelCount, isPlausibleSampleRate } from './audio-validation';
 import { realtimeWebsocketUrl } from './connect-url';
 import { createOutboundEncoder } from './encode-outbound';
+import { decodeAudioDeltaFast } from './v2-audio-fast-path';
 import type { ConnectTarget, DialectCodec } from './dialect-codec';
 import { isObject, numberField, objectField, parseTypedFrame, stringField, type JsonObject } from './json-fields';
 import { decodeItemAdded, decodeServerError, decodeSessionUpdated, frameSkipper } from './shared-decoders';
@@ -41,6 +42,8 @@ export function createV2Codec(logger: Logger): DialectCodec {
   const skip = frameSkipper(logger, 'v2');
 
   function decode(frame: string): RealtimeEvent | undefined {
+    const audio = decodeAudioDeltaFast(frame);
+    if (audio) return audio;
     const event = parseTypedFrame(frame);
     if (!event) return skip('not a JSON object with a string type');
     const type = event['type'] as string;

@@ -191,9 +191,15 @@ export class LiveConversation {
 
   private onAudio(audio: AudioDelta): void {
     if (audio.itemId !== undefined && audio.itemId === this.interruptedItemId) return;
-    const pcm = Buffer.from(audio.base64, 'base64');
-    const { sampleRate, channels, itemId } = audio;
-    this.deps.sink?.write({ pcm, sampleRate, channels, itemId });
-    this.deps.emit({ type: 'audio.output', pcm, sampleRate, channels, itemId });
+    // One object serves as both the sink frame and the event (the hot path allocates little).
+    const output = {
+      type: 'audio.output' as const,
+      pcm: Buffer.from(audio.base64, 'base64'),
+      sampleRate: audio.sampleRate,
+      channels: audio.channels,
+      itemId: audio.itemId,
+    };
+    this.deps.sink?.write(output);
+    this.deps.emit(output);
   }
 }

@@ -6,19 +6,23 @@ export type SessionEventListener = (event: SessionEvent) => void;
 
 /** Fan-out of session events. A listener that throws is logged and does not stop the others. */
 export class SessionEventHub {
-  private readonly listeners = new Set<SessionEventListener>();
+  /** An array, replaced on (un)subscribe: emit runs once per audio frame and only reads it. */
+  private listeners: readonly SessionEventListener[] = [];
 
   constructor(private readonly logger: Logger) {}
 
   subscribe(listener: SessionEventListener): Disposable {
-    this.listeners.add(listener);
-    return toDisposable(() => this.listeners.delete(listener));
+    this.listeners = [...this.listeners, listener];
+    return toDisposable(() => {
+      this.listeners = this.listeners.filter((candidate) => candidate !== listener);
+    });
   }
 
   emit(event: SessionEvent): void {
-    for (const listener of this.listeners) {
+    const listeners = this.listeners;
+    for (let index = 0; index < listeners.length; index++) {
       try {
-        listener(event);
+        listeners[index]!(event);
       } catch (error) {
         this.logger.error('session event listener threw', { event: event.type, error: String(error) });
       }
