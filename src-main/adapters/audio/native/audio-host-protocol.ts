@@ -1,0 +1,45 @@
+/**
+ * The small message protocol between Parley and its audio host process, which owns the native
+ * PortAudio streams so that a crash there (naudiodon is known to segfault on stream re-creation
+ * and after long runs) restarts audio instead of taking the app down. Messages travel over the
+ * Node IPC channel with `serialization: 'advanced'`, so PCM goes as Uint8Array without base64.
+ */
+export interface AudioDeviceInfo {
+  /** Stable across runs (indices are not): what settings store. */
+  readonly name: string;
+  readonly hostApi: string;
+  readonly maxInputChannels: number;
+  readonly maxOutputChannels: number;
+  readonly defaultSampleRate: number;
+}
+
+export interface OpenedDevice {
+  readonly name: string;
+  readonly sampleRate: number;
+  readonly channels: number;
+  /** True when the requested device was missing and the system default was opened instead. */
+  readonly fellBack: boolean;
+}
+
+export type HostRequest =
+  | { readonly type: 'list-devices'; readonly requestId: number }
+  | { readonly type: 'open-input'; readonly requestId: number; readonly deviceName: string | undefined }
+  | { readonly type: 'close-input'; readonly requestId: number }
+  | { readonly type: 'open-output'; readonly requestId: number; readonly deviceName: string | undefined }
+  | { readonly type: 'close-output'; readonly requestId: number }
+  /** PCM16LE interleaved in the opened output's format. */
+  | { readonly type: 'play'; readonly pcm: Uint8Array }
+  | { readonly type: 'shutdown' };
+
+export type HostReply =
+  | { readonly type: 'ready'; readonly pid: number }
+  | { readonly type: 'reply'; readonly requestId: number; readonly ok: true; readonly value: unknown }
+  | { readonly type: 'reply'; readonly requestId: number; readonly ok: false; readonly message: string }
+  /** A chunk of microphone audio in the opened input's format; `capturedAtMs` is wall-clock ms (Date.now based) of its last sample. */
+  | { readonly type: 'captured'; readonly pcm: Uint8Array; readonly capturedAtMs: number }
+  | { readonly type: 'stream-error'; readonly kind: 'input' | 'output'; readonly message: string };
+
+export interface DeviceList {
+  readonly inputs: readonly AudioDeviceInfo[];
+  readonly outputs: readonly AudioDeviceInfo[];
+}

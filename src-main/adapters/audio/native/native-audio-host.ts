@@ -1,0 +1,219 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { errorMessage } from '../../../core/util/errors';
+import { silentLogger, type Logger } from '../../../core/util/logger';
+import type { DeviceList, HostReply, HostRequest, OpenedDevice } from './audio-host-protocol';
+
+const READY_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 5_000;
+const SHUTDOWN_GRACE_MS = 1_500;
+const MAX_RESTARTS_PER_MINUTE = 5;
+
+export interface NativeAudioHostOptions {
+  readonly logger?: Logger;
+  /** The child entry; defaults to the TypeScript source run through tsx (headless and tests). */
+  readonly childPath?: string;
+  readonly execArgv?: readonly string[];
+}
+
+export interface HostListeners {
+  onCaptured?(pcm: Uint8Array, capturedAtMs: number): void;
+  /** The audio process died and was restarted; devices were reopened. */
+  onRestarted?(reason: string): void;
+  /** Audio could not be restarted (too many crashes): live audio is off. */
+  onGaveUp?(reason: string): void;
+  onStreamError?(kind: 'input' | 'output', message: string): void;
+}
+
+type RequestBody<T> = T extends { requestId: number } ? Omit<T, 'requestId'> : never;
+type HostRequestBody = RequestBody<HostRequest>;
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+
+/**
+ * Parley's side of the audio host process. Requests are answered over IPC; a crash of the
+ * process restarts it (at most MAX_RESTARTS_PER_MINUTE times) and reopens the devices that were
+ * open, so a native fault costs a moment of audio, never the app. shutdown() never hangs: the
+ * process gets SHUTDOWN_GRACE_MS to close its streams, then is killed.
+ */
+export class NativeAudioHost {
+  private child: ChildProcess | undefined;
+  private nextRequestId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private wantedInput: { deviceName: string | undefined } | undefined;
+  private wantedOutput: { deviceName: string | undefined } | undefined;
+  private restarts: number[] = [];
+  private stopping = false;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly listeners: HostListeners = {},
+    private readonly options: NativeAudioHostOptions = {},
+  ) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    await this.spawnChild();
+  }
+
+  listDevices(): Promise<DeviceList> {
+    return this.request({ type: 'list-devices' }) as Promise<DeviceList>;
+  }
+
+  async openInput(deviceName: string | undefined): Promise<OpenedDevice> {
+    this.wantedInput = { deviceName };
+    return (await this.request({ type: 'open-input', deviceName })) as OpenedDevice;
+  }
+
+  async closeInput(): Promise<void> {
+    this.wantedInput = undefined;
+    await this.request({ type: 'close-input' });
+  }
+
+  async openOutput(deviceName: string | undefined): Promise<OpenedDevice> {
+    this.wantedOutput = { deviceName };
+    return (await this.request({ type: 'open-output', deviceName })) as OpenedDevice;
+  }
+
+  async closeOutput(): Promise<void> {
+    this.wantedOutput = undefined;
+    await this.request({ type: 'close-output' });
+  }
+
+  play(pcm: Uint8Array): void {
+    this.post({ type: 'play', pcm });
+  }
+
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    this.post({ type: 'shutdown' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), SHUTDOWN_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private spawnChild(): Promise<void> {
+    const childPath = this.options.childPath ?? fileURLToPath(new URL('./audio-host-child.ts', import.meta.url));
+    const child = fork(childPath, [], {
+      execArgv: [...(this.options.execArgv ?? ['--import', 'tsx'])],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    this.child = child;
+    let stderrTail = '';
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      stderrTail = (stderrTail + text).slice(-2_000);
+    });
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the audio process did not start within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      child.on('message', (message: HostReply) => {
+        if (message.type === 'ready') {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.onMessage(message);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`the audio process exited during startup (${signal ?? `code ${code}`}): ${lastLine(stderrTail)}`));
+      });
+    });
+    child.once('exit', (code, signal) => this.onChildExit(child, code, signal, stderrTail));
+    return ready;
+  }
+
+  private onMessage(message: HostReply): void {
+    switch (message.type) {
+      case 'captured':
+        this.listeners.onCaptured?.(message.pcm, message.capturedAtMs);
+        return;
+      case 'reply': {
+        const pending = this.pending.get(message.requestId);
+        if (!pending) return;
+        this.pending.delete(message.requestId);
+        clearTimeout(pending.timer);
+        if (message.ok) pending.resolve(message.value);
+        else pending.reject(new Error(message.message));
+        return;
+      }
+      case 'stream-error':
+        this.listeners.onStreamError?.(message.kind, message.message);
+        return;
+      case 'ready':
+        return;
+    }
+  }
+
+  private onChildExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null, stderrTail: string): void {
+    if (this.child !== child) return;
+    this.child = undefined;
+    const reason = `the audio process ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${stderrTail ? `: ${lastLine(stderrTail)}` : ''}`;
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new Error(reason));
+      this.pending.delete(id);
+    }
+    if (this.stopping) return;
+    const now = Date.now();
+    this.restarts = this.restarts.filter((at) => now - at < 60_000);
+    if (this.restarts.length >= MAX_RESTARTS_PER_MINUTE) {
+      this.logger.error('audio process keeps crashing; live audio is off', { reason });
+      this.listeners.onGaveUp?.(reason);
+      return;
+    }
+    this.restarts.push(now);
+    this.logger.warn('audio process died; restarting it', { reason });
+    void this.restart(reason);
+  }
+
+  private async restart(reason: string): Promise<void> {
+    try {
+      await this.spawnChild();
+      if (this.wantedInput) await this.request({ type: 'open-input', deviceName: this.wantedInput.deviceName });
+      if (this.wantedOutput) await this.request({ type: 'open-output', deviceName: this.wantedOutput.deviceName });
+      this.listeners.onRestarted?.(reason);
+    } catch (error) {
+      this.listeners.onGaveUp?.(`${reason}; restarting failed: ${errorMessage(error)}`);
+    }
+  }
+
+  private request(message: HostRequestBody): Promise<unknown> {
+    const requestId = this.nextRequestId++;
+    return new Promise((resolve, reject) => {
+      if (!this.child?.connected) {
+        reject(new Error('the audio process is not running'));
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        reject(new Error(`the audio process did not answer ${message.type} within ${REQUEST_TIMEOUT_MS} ms`));
+      }, REQUEST_TIMEOUT_MS);
+      this.pending.set(requestId, { resolve, reject, timer });
+      this.post({ ...message, requestId } as HostRequest);
+    });
+  }
+
+  private post(message: HostRequest): void {
+    const child = this.child;
+    if (!child?.connected) return;
+    try {
+      child.send(message);
+    } catch (error) {
+      this.logger.debug('audio process message dropped', { error: errorMessage(error) });
+    }
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines[lines.length - 1] ?? '';
+}

@@ -1,0 +1,100 @@
+// The audio host process against real PortAudio devices (PulseAudio null sinks, paced in real
+// time): device listing, capture, crash restart, repeated re-opening, and a bounded shutdown.
+import assert from 'node:assert/strict';
+import { before, after, test } from 'node:test';
+import { NativeAudioHost } from '../../src-main/adapters/audio/native/native-audio-host';
+import { pulseAudioUnavailableReason, startPulseAudio, type PulseAudioFixture } from '../support/pulse-audio';
+
+const unavailable = pulseAudioUnavailableReason();
+let pulse: PulseAudioFixture | undefined;
+before(() => {
+  if (!unavailable) pulse = startPulseAudio();
+});
+after(() => pulse?.close());
+
+function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (condition()) return resolve();
+      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(check, 20);
+    };
+    check();
+  });
+}
+
+test('lists input and output devices by name', { skip: unavailable }, async (t) => {
+  const host = new NativeAudioHost();
+  t.after(() => host.shutdown());
+  await host.start();
+  const devices = await host.listDevices();
+  assert.ok(devices.inputs.some((device) => device.name === 'default'), JSON.stringify(devices.inputs));
+  assert.ok(devices.outputs.some((device) => device.name === 'default'));
+  for (const device of [...devices.inputs, ...devices.outputs]) {
+    assert.equal(typeof device.hostApi, 'string');
+    assert.ok(device.defaultSampleRate >= 8000);
+  }
+});
+
+test('captures real-time audio from the default microphone in 20 ms chunks', { skip: unavailable }, async (t) => {
+  let bytes = 0;
+  let chunks = 0;
+  const host = new NativeAudioHost({ onCaptured: (pcm) => ((bytes += pcm.byteLength), chunks++) });
+  t.after(() => host.shutdown());
+  await host.start();
+  const device = await host.openInput(undefined);
+  assert.equal(device.fellBack, false);
+  await waitUntil(() => chunks >= 25, 5_000, '25 captured chunks');
+  const bytesPerChunk = Math.round(device.sampleRate * 0.02) * device.channels * 2;
+  assert.equal(bytes, chunks * bytesPerChunk, 'every chunk is exactly 20 ms');
+});
+
+test('a missing device falls back to the default and says so', { skip: unavailable }, async (t) => {
+  const host = new NativeAudioHost();
+  t.after(() => host.shutdown());
+  await host.start();
+  const device = await host.openInput('USB headset that was unplugged');
+  assert.equal(device.fellBack, true);
+  assert.equal(device.name, 'default');
+});
+
+test('a killed audio process is restarted, reopens the microphone, and capture goes on', { skip: unavailable }, async (t) => {
+  let chunks = 0;
+  const restarts: string[] = [];
+  const host = new NativeAudioHost({ onCaptured: () => chunks++, onRestarted: (reason) => restarts.push(reason) });
+  t.after(() => host.shutdown());
+  await host.start();
+  await host.openInput(undefined);
+  await waitUntil(() => chunks > 0, 5_000, 'first capture');
+  const firstPid = host.pid;
+  process.kill(firstPid!, 'SIGKILL');
+  await waitUntil(() => restarts.length === 1, 5_000, 'restart');
+  assert.match(restarts[0]!, /killed by SIGKILL/);
+  assert.notEqual(host.pid, firstPid);
+  const before = chunks;
+  await waitUntil(() => chunks >= before + 10, 5_000, 'capture after restart');
+});
+
+test('the microphone can be re-opened 50 times without a crash', { skip: unavailable }, async (t) => {
+  const restarts: string[] = [];
+  const host = new NativeAudioHost({ onRestarted: (reason) => restarts.push(reason) });
+  t.after(() => host.shutdown());
+  await host.start();
+  const firstPid = host.pid;
+  for (let index = 0; index < 50; index++) await host.openInput(undefined);
+  await host.closeInput();
+  assert.equal(host.pid, firstPid, 'same process: nothing crashed');
+  assert.deepEqual(restarts, []);
+});
+
+test('shutdown is bounded even with streams open', { skip: unavailable }, async () => {
+  const host = new NativeAudioHost();
+  await host.start();
+  await host.openInput(undefined);
+  await host.openOutput(undefined);
+  const started = Date.now();
+  await host.shutdown();
+  assert.ok(Date.now() - started < 2_500, `shutdown took ${Date.now() - started} ms`);
+  assert.equal(host.pid, undefined);
+});
