@@ -219,3 +219,26 @@ test('v2: an event sent together with the upgrade is handled with the session al
   await harness.waitForEvent('session.ready');
   assert.deepEqual(statesAtReady, ['live']);
 });
+
+test('v2: barge-in with a speaker that answers asynchronously (another process) still truncates at what was played', async (t) => {
+  let nowMs = 0;
+  class AsyncClockedSink extends ClockedSink {
+    override interrupt() {
+      const answer = super.interrupt();
+      return new Promise<typeof answer>((resolve) => setTimeout(() => resolve(answer), 5));
+    }
+  }
+  const sink = new AsyncClockedSink({ now: () => nowMs });
+  const hundredMs = pcm16Base64(2400);
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [{ batches: [[sessionCreated('sess_async'), ...Array.from({ length: 5 }, () => ({ type: 'response.output_audio.delta', item_id: 'item_far', delta: hundredMs }))]] }],
+    harness: { sink },
+  });
+  await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
+  await harness.waitForEvent('audio.output', () => sink.frames.length === 5);
+  nowMs += 220;
+  realtime.send(0, [{ type: 'input_audio_buffer.speech_started', item_id: 'u3' }, { type: 'response.output_audio.delta', item_id: 'item_far', delta: hundredMs }]);
+  const truncate = await realtime.waitForFrame(0, typeIs('conversation.item.truncate'));
+  assert.equal(truncate.audio_end_ms, 220);
+  assert.equal(sink.frames.length, 5, 'audio that raced the answer was not played');
+});

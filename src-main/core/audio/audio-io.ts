@@ -34,9 +34,10 @@ export interface AudioSink {
   isPlaying(): boolean;
   /**
    * Barge-in: stop at once, drop what is queued, and report what was heard of the item being
-   * played, if any.
+   * played, if any. A speaker in another process answers asynchronously; silence must not wait
+   * for the answer.
    */
-  interrupt(): PlaybackInterruption | undefined;
+  interrupt(): PlaybackInterruption | undefined | Promise<PlaybackInterruption | undefined>;
   close(): Promise<void>;
 }
 

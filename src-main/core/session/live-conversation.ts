@@ -1,6 +1,6 @@
 import type { SessionEvent } from '../../../src-shared/session-events';
 import type { AgentBackend } from '../agent/agent-backend';
-import type { AudioSink } from '../audio/audio-io';
+import type { AudioSink, PlaybackInterruption } from '../audio/audio-io';
 import { HandoffController } from '../handoff/handoff-controller';
 import type { DialectCodec } from '../protocol/dialect-codec';
 import type { OutboundMessage } from '../protocol/outbound-message';
@@ -34,6 +34,7 @@ export class LiveConversation {
   private ready = false;
   /** Audio still in flight for an item the user talked over is dropped, not played again. */
   private interruptedItemId: string | undefined;
+  private lastAudioItemId: string | undefined;
   readonly transcript = new ActiveTranscript();
   private readonly handoffs: HandoffController;
   private readonly responses: ResponseGate;
@@ -95,8 +96,21 @@ export class LiveConversation {
   interruptPlayback(): void {
     const sink = this.deps.sink;
     if (!sink?.isPlaying()) return;
-    const interruption = sink.interrupt();
-    if (!interruption) return;
+    // Late deltas of the item being played are dropped from now on, before the sink answers.
+    this.interruptedItemId = this.lastAudioItemId;
+    const answer = sink.interrupt();
+    if (answer instanceof Promise) {
+      answer.then(
+        (interruption) => this.onPlaybackInterrupted(interruption),
+        (error: unknown) => this.deps.logger.warn('the speaker did not report what was played', { error: String(error) }),
+      );
+    } else {
+      this.onPlaybackInterrupted(answer);
+    }
+  }
+
+  private onPlaybackInterrupted(interruption: PlaybackInterruption | undefined): void {
+    if (!interruption || this.disposed) return;
     this.interruptedItemId = interruption.itemId;
     if (this.deps.codec.capabilities.truncateOnBargeIn) {
       this.send({ type: 'item.truncate', itemId: interruption.itemId, audioEndMs: interruption.playedMs });
@@ -191,6 +205,7 @@ export class LiveConversation {
 
   private onAudio(audio: AudioDelta): void {
     if (audio.itemId !== undefined && audio.itemId === this.interruptedItemId) return;
+    this.lastAudioItemId = audio.itemId;
     // One object serves as both the sink frame and the event (the hot path allocates little).
     const output = {
       type: 'audio.output' as const,
