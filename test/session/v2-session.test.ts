@@ -224,7 +224,7 @@ test('v2: barge-in with a speaker that answers asynchronously (another process) 
   let nowMs = 0;
   class AsyncClockedSink extends ClockedSink {
     override interrupt() {
-      const answer = super.interrupt();
+      const answer = this.takeInterruption();
       return new Promise<typeof answer>((resolve) => setTimeout(() => resolve(answer), 5));
     }
   }

@@ -31,7 +31,12 @@ export class ClockedSink implements AudioSink {
     return this.startedAtMs !== undefined && this.elapsedMs() < this.totalReceivedMs();
   }
 
-  interrupt(): PlaybackInterruption | undefined {
+  interrupt(): ReturnType<AudioSink['interrupt']> {
+    return this.takeInterruption();
+  }
+
+  /** The synchronous answer: what a speaker in this process reports. */
+  takeInterruption(): PlaybackInterruption | undefined {
     if (!this.currentItem || this.startedAtMs === undefined) return undefined;
     this.interrupted++;
     const itemReceived = this.receivedMsByItem.get(this.currentItem) ?? 0;
