@@ -20,6 +20,11 @@ export interface HeadlessOptions {
   readonly agentTimeoutMs: number | undefined;
   readonly inputWav: string | undefined;
   readonly outputWav: string | undefined;
+  /** A device name, `default`, or `none`; live devices are used when no WAV option is given. */
+  readonly inputDevice: string;
+  readonly outputDevice: string;
+  readonly listDevices: boolean;
+  readonly talkMode: 'hands-free' | 'push-to-talk' | 'toggle';
   readonly text: string | undefined;
   readonly events: 'jsonl' | undefined;
   readonly durationMs: number | undefined;
@@ -66,6 +71,10 @@ const FLAGS: readonly FlagSpec[] = [
   { flag: '--agent-timeout-ms', key: 'agentTimeoutMs', kind: 'integer', value: 'N', help: 'limit per agent request (default 120000 responses, 300000 command)' },
   { flag: '--input-wav', key: 'inputWav', kind: 'string', value: 'PATH', help: 'WAV file used as the microphone (any rate; sent as 24 kHz 20 ms frames in real time)' },
   { flag: '--output-wav', key: 'outputWav', kind: 'string', value: 'PATH', help: 'write the assistant audio to this WAV file' },
+  { flag: '--input-device', key: 'inputDevice', kind: 'string', env: 'PARLEY_INPUT_DEVICE', value: 'NAME', help: 'microphone by name, default, or none (live devices are used unless --input-wav is given)' },
+  { flag: '--output-device', key: 'outputDevice', kind: 'string', env: 'PARLEY_OUTPUT_DEVICE', value: 'NAME', help: 'speaker by name, default, or none (live unless --output-wav is given)' },
+  { flag: '--list-devices', key: 'listDevices', kind: 'boolean', help: 'list audio input and output devices and exit' },
+  { flag: '--talk-mode', key: 'talkMode', kind: { oneOf: ['hands-free', 'push-to-talk', 'toggle'] }, env: 'PARLEY_TALK_MODE', value: 'MODE', help: 'hands-free (default), or push-to-talk / toggle: press Enter to start and stop talking' },
   { flag: '--text', key: 'text', kind: 'string', value: 'TEXT', help: 'send this typed message once connected' },
   { flag: '--events', key: 'events', kind: { oneOf: ['jsonl'] }, value: 'jsonl', help: 'print every session event as one JSON line on stdout' },
   { flag: '--duration-ms', key: 'durationMs', kind: 'integer', value: 'N', help: 'stop after N ms' },
@@ -93,6 +102,10 @@ const DEFAULTS: HeadlessOptions = {
   agentTimeoutMs: undefined,
   inputWav: undefined,
   outputWav: undefined,
+  inputDevice: 'default',
+  outputDevice: 'default',
+  listDevices: false,
+  talkMode: 'hands-free',
   text: undefined,
   events: undefined,
   durationMs: undefined,
@@ -142,13 +155,19 @@ export function parseHeadlessFlags(argv: readonly string[], env: Readonly<Record
   return withDialectDefaults(options, seen);
 }
 
-function withDialectDefaults(options: HeadlessOptions, seen: ReadonlySet<string>): HeadlessOptions {
-  if (options.help) return options;
+function withDialectDefaults(parsed: HeadlessOptions, seen: ReadonlySet<string>): HeadlessOptions {
+  let options = parsed;
+  if (options.help || options.listDevices) return options;
+  if (options.inputWav && seen.has('--input-device')) throw new FlagError('--input-wav and --input-device both choose the microphone: give one');
+  if (options.outputWav && seen.has('--output-device')) throw new FlagError('--output-wav and --output-device both choose the speaker: give one');
   if (options.agent === 'command' && !options.agentCommand) {
     throw new FlagError('--agent command needs --agent-command "CMD" (for example --agent-command "my-agent --print")');
   }
   if (options.agent !== 'command' && seen.has('--agent-command')) {
     throw new FlagError('--agent-command only applies with --agent command');
+  }
+  if (options.talkMode !== 'hands-free' && !seen.has('--turn-detection')) {
+    options = { ...options, turnDetection: 'none' }; // the user says when a turn ends
   }
   if (!options.realtimeUrl) {
     if (options.protocol === 'v1') throw new FlagError('--protocol v1 needs --realtime-url (v1 has no public default server)');

@@ -55,7 +55,7 @@ export function startPulseAudio(): PulseAudioFixture {
       });
     },
     recordSpeaker(wavPath) {
-      const recorder = spawn('parecord', ['--device=spk.monitor', '--file-format=wav', wavPath], { env, stdio: 'ignore' });
+      const recorder = spawn('parecord', ['--device=spk.monitor', '--latency-msec=20', '--file-format=wav', wavPath], { env, stdio: 'ignore' });
       return {
         stop: () =>
           new Promise<void>((resolve) => {

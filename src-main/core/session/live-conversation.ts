@@ -88,6 +88,10 @@ export class LiveConversation {
     if (this.deps.codec.capabilities.responseAfterUserText) this.responses.request();
   }
 
+  clearInputBuffer(): void {
+    this.send({ type: 'audio.clear' });
+  }
+
   cancelAgent(): boolean {
     return this.handoffs.cancel();
   }

@@ -153,6 +153,14 @@ export class VoiceSession {
     return true;
   }
 
+  /** Drop the speech buffered on the server (a push-to-talk press too short to answer). */
+  clearInputBuffer(): boolean {
+    const conversation = this.liveConversation();
+    if (!conversation) return false;
+    conversation.clearInputBuffer();
+    return true;
+  }
+
   /** Barge-in from a local detector (push-to-talk press, local VAD). */
   interruptPlayback(): void {
     this.conversation?.interruptPlayback();

@@ -2,6 +2,7 @@
 // NativeAudioHost with an IPC channel; if it crashes, Parley restarts it and reopens devices.
 import { createRequire } from 'node:module';
 import type { AudioDeviceInfo, DeviceList, HostReply, HostRequest, OpenedDevice } from './audio-host-protocol';
+import { PlaybackBuffer } from '../../../core/audio/playback-buffer';
 import { findDeviceByName, preferredChannels } from './device-choice';
 
 interface NaudiodonDevice {
@@ -24,13 +25,18 @@ interface Naudiodon {
 }
 
 const CAPTURE_CHUNK_MS = 20;
+/** Small chunks keep barge-in and latency short: at most this much audio sits past the buffer. */
+const PLAYBACK_CHUNK_MS = 10;
+const PLAYBACK_CHUNKS_IN_FLIGHT = 4;
+const STATUS_INTERVAL_MS = 50;
+const MAX_QUEUED_SPEECH_MS = 60_000;
 const ABORT_TIMEOUT_MS = 500;
 
 const require = createRequire(import.meta.url);
 const portAudio = require('naudiodon') as Naudiodon;
 
 let input: { stream: NaudiodonStream; device: OpenedDevice } | undefined;
-let output: { stream: NaudiodonStream; device: OpenedDevice } | undefined;
+let output: { stream: NaudiodonStream; device: OpenedDevice; buffer: PlaybackBuffer; statusTimer: NodeJS.Timeout } | undefined;
 
 function send(message: HostReply): void {
   process.send?.(message);
@@ -112,26 +118,59 @@ async function openOutput(deviceName: string | undefined): Promise<OpenedDevice>
   const { id, info, fellBack } = resolve('output', deviceName);
   const sampleRate = info?.defaultSampleRate ?? 48_000;
   const channels = preferredChannels(info?.maxOutputChannels ?? 2);
+  const chunkFrames = Math.round((sampleRate * PLAYBACK_CHUNK_MS) / 1000);
+  const chunkBytes = chunkFrames * channels * 2;
   const stream = new portAudio.AudioIO({
-    outOptions: { channelCount: channels, sampleFormat: portAudio.SampleFormat16Bit, sampleRate, deviceId: id, closeOnError: false },
+    outOptions: { channelCount: channels, sampleFormat: portAudio.SampleFormat16Bit, sampleRate, deviceId: id, closeOnError: false, highwaterMark: chunkBytes },
   });
   stream.on('error', (error: Error) => send({ type: 'stream-error', kind: 'output', message: error.message }));
-  stream.start();
+  // The server sends speech faster than real time: a minute of queue keeps a long answer whole.
+  const buffer = new PlaybackBuffer({ deviceSampleRate: sampleRate, deviceChannels: channels, maxBufferedMs: MAX_QUEUED_SPEECH_MS });
   const device: OpenedDevice = { name: info?.name ?? 'default', sampleRate, channels, fellBack };
-  output = { stream, device };
+  const statusTimer = setInterval(() => sendPlaybackStatus(buffer), STATUS_INTERVAL_MS);
+  const current = { stream, device, buffer, statusTimer };
+  output = current;
+  stream.start();
+  // The device pulls: each accepted chunk asks the buffer for the next one (silence included),
+  // keeping PLAYBACK_CHUNKS_IN_FLIGHT chunks between the buffer and the speaker.
+  const scratch = new Int16Array(chunkFrames * channels);
+  const pump = (): void => {
+    if (output !== current) return;
+    buffer.pull(scratch, chunkFrames);
+    const chunk = Buffer.allocUnsafe(chunkBytes);
+    chunk.set(new Uint8Array(scratch.buffer, scratch.byteOffset, chunkBytes));
+    stream.write?.(chunk, () => pump());
+  };
+  for (let index = 0; index < PLAYBACK_CHUNKS_IN_FLIGHT; index++) pump();
   return device;
+}
+
+function sendPlaybackStatus(buffer: PlaybackBuffer): void {
+  const stats = buffer.stats;
+  send({
+    type: 'playback-status',
+    status: {
+      playing: buffer.isPlaying(),
+      levelDbfs: buffer.outputLevelDbfs,
+      bufferedMs: stats.bufferedMs,
+      underruns: stats.underruns,
+      droppedMs: stats.droppedMs,
+    },
+  });
 }
 
 async function closeOutput(): Promise<void> {
   const current = output;
   output = undefined;
-  if (current) await abortStream(current.stream);
+  if (!current) return;
+  clearInterval(current.statusTimer);
+  await abortStream(current.stream);
 }
 
 async function handle(request: HostRequest): Promise<void> {
   switch (request.type) {
     case 'play':
-      output?.stream.write?.(request.pcm);
+      output?.buffer.push(request);
       return;
     case 'shutdown':
       await Promise.all([closeInput(), closeOutput()]);
@@ -147,6 +186,7 @@ async function handle(request: HostRequest): Promise<void> {
     else if (request.type === 'open-input') value = await openInput(request.deviceName);
     else if (request.type === 'close-input') value = await closeInput();
     else if (request.type === 'open-output') value = await openOutput(request.deviceName);
+    else if (request.type === 'interrupt') value = output?.buffer.interrupt(PLAYBACK_CHUNKS_IN_FLIGHT * PLAYBACK_CHUNK_MS);
     else value = await closeOutput();
     send({ type: 'reply', requestId, ok: true, value: value ?? null });
   } catch (error) {

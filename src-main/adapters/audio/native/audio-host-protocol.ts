@@ -27,8 +27,16 @@ export type HostRequest =
   | { readonly type: 'close-input'; readonly requestId: number }
   | { readonly type: 'open-output'; readonly requestId: number; readonly deviceName: string | undefined }
   | { readonly type: 'close-output'; readonly requestId: number }
-  /** PCM16LE interleaved in the opened output's format. */
-  | { readonly type: 'play'; readonly pcm: Uint8Array }
+  /** Assistant audio, PCM16LE interleaved in any rate and channel count (converted in the host). */
+  | {
+      readonly type: 'play';
+      readonly pcm: Uint8Array;
+      readonly sampleRate: number;
+      readonly channels: number;
+      readonly itemId: string | undefined;
+    }
+  /** Barge-in: silence now, drop the queue, answer what was played of the current item. */
+  | { readonly type: 'interrupt'; readonly requestId: number }
   | { readonly type: 'shutdown' };
 
 export type HostReply =
@@ -37,7 +45,18 @@ export type HostReply =
   | { readonly type: 'reply'; readonly requestId: number; readonly ok: false; readonly message: string }
   /** A chunk of microphone audio in the opened input's format; `capturedAtMs` is wall-clock ms (Date.now based) of its last sample. */
   | { readonly type: 'captured'; readonly pcm: Uint8Array; readonly capturedAtMs: number }
-  | { readonly type: 'stream-error'; readonly kind: 'input' | 'output'; readonly message: string };
+  | { readonly type: 'stream-error'; readonly kind: 'input' | 'output'; readonly message: string }
+  /** About 20 times a second while the speaker is open: for the echo gate, the meter, isPlaying. */
+  | { readonly type: 'playback-status'; readonly status: PlaybackStatus };
+
+export interface PlaybackStatus {
+  readonly playing: boolean;
+  /** RMS of what was last handed to the device, dBFS (-Infinity when silent). */
+  readonly levelDbfs: number;
+  readonly bufferedMs: number;
+  readonly underruns: number;
+  readonly droppedMs: number;
+}
 
 export interface DeviceList {
   readonly inputs: readonly AudioDeviceInfo[];

@@ -2,7 +2,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../../../core/util/errors';
 import { silentLogger, type Logger } from '../../../core/util/logger';
-import type { DeviceList, HostReply, HostRequest, OpenedDevice } from './audio-host-protocol';
+import type { AssistantAudioFrame, PlaybackInterruption } from '../../../core/audio/audio-io';
+import type { DeviceList, HostReply, HostRequest, OpenedDevice, PlaybackStatus } from './audio-host-protocol';
 
 const READY_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -23,6 +24,7 @@ export interface HostListeners {
   /** Audio could not be restarted (too many crashes): live audio is off. */
   onGaveUp?(reason: string): void;
   onStreamError?(kind: 'input' | 'output', message: string): void;
+  onPlaybackStatus?(status: PlaybackStatus): void;
 }
 
 type RequestBody<T> = T extends { requestId: number } ? Omit<T, 'requestId'> : never;
@@ -86,8 +88,14 @@ export class NativeAudioHost {
     await this.request({ type: 'close-output' });
   }
 
-  play(pcm: Uint8Array): void {
-    this.post({ type: 'play', pcm });
+  play(frame: AssistantAudioFrame): void {
+    this.post({ type: 'play', pcm: frame.pcm, sampleRate: frame.sampleRate, channels: frame.channels, itemId: frame.itemId });
+  }
+
+  /** Barge-in: the host silences the speaker at once and answers what was played. */
+  async interrupt(): Promise<PlaybackInterruption | undefined> {
+    const answer = (await this.request({ type: 'interrupt' })) as PlaybackInterruption | null;
+    return answer ?? undefined;
   }
 
   async shutdown(): Promise<void> {
@@ -147,6 +155,9 @@ export class NativeAudioHost {
       }
       case 'stream-error':
         this.listeners.onStreamError?.(message.kind, message.message);
+        return;
+      case 'playback-status':
+        this.listeners.onPlaybackStatus?.(message.status);
         return;
       case 'ready':
         return;

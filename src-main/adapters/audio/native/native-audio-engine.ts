@@ -1,0 +1,162 @@
+import type { AssistantAudioFrame, AudioSink, AudioSource, MicrophoneFrame, PlaybackInterruption } from '../../../core/audio/audio-io';
+import { CapturePipeline, type CapturedFrame } from '../../../core/audio/capture-pipeline';
+import type { PcmLevels } from '../../../core/audio/pcm';
+import { errorMessage } from '../../../core/util/errors';
+import { silentLogger, type Logger } from '../../../core/util/logger';
+import type { DeviceList, OpenedDevice, PlaybackStatus } from './audio-host-protocol';
+import { NativeAudioHost, type NativeAudioHostOptions } from './native-audio-host';
+
+/** Audio just sent counts as playing until the host's next status says otherwise. */
+const RECENTLY_SENT_MS = 150;
+
+export type AudioNotice =
+  | { readonly kind: 'device-fallback'; readonly message: string }
+  | { readonly kind: 'audio-restarted'; readonly message: string }
+  | { readonly kind: 'audio-failed'; readonly message: string };
+
+export interface NativeAudioEngineOptions {
+  /** Device names (or undefined/`default` for the system default). */
+  readonly inputDevice?: string;
+  readonly outputDevice?: string;
+  readonly logger?: Logger;
+  readonly host?: NativeAudioHostOptions;
+  onInputLevel?(levels: PcmLevels): void;
+  onNotice?(notice: AudioNotice): void;
+}
+
+/**
+ * Live microphone and speaker through the audio host process: the microphone is an AudioSource
+ * of 24 kHz 20 ms frames (CapturePipeline runs here, next to the session), the speaker an
+ * AudioSink whose jitter buffer runs in the host, next to the device. Devices can be switched
+ * while a session runs; a crashed host is restarted and the devices reopened.
+ */
+export class NativeAudioEngine {
+  private readonly host: NativeAudioHost;
+  private readonly logger: Logger;
+  private pipeline: CapturePipeline | undefined;
+  private chunkArrivedAtMs = 0;
+  private frameListener: ((frame: CapturedFrame) => void) | undefined;
+  private inputDevice: string | undefined;
+  private outputDevice: string | undefined;
+  private outputOpen: Promise<OpenedDevice> | undefined;
+  private status: PlaybackStatus = { playing: false, levelDbfs: -Infinity, bufferedMs: 0, underruns: 0, droppedMs: 0 };
+  private lastSentAtMs = -Infinity;
+
+  constructor(private readonly options: NativeAudioEngineOptions = {}) {
+    this.logger = options.logger ?? silentLogger;
+    this.inputDevice = options.inputDevice;
+    this.outputDevice = options.outputDevice;
+    this.host = new NativeAudioHost(
+      {
+        onCaptured: (pcm, capturedAtMs) => {
+          this.chunkArrivedAtMs = capturedAtMs;
+          this.pipeline?.push(pcm);
+        },
+        onPlaybackStatus: (status) => (this.status = status),
+        onRestarted: (reason) => {
+          this.pipeline?.reset();
+          options.onNotice?.({ kind: 'audio-restarted', message: `Audio restarted after a fault (${reason}).` });
+        },
+        onGaveUp: (reason) => options.onNotice?.({ kind: 'audio-failed', message: `Live audio stopped: ${reason}.` }),
+        onStreamError: (kind, message) => this.logger.warn(`audio ${kind} stream error`, { message }),
+      },
+      { logger: this.logger, ...options.host },
+    );
+  }
+
+  start(): Promise<void> {
+    return this.host.start();
+  }
+
+  listDevices(): Promise<DeviceList> {
+    return this.host.listDevices();
+  }
+
+  /** What the speaker is playing now, dBFS: the echo gate's reference and the output meter. */
+  get playbackLevelDbfs(): number {
+    return this.status.playing ? this.status.levelDbfs : -Infinity;
+  }
+
+  get playbackStatus(): PlaybackStatus {
+    return this.status;
+  }
+
+  readonly microphone: AudioSource = {
+    start: (onFrame: (frame: MicrophoneFrame) => void, onEnd: (error?: Error) => void) => {
+      this.frameListener = onFrame;
+      this.openInput().catch((error: unknown) => onEnd(new Error(`the microphone could not be opened: ${errorMessage(error)}`)));
+    },
+    stop: async () => {
+      this.frameListener = undefined;
+      this.pipeline = undefined;
+      await this.host.closeInput().catch(() => {});
+    },
+  };
+
+  readonly speaker: AudioSink = {
+    write: (frame: AssistantAudioFrame) => {
+      this.outputOpen ??= this.openOutput();
+      this.lastSentAtMs = Date.now();
+      this.host.play(frame);
+    },
+    isPlaying: () => this.status.playing || Date.now() - this.lastSentAtMs < RECENTLY_SENT_MS,
+    interrupt: (): Promise<PlaybackInterruption | undefined> => {
+      this.lastSentAtMs = -Infinity;
+      return this.host.interrupt();
+    },
+    close: async () => {
+      this.outputOpen = undefined;
+      await this.host.closeOutput().catch(() => {});
+    },
+  };
+
+  /** Opens the speaker now (rather than on the first audio) so the first words are not late. */
+  async prepareSpeaker(): Promise<OpenedDevice> {
+    this.outputOpen ??= this.openOutput();
+    return this.outputOpen;
+  }
+
+  /** Switch the microphone while a session runs. */
+  async switchInput(deviceName: string | undefined): Promise<OpenedDevice> {
+    this.inputDevice = deviceName;
+    return this.openInput();
+  }
+
+  /** Switch the speaker while a session runs (queued audio is dropped with the old device). */
+  async switchOutput(deviceName: string | undefined): Promise<OpenedDevice> {
+    this.outputDevice = deviceName;
+    this.outputOpen = this.openOutput();
+    return this.outputOpen;
+  }
+
+  shutdown(): Promise<void> {
+    return this.host.shutdown();
+  }
+
+  private async openInput(): Promise<OpenedDevice> {
+    const device = await this.host.openInput(this.inputDevice);
+    this.noteFallback('microphone', this.inputDevice, device);
+    this.pipeline = new CapturePipeline({
+      sampleRate: device.sampleRate,
+      channels: device.channels,
+      now: () => this.chunkArrivedAtMs,
+      onFrame: (frame) => this.frameListener?.(frame),
+      onLevel: (levels) => this.options.onInputLevel?.(levels),
+    });
+    return device;
+  }
+
+  private async openOutput(): Promise<OpenedDevice> {
+    const device = await this.host.openOutput(this.outputDevice);
+    this.noteFallback('speaker', this.outputDevice, device);
+    return device;
+  }
+
+  private noteFallback(what: string, wanted: string | undefined, device: OpenedDevice): void {
+    if (!device.fellBack) return;
+    this.options.onNotice?.({
+      kind: 'device-fallback',
+      message: `The ${what} "${wanted}" is not available; using the system default (${device.name}).`,
+    });
+  }
+}

@@ -1,0 +1,126 @@
+// Real-time audio end to end on PulseAudio null sinks (paced like hardware): speech from
+// espeak-ng played into the fake microphone reaches the realtime server as 24 kHz 20 ms frames
+// of the same duration, and assistant audio from the server comes out of the fake speaker with
+// the right duration and pitch.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { NativeAudioEngine } from '../../src-main/adapters/audio/native/native-audio-engine';
+import { parseWav } from '../../src-main/core/audio/wav';
+import { pulseAudioUnavailableReason, startPulseAudio, type PulseAudioFixture } from '../support/pulse-audio';
+import { TEST_API_KEY, sessionConfig, startScenario } from '../support/session-harness';
+
+const unavailable = pulseAudioUnavailableReason() ?? (spawnSync('which', ['espeak-ng']).status === 0 ? undefined : 'espeak-ng is not installed');
+let pulse: PulseAudioFixture | undefined;
+before(() => {
+  if (!unavailable) pulse = startPulseAudio();
+});
+after(() => pulse?.close());
+
+const SILENCE_DBFS = -45;
+
+/** First and last 10 ms window louder than SILENCE_DBFS, in ms, for mono float samples. */
+function audibleSpanMs(samples: Float32Array, sampleRate: number): number {
+  const window = Math.round(sampleRate / 100);
+  let first = -1;
+  let last = -1;
+  for (let start = 0; start + window <= samples.length; start += window) {
+    let sum = 0;
+    for (let index = start; index < start + window; index++) sum += samples[index]! * samples[index]!;
+    const dbfs = 10 * Math.log10(sum / window + 1e-20);
+    if (dbfs > SILENCE_DBFS) {
+      if (first === -1) first = start;
+      last = start + window;
+    }
+  }
+  return first === -1 ? 0 : ((last - first) / sampleRate) * 1000;
+}
+
+function pcm16ToFloat(bytes: Buffer): Float32Array {
+  const out = new Float32Array(bytes.length / 2);
+  for (let index = 0; index < out.length; index++) out[index] = bytes.readInt16LE(index * 2) / 32768;
+  return out;
+}
+
+function monoOf(wav: ReturnType<typeof parseWav>): Float32Array {
+  if (wav.channels === 1) return wav.samples;
+  const mono = new Float32Array(wav.frameCount);
+  for (let frame = 0; frame < wav.frameCount; frame++) mono[frame] = wav.samples[frame * wav.channels]!;
+  return mono;
+}
+
+test('speech played into the microphone reaches the server as 24 kHz 20 ms frames of the same duration (±5 %)', { skip: unavailable, timeout: 30_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-speech-'));
+  const speechWav = join(dir, 'speech.wav');
+  spawnSync('espeak-ng', ['-w', speechWav, 'Parley, please summarize the open issues in my project.']);
+  const spoken = parseWav(readFileSync(speechWav));
+  const spokenMs = audibleSpanMs(monoOf(spoken), spoken.sampleRate);
+
+  const { realtime, harness } = await startScenario(t, { realtime: [{ batches: [[{ type: 'session.updated', session: { id: 'sess_mic' } }]] }] });
+  const engine = new NativeAudioEngine();
+  t.after(() => engine.shutdown());
+  await engine.start();
+  await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
+  const timestamps: number[] = [];
+  engine.microphone.start(
+    (frame) => {
+      timestamps.push(frame.capturedAtMs);
+      harness.session.sendAudio(frame.pcm);
+    },
+    (error) => assert.fail(String(error)),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1_500)); // the first buffer takes ~1 s
+  await pulse!.playIntoMicrophone(speechWav);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await engine.microphone.stop();
+
+  const appends = (realtime.connections[0]!.frames as any[]).filter((frame) => frame.type === 'input_audio_buffer.append');
+  assert.ok(appends.length > 50);
+  const received = Buffer.concat(appends.map((frame) => Buffer.from(frame.audio, 'base64')));
+  for (const frame of appends) assert.equal(Buffer.from(frame.audio, 'base64').length, 960, 'every frame is 480 samples at 24 kHz');
+  const receivedMs = audibleSpanMs(pcm16ToFloat(received), 24_000);
+  assert.ok(Math.abs(receivedMs - spokenMs) <= spokenMs * 0.05, `speech lasted ${spokenMs.toFixed(0)} ms, the server got ${receivedMs.toFixed(0)} ms`);
+  // Stamps come from chunk arrival times (which jitter), corrected by the audio still ahead in
+  // each chunk: monotonic, and 20 ms apart on average.
+  for (let index = 1; index < timestamps.length; index++) assert.ok(timestamps[index]! >= timestamps[index - 1]!, 'timestamps never go back');
+  const meanSpacing = (timestamps.at(-1)! - timestamps[0]!) / (timestamps.length - 1);
+  assert.ok(Math.abs(meanSpacing - 20) < 0.5, `frames are ${meanSpacing.toFixed(2)} ms apart on average`);
+});
+
+test('assistant audio from the server comes out of the speaker with the right duration and pitch', { skip: unavailable, timeout: 30_000 }, async (t) => {
+  const toneHz = 440;
+  const seconds = 1;
+  const tone = Buffer.alloc(24_000 * seconds * 2);
+  for (let index = 0; index < 24_000 * seconds; index++) tone.writeInt16LE(Math.round(Math.sin((2 * Math.PI * toneHz * index) / 24_000) * 12_000), index * 2);
+  const deltas = [];
+  for (let offset = 0; offset < tone.length; offset += 960) {
+    deltas.push({ type: 'response.output_audio.delta', item_id: 'item_tone', delta: tone.subarray(offset, offset + 960).toString('base64') });
+  }
+  const engine = new NativeAudioEngine();
+  t.after(() => engine.shutdown());
+  await engine.start();
+  await engine.prepareSpeaker();
+  const dir = mkdtempSync(join(tmpdir(), 'parley-heard-'));
+  const heardWav = join(dir, 'heard.wav');
+  const recorder = pulse!.recordSpeaker(heardWav);
+  await new Promise((resolve) => setTimeout(resolve, 1_500)); // both ends take ~1 s to start flowing
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [{ batches: [[{ type: 'session.created', session: { id: 'sess_spk' } }, ...deltas]] }],
+    harness: { sink: engine.speaker },
+  });
+  await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+  await recorder.stop();
+
+  const heard = parseWav(readFileSync(heardWav));
+  const mono = monoOf(heard);
+  const heardMs = audibleSpanMs(mono, heard.sampleRate);
+  assert.ok(Math.abs(heardMs - 1000) <= 50, `played ${heardMs.toFixed(0)} ms of a 1000 ms tone`);
+  let crossings = 0;
+  for (let index = 1; index < mono.length; index++) if (mono[index - 1]! < 0 && mono[index]! >= 0) crossings++;
+  const pitchHz = crossings / (heardMs / 1000);
+  assert.ok(Math.abs(pitchHz - toneHz) < toneHz * 0.02, `heard ${pitchHz.toFixed(1)} Hz`);
+});
