@@ -4,6 +4,7 @@ import { runHeadless } from './run-headless';
 const exitCode = await runHeadless({
   argv: process.argv.slice(2),
   env: process.env,
+  stdin: process.stdin.isTTY ? process.stdin : undefined,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   onStopSignal: (handler) => {

@@ -12,12 +12,15 @@ import { createPacedFrameSource, loadWavAsMicrophoneFrames } from '../adapters/a
 import { connectWebSocket } from '../adapters/transport/ws-transport';
 import { FlagError, headlessUsage, parseHeadlessFlags, type HeadlessOptions } from './cli-flags';
 import { createJsonLinesPrinter, createReadablePrinter } from './event-printers';
+import { HeadlessLiveAudio, printDeviceList } from './live-audio';
 
 export interface HeadlessIo {
   readonly argv: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** The terminal, for push-to-talk with the Enter key (undefined when not interactive). */
+  readonly stdin?: NodeJS.ReadStream;
   /** Registers the Ctrl-C / SIGTERM handler. */
   onStopSignal(handler: () => void): void;
 }
@@ -39,6 +42,9 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
   if (options.help) {
     io.stdout(headlessUsage());
     return 0;
+  }
+  if (options.listDevices) {
+    return printDeviceList(io.stdout, io.stderr, createLineLogger(options.logLevel, (line) => io.stderr(line + '\n')));
   }
 
   const apiKey = io.env[options.apiKeyEnv];
@@ -78,7 +84,33 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
     await agent.dispose();
     return 1;
   }
-  const sink: AudioSink | undefined = options.outputWav ? createWavFileSink(options.outputWav) : undefined;
+  // Live devices unless a WAV file takes that side or the device is `none`.
+  const liveInput = !options.inputWav && options.inputDevice !== 'none';
+  const liveOutput = !options.outputWav && options.outputDevice !== 'none';
+  let liveAudio: HeadlessLiveAudio | undefined;
+  if (liveInput || liveOutput) {
+    liveAudio = new HeadlessLiveAudio(
+      {
+        input: liveInput,
+        output: liveOutput,
+        inputDevice: options.inputDevice,
+        outputDevice: options.outputDevice,
+        talkMode: options.talkMode,
+        localBargeIn: options.protocol === 'v1',
+      },
+      io.stderr,
+      logger,
+    );
+    try {
+      await liveAudio.start();
+    } catch (error) {
+      io.stderr(`parley: live audio is unavailable (${errorMessage(error)}); use --input-wav/--output-wav, or --input-device none --output-device none\n`);
+      await liveAudio.stop().catch(() => {});
+      await agent.dispose();
+      return 1;
+    }
+  }
+  const sink: AudioSink | undefined = options.outputWav ? createWavFileSink(options.outputWav) : liveAudio?.speaker;
   const session = new VoiceSession({ transport: connectWebSocket, agent, sink, logger });
 
   const printer = options.events === 'jsonl' ? undefined : createReadablePrinter(io.stdout, io.stderr);
@@ -117,6 +149,7 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
   let source: AudioSource | undefined;
   const cleanup = async () => {
     await source?.stop().catch(() => {});
+    await liveAudio?.stop().catch(() => {});
     await sink?.close().catch((error) => {
       fatalMessage ??= `could not finish ${options.outputWav}: ${errorMessage(error)}`;
     });
@@ -133,6 +166,10 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
   }
 
   let inputDone = !options.inputWav;
+  liveAudio?.startMicrophone(session, io.stdin, (message) => {
+    fatalMessage ??= message;
+    stop();
+  });
   if (options.text !== undefined) session.sendText(options.text);
   if (options.inputWav && inputFrames) {
     const frames = inputFrames;

@@ -12,7 +12,7 @@ export interface HeadlessRun {
 
 /** Spawns the real headless command (`npm run headless` runs the same file through tsx). */
 export function runHeadlessProcess(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 20_000): HeadlessRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args, ...withoutLiveDevices(args)], {
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -35,4 +35,16 @@ export function jsonLines(stdout: string): any[] {
     .split('\n')
     .filter((line) => line.trim().length > 0)
     .map((line) => JSON.parse(line));
+}
+
+/**
+ * Tests never open live audio devices unless they name one: a side without a WAV file or a
+ * device of its own gets `none` (the live-audio tests pass their devices explicitly).
+ */
+function withoutLiveDevices(args: string[]): string[] {
+  if (args.includes('--help') || args.includes('--list-devices')) return [];
+  const extra: string[] = [];
+  if (!args.includes('--input-wav') && !args.includes('--input-device')) extra.push('--input-device', 'none');
+  if (!args.includes('--output-wav') && !args.includes('--output-device')) extra.push('--output-device', 'none');
+  return extra;
 }

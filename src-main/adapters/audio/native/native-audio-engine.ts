@@ -1,10 +1,15 @@
-import type { AssistantAudioFrame, AudioSink, AudioSource, MicrophoneFrame, PlaybackInterruption } from '../../../core/audio/audio-io';
+import type { AssistantAudioFrame, AudioSink, AudioSource, PlaybackInterruption } from '../../../core/audio/audio-io';
 import { CapturePipeline, type CapturedFrame } from '../../../core/audio/capture-pipeline';
 import type { PcmLevels } from '../../../core/audio/pcm';
 import { errorMessage } from '../../../core/util/errors';
 import { silentLogger, type Logger } from '../../../core/util/logger';
 import type { DeviceList, OpenedDevice, PlaybackStatus } from './audio-host-protocol';
 import { NativeAudioHost, type NativeAudioHostOptions } from './native-audio-host';
+
+/** A microphone whose frames carry their own levels (for the echo gate and talk modes). */
+export interface LevelledMicrophone extends AudioSource {
+  start(onFrame: (frame: CapturedFrame) => void, onEnd: (error?: Error) => void): void;
+}
 
 /** Audio just sent counts as playing until the host's next status says otherwise. */
 const RECENTLY_SENT_MS = 150;
@@ -81,8 +86,8 @@ export class NativeAudioEngine {
     return this.status;
   }
 
-  readonly microphone: AudioSource = {
-    start: (onFrame: (frame: MicrophoneFrame) => void, onEnd: (error?: Error) => void) => {
+  readonly microphone: LevelledMicrophone = {
+    start: (onFrame: (frame: CapturedFrame) => void, onEnd: (error?: Error) => void) => {
       this.frameListener = onFrame;
       this.openInput().catch((error: unknown) => onEnd(new Error(`the microphone could not be opened: ${errorMessage(error)}`)));
     },
