@@ -124,3 +124,30 @@ test('assistant audio from the server comes out of the speaker with the right du
   const pitchHz = crossings / (heardMs / 1000);
   assert.ok(Math.abs(pitchHz - toneHz) < toneHz * 0.02, `heard ${pitchHz.toFixed(1)} Hz`);
 });
+
+test('devices can be switched while the microphone runs, without restarting anything', { skip: unavailable, timeout: 20_000 }, async (t) => {
+  const notices: string[] = [];
+  const engine = new NativeAudioEngine({ onNotice: (notice) => notices.push(notice.message) });
+  t.after(() => engine.shutdown());
+  await engine.start();
+  let frames = 0;
+  engine.microphone.start(() => frames++, (error) => assert.fail(String(error)));
+  const waitFrames = async (count: number) => {
+    const deadline = Date.now() + 8_000;
+    while (frames < count) {
+      if (Date.now() > deadline) throw new Error(`only ${frames} frames`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  await waitFrames(10);
+  const switched = await engine.switchInput('pulse');
+  assert.equal(switched.name, 'pulse');
+  const after = frames;
+  await waitFrames(after + 10);
+  const speaker = await engine.switchOutput('pulse');
+  assert.equal(speaker.name, 'pulse');
+  const missing = await engine.switchInput('a microphone that was unplugged');
+  assert.equal(missing.fellBack, true);
+  assert.match(notices.join('\n'), /microphone "a microphone that was unplugged" is not available; using the system default/);
+  await waitFrames(frames + 10);
+});
