@@ -1,6 +1,7 @@
 // The audio host process: owns the PortAudio streams (naudiodon) and nothing else. Started by
 // NativeAudioHost with an IPC channel; if it crashes, Parley restarts it and reopens devices.
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
 import type { AudioDeviceInfo, DeviceList, HostReply, HostRequest, OpenedDevice } from './audio-host-protocol';
 import { PlaybackBuffer } from '../../../core/audio/playback-buffer';
 import { findDeviceByName, preferredChannels } from './device-choice';
@@ -25,9 +26,16 @@ interface Naudiodon {
 }
 
 const CAPTURE_CHUNK_MS = 20;
-/** Small chunks keep barge-in and latency short: at most this much audio sits past the buffer. */
+/**
+ * Small chunks keep barge-in and latency short: naudiodon queues NATIVE_QUEUE_CHUNKS past the
+ * jitter buffer, and each pending write holds a libuv threadpool thread while that queue is full
+ * (the parent raises UV_THREADPOOL_SIZE so capture and playback never starve each other).
+ */
 const PLAYBACK_CHUNK_MS = 10;
-const PLAYBACK_CHUNKS_IN_FLIGHT = 4;
+const PLAYBACK_CHUNKS_IN_FLIGHT = 2;
+const NATIVE_QUEUE_CHUNKS = 3;
+/** Nice value for the audio process (lower is more urgent). */
+const AUDIO_PROCESS_PRIORITY = -11;
 const STATUS_INTERVAL_MS = 50;
 const MAX_QUEUED_SPEECH_MS = 60_000;
 const ABORT_TIMEOUT_MS = 500;
@@ -121,7 +129,15 @@ async function openOutput(deviceName: string | undefined): Promise<OpenedDevice>
   const chunkFrames = Math.round((sampleRate * PLAYBACK_CHUNK_MS) / 1000);
   const chunkBytes = chunkFrames * channels * 2;
   const stream = new portAudio.AudioIO({
-    outOptions: { channelCount: channels, sampleFormat: portAudio.SampleFormat16Bit, sampleRate, deviceId: id, closeOnError: false, highwaterMark: chunkBytes },
+    outOptions: {
+      channelCount: channels,
+      sampleFormat: portAudio.SampleFormat16Bit,
+      sampleRate,
+      deviceId: id,
+      closeOnError: false,
+      highwaterMark: chunkBytes,
+      maxQueue: NATIVE_QUEUE_CHUNKS,
+    },
   });
   stream.on('error', (error: Error) => send({ type: 'stream-error', kind: 'output', message: error.message }));
   // The server sends speech faster than real time: a minute of queue keeps a long answer whole.
@@ -186,12 +202,20 @@ async function handle(request: HostRequest): Promise<void> {
     else if (request.type === 'open-input') value = await openInput(request.deviceName);
     else if (request.type === 'close-input') value = await closeInput();
     else if (request.type === 'open-output') value = await openOutput(request.deviceName);
-    else if (request.type === 'interrupt') value = output?.buffer.interrupt(PLAYBACK_CHUNKS_IN_FLIGHT * PLAYBACK_CHUNK_MS);
+    else if (request.type === 'interrupt') value = output?.buffer.interrupt((PLAYBACK_CHUNKS_IN_FLIGHT + NATIVE_QUEUE_CHUNKS) * PLAYBACK_CHUNK_MS);
     else value = await closeOutput();
     send({ type: 'reply', requestId, ok: true, value: value ?? null });
   } catch (error) {
     send({ type: 'reply', requestId, ok: false, message: error instanceof Error ? error.message : String(error) });
   }
+}
+
+// Feeding the device is time-critical: ask for a higher scheduling priority (allowed for root
+// or with CAP_SYS_NICE; elsewhere the default priority stays, and only load makes underruns).
+try {
+  setPriority(0, AUDIO_PROCESS_PRIORITY);
+} catch {
+  // not permitted: fine
 }
 
 process.on('message', (request: HostRequest) => {

@@ -77,6 +77,11 @@ export class NativeAudioEngine {
     return this.host.listDevices();
   }
 
+  /** The audio host process, for diagnostics (and for tests that crash it on purpose). */
+  get audioProcessId(): number | undefined {
+    return this.host.pid;
+  }
+
   /** What the speaker is playing now, dBFS: the echo gate's reference and the output meter. */
   get playbackLevelDbfs(): number {
     return this.status.playing ? this.status.levelDbfs : -Infinity;

@@ -114,6 +114,8 @@ export class NativeAudioHost {
     const child = fork(childPath, [], {
       execArgv: [...(this.options.execArgv ?? ['--import', 'tsx'])],
       serialization: 'advanced',
+      // naudiodon's reads and writes each hold a threadpool thread while they wait on the device.
+      env: { ...process.env, UV_THREADPOOL_SIZE: '8' },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.child = child;
