@@ -2,6 +2,7 @@
 // time): device listing, capture, crash restart, repeated re-opening, and a bounded shutdown.
 import assert from 'node:assert/strict';
 import { before, after, test } from 'node:test';
+import { CAPTURE_CHUNK_MS } from '../../src-main/adapters/audio/native/audio-host-protocol';
 import { NativeAudioHost } from '../../src-main/adapters/audio/native/native-audio-host';
 import { pulseAudioUnavailableReason, startPulseAudio, type PulseAudioFixture } from '../support/pulse-audio';
 
@@ -37,7 +38,7 @@ test('lists input and output devices by name', { skip: unavailable }, async (t) 
   }
 });
 
-test('captures real-time audio from the default microphone in 20 ms chunks', { skip: unavailable }, async (t) => {
+test('captures real-time audio from the default microphone in 10 ms chunks', { skip: unavailable }, async (t) => {
   let bytes = 0;
   let chunks = 0;
   const host = new NativeAudioHost({ onCaptured: (pcm) => ((bytes += pcm.byteLength), chunks++) });
@@ -46,8 +47,8 @@ test('captures real-time audio from the default microphone in 20 ms chunks', { s
   const device = await host.openInput(undefined);
   assert.equal(device.fellBack, false);
   await waitUntil(() => chunks >= 25, 5_000, '25 captured chunks');
-  const bytesPerChunk = Math.round(device.sampleRate * 0.02) * device.channels * 2;
-  assert.equal(bytes, chunks * bytesPerChunk, 'every chunk is exactly 20 ms');
+  const bytesPerChunk = Math.round((device.sampleRate * CAPTURE_CHUNK_MS) / 1000) * device.channels * 2;
+  assert.equal(bytes, chunks * bytesPerChunk, `every chunk is exactly ${CAPTURE_CHUNK_MS} ms`);
 });
 
 test('a missing device falls back to the default and says so', { skip: unavailable }, async (t) => {

@@ -125,3 +125,10 @@ test('malformed v2 frames are skipped', () => {
     assert.equal(codec.decode(frame), undefined, frame);
   }
 });
+
+test('response.output_audio.done tells which item finished sending audio', () => {
+  assert.deepEqual(decode({ type: 'response.output_audio.done', item_id: 'item_9', response_id: 'r', output_index: 0, content_index: 0 }), {
+    type: 'audio.done',
+    itemId: 'item_9',
+  });
+});

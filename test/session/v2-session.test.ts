@@ -242,3 +242,25 @@ test('v2: barge-in with a speaker that answers asynchronously (another process) 
   assert.equal(truncate.audio_end_ms, 220);
   assert.equal(sink.frames.length, 5, 'audio that raced the answer was not played');
 });
+
+test('v2: the end of an item\'s audio reaches the speaker, so a short answer plays without waiting', async (t) => {
+  const sink = new ClockedSink({ now: () => 0 });
+  const { realtime, harness } = await startScenario(t, {
+    realtime: [
+      {
+        batches: [
+          [
+            sessionCreated('sess_end'),
+            { type: 'response.output_audio.delta', item_id: 'item_short', delta: pcm16Base64(480) },
+            { type: 'response.output_audio.done', item_id: 'item_short' },
+            { type: 'response.output_audio_transcript.delta', item_id: 'item_short', delta: 'ok' },
+          ],
+        ],
+      },
+    ],
+    harness: { sink },
+  });
+  await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
+  await harness.waitForEvent('transcript.entry');
+  assert.deepEqual(sink.endedItems, ['item_short']);
+});

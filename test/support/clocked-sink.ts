@@ -12,6 +12,11 @@ export class ClockedSink implements AudioSink {
   private playedBeforeItemMs = 0;
   interrupted = 0;
   frames: AssistantAudioFrame[] = [];
+  endedItems: Array<string | undefined> = [];
+
+  endItem(itemId: string | undefined): void {
+    this.endedItems.push(itemId);
+  }
 
   constructor(private readonly clock: { now(): number }) {}
 

@@ -30,6 +30,8 @@ export interface PlaybackInterruption {
 /** Where assistant audio goes: a speaker (issue 3), a WAV file, a test. */
 export interface AudioSink {
   write(frame: AssistantAudioFrame): void;
+  /** The item's audio is complete (optional: lets a jitter buffer start and flush at once). */
+  endItem?(itemId: string | undefined): void;
   /** True while audio is still audible (queued or playing). */
   isPlaying(): boolean;
   /**

@@ -17,6 +17,8 @@ export interface AudioDelta {
 export type RealtimeEvent =
   | { readonly type: 'session.updated'; readonly sessionId: string; readonly instructions: string | undefined }
   | { readonly type: 'audio.delta'; readonly audio: AudioDelta }
+  /** The server finished sending an item's audio (v2 response.output_audio.done). */
+  | { readonly type: 'audio.done'; readonly itemId: string | undefined }
   | { readonly type: 'transcript.delta'; readonly role: TranscriptRole; readonly delta: string; readonly itemId: string | undefined }
   | { readonly type: 'transcript.done'; readonly role: TranscriptRole; readonly text: string; readonly itemId: string | undefined }
   | { readonly type: 'item.added'; readonly item: unknown }

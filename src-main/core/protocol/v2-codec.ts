@@ -60,6 +60,8 @@ export function createV2Codec(logger: Logger): DialectCodec {
           audio: { base64, sampleRate, channels, samplesPerChannel: undefined, itemId: stringField(event, 'item_id') },
         };
       }
+      case 'response.output_audio.done':
+        return { type: 'audio.done', itemId: stringField(event, 'item_id') };
       case 'conversation.item.input_audio_transcription.delta':
       case 'response.output_audio_transcript.delta':
       case 'response.output_text.delta': {

@@ -156,6 +156,10 @@ export class LiveConversation {
       case 'audio.delta':
         this.onAudio(event.audio);
         return;
+      case 'audio.done':
+        // A short answer need not wait for the speaker's start threshold; its tail is flushed.
+        this.deps.sink?.endItem?.(event.itemId);
+        return;
       case 'transcript.delta': {
         const change = this.transcript.appendDelta(event.role, event.delta);
         if (!change) return;

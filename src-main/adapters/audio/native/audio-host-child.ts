@@ -2,7 +2,7 @@
 // NativeAudioHost with an IPC channel; if it crashes, Parley restarts it and reopens devices.
 import { createRequire } from 'node:module';
 import { setPriority } from 'node:os';
-import type { AudioDeviceInfo, DeviceList, HostReply, HostRequest, OpenedDevice } from './audio-host-protocol';
+import { CAPTURE_CHUNK_MS, type AudioDeviceInfo, type DeviceList, type HostReply, type HostRequest, type OpenedDevice } from './audio-host-protocol';
 import { PlaybackBuffer } from '../../../core/audio/playback-buffer';
 import { findDeviceByName, preferredChannels } from './device-choice';
 
@@ -25,15 +25,16 @@ interface Naudiodon {
   AudioIO: new (options: Record<string, unknown>) => NaudiodonStream;
 }
 
-const CAPTURE_CHUNK_MS = 20;
 /**
  * Small chunks keep barge-in and latency short: naudiodon queues NATIVE_QUEUE_CHUNKS past the
  * jitter buffer, and each pending write holds a libuv threadpool thread while that queue is full
  * (the parent raises UV_THREADPOOL_SIZE so capture and playback never starve each other).
  */
 const PLAYBACK_CHUNK_MS = 10;
-const PLAYBACK_CHUNKS_IN_FLIGHT = 2;
+const PLAYBACK_CHUNKS_IN_FLIGHT = 1;
 const NATIVE_QUEUE_CHUNKS = 3;
+/** Audio past the jitter buffer when it is pulled: our chunks, naudiodon's queue, the sound server (~10 ms measured on PulseAudio). */
+const DEVICE_SIDE_LATENCY_MS = (PLAYBACK_CHUNKS_IN_FLIGHT + NATIVE_QUEUE_CHUNKS) * PLAYBACK_CHUNK_MS + 10;
 /** Nice value for the audio process (lower is more urgent). */
 const AUDIO_PROCESS_PRIORITY = -11;
 const STATUS_INTERVAL_MS = 50;
@@ -188,6 +189,9 @@ async function handle(request: HostRequest): Promise<void> {
     case 'play':
       output?.buffer.push(request);
       return;
+    case 'end-item':
+      output?.buffer.markItemEnded(request.itemId);
+      return;
     case 'shutdown':
       await Promise.all([closeInput(), closeOutput()]);
       process.exit(0);
@@ -202,7 +206,7 @@ async function handle(request: HostRequest): Promise<void> {
     else if (request.type === 'open-input') value = await openInput(request.deviceName);
     else if (request.type === 'close-input') value = await closeInput();
     else if (request.type === 'open-output') value = await openOutput(request.deviceName);
-    else if (request.type === 'interrupt') value = output?.buffer.interrupt((PLAYBACK_CHUNKS_IN_FLIGHT + NATIVE_QUEUE_CHUNKS) * PLAYBACK_CHUNK_MS);
+    else if (request.type === 'interrupt') value = output?.buffer.interrupt(DEVICE_SIDE_LATENCY_MS);
     else value = await closeOutput();
     send({ type: 'reply', requestId, ok: true, value: value ?? null });
   } catch (error) {

@@ -4,6 +4,9 @@
  * and after long runs) restarts audio instead of taking the app down. Messages travel over the
  * Node IPC channel with `serialization: 'advanced'`, so PCM goes as Uint8Array without base64.
  */
+/** Microphone chunks from the host: short, so a frame waits little for the resampler's look-ahead. */
+export const CAPTURE_CHUNK_MS = 10;
+
 export interface AudioDeviceInfo {
   /** Stable across runs (indices are not): what settings store. */
   readonly name: string;
@@ -35,6 +38,8 @@ export type HostRequest =
       readonly channels: number;
       readonly itemId: string | undefined;
     }
+  /** The item's audio is complete: play it even if shorter than the start threshold. */
+  | { readonly type: 'end-item'; readonly itemId: string | undefined }
   /** Barge-in: silence now, drop the queue, answer what was played of the current item. */
   | { readonly type: 'interrupt'; readonly requestId: number }
   | { readonly type: 'shutdown' };

@@ -109,6 +109,7 @@ export class NativeAudioEngine {
       this.lastSentAtMs = Date.now();
       this.host.play(frame);
     },
+    endItem: (itemId: string | undefined) => this.host.endItem(itemId),
     isPlaying: () => this.status.playing || Date.now() - this.lastSentAtMs < RECENTLY_SENT_MS,
     interrupt: (): Promise<PlaybackInterruption | undefined> => {
       this.lastSentAtMs = -Infinity;

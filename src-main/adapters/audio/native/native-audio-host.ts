@@ -92,6 +92,10 @@ export class NativeAudioHost {
     this.post({ type: 'play', pcm: frame.pcm, sampleRate: frame.sampleRate, channels: frame.channels, itemId: frame.itemId });
   }
 
+  endItem(itemId: string | undefined): void {
+    this.post({ type: 'end-item', itemId });
+  }
+
   /** Barge-in: the host silences the speaker at once and answers what was played. */
   async interrupt(): Promise<PlaybackInterruption | undefined> {
     const answer = (await this.request({ type: 'interrupt' })) as PlaybackInterruption | null;

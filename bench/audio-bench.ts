@@ -1,0 +1,311 @@
+/**
+ * Live audio benchmark (issue 3, item 10): the per-frame processing cost of the capture and
+ * playback paths, and the local latency of Parley's native audio engine on real-time PulseAudio
+ * devices (a private PulseAudio with null sinks, started and stopped here):
+ *
+ *   cost      CapturePipeline.push of one 20 ms native chunk (48 / 44.1 kHz stereo) + the hands-free
+ *             talk-mode/echo-gate decision; PlaybackBuffer.push of one 20 ms 24 kHz delta + the
+ *             10 ms device pulls that consume it. µs, median and p99 (bench/audio/frame-cost.ts).
+ *   (a)       microphone frame → its input_audio_buffer.append at the mock realtime server, through
+ *             NativeAudioEngine + TalkModeController + VoiceSession (v1) + ws transport.
+ *   (b)       speaker.write() of an assistant delta → its first sample rendered by the speaker sink.
+ *   (c)       speaker.interrupt() → the speaker sink falls silent.
+ *   (bench/audio/live-latency.ts; how samples are timed: bench/audio/pulse-monitor.ts)
+ *
+ * Usage: npm run bench:audio -- [--json] [--iterations N] [--wire-seconds S] [--bursts N]
+ *                                [--barge-ins N] [--short-bursts N] [--no-live]
+ * Progress goes to stderr with --json. Exit code 1 only when a measurement could not be made
+ * (targets that FAIL still exit 0, like bench:events).
+ */
+import { cpus, loadavg, platform, arch, totalmem } from 'node:os';
+import { measureFrameCosts, timerOverheadNs, type CostRow } from './audio/frame-cost';
+import { liveUnavailableReason, measureLive, type LiveResult } from './audio/live-latency';
+import { fmt, table } from './audio/stats';
+
+const TARGET_FRAME_P99_US = 1_000;
+const TARGET_WIRE_P99_MS = 25;
+const TARGET_DELTA_MS = 60;
+const TARGET_BARGE_IN_MS = 40;
+
+interface Options {
+  json: boolean;
+  iterations: number;
+  warmup: number;
+  live: boolean;
+  wireSeconds: number;
+  bursts: number;
+  shortBursts: number;
+  bargeIns: number;
+}
+
+class UsageError extends Error {}
+
+function usage(): string {
+  return [
+    'usage: npm run bench:audio -- [options]',
+    '',
+    '  --iterations N     measured calls per per-frame cost row, after a tenth as many warm-up calls (default 5000)',
+    '  --wire-seconds S   seconds of microphone frames measured for (a) (default 8)',
+    '  --bursts N         tone bursts for (b), for the engine and again for the reference player (default 20)',
+    '  --short-bursts N   extra (b) bursts of a lone 20 ms delta (default 5; 0 skips)',
+    '  --barge-ins N      barge-in trials for (c) (default 10)',
+    '  --no-live          per-frame cost only (no PulseAudio)',
+    '  --json             one JSON document on stdout instead of the tables; progress goes to stderr',
+    '  --help',
+    '',
+  ].join('\n');
+}
+
+function parseOptions(argv: readonly string[]): Options | undefined {
+  const options: Options = { json: false, iterations: 5_000, warmup: 500, live: true, wireSeconds: 8, bursts: 20, shortBursts: 5, bargeIns: 10 };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = (): string => {
+      const next = argv[++i];
+      if (next === undefined) throw new UsageError(`${flag} needs a value`);
+      return next;
+    };
+    const integer = (raw: string, min: number): number => {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer ≥ ${min}, not "${raw}"`);
+      return n;
+    };
+    switch (flag) {
+      case '--json':
+        options.json = true;
+        break;
+      case '--iterations':
+        options.iterations = integer(value(), 100);
+        options.warmup = Math.max(100, Math.round(options.iterations / 10));
+        break;
+      case '--wire-seconds':
+        options.wireSeconds = integer(value(), 3);
+        break;
+      case '--bursts':
+        options.bursts = integer(value(), 1);
+        break;
+      case '--short-bursts':
+        options.shortBursts = integer(value(), 0);
+        break;
+      case '--barge-ins':
+        options.bargeIns = integer(value(), 1);
+        break;
+      case '--no-live':
+        options.live = false;
+        break;
+      case '--help':
+      case '-h':
+        return undefined;
+      default:
+        throw new UsageError(`unknown flag ${flag}`);
+    }
+  }
+  return options;
+}
+
+interface Target {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly pass: boolean;
+  readonly note?: string;
+}
+
+function targetsFor(costs: readonly CostRow[], live: LiveResult | undefined): Target[] {
+  const targets: Target[] = costs.map((row) => ({
+    name: `per-frame p99 < 1 ms: ${row.name}`,
+    value: row.totalUs.p99,
+    unit: ' µs',
+    pass: row.totalUs.p99 < TARGET_FRAME_P99_US,
+  }));
+  if (!live) return targets;
+  const wire = live.wire.fromFrameCompleteMs;
+  targets.push({
+    name: `captured frame → wire p99 <= ${TARGET_WIRE_P99_MS} ms`,
+    value: wire.p99,
+    unit: ' ms',
+    pass: wire.p99 <= TARGET_WIRE_P99_MS,
+    note: `from the frame's last sample (capturedAtMs + 20 ms); from capturedAtMs itself (first sample) p99 ${fmt(live.wire.fromFirstSampleMs.p99)} ms`,
+  });
+  targets.push({
+    name: `delta → first sample at the device <= ${TARGET_DELTA_MS} ms`,
+    value: live.delta.latencyMs.median,
+    unit: ' ms',
+    pass: live.delta.latencyMs.median <= TARGET_DELTA_MS,
+    note: `median of ${live.delta.detected}; p99 ${fmt(live.delta.latencyMs.p99)} ms`,
+  });
+  targets.push({
+    name: `barge-in → silence <= ${TARGET_BARGE_IN_MS} ms`,
+    value: live.bargeIn.silenceMs.median,
+    unit: ' ms',
+    pass: live.bargeIn.silenceMs.median <= TARGET_BARGE_IN_MS,
+    note: `median of ${live.bargeIn.detected}; max ${fmt(live.bargeIn.silenceMs.max)} ms`,
+  });
+  return targets;
+}
+
+function liveIsValid(live: LiveResult): string[] {
+  const problems: string[] = [];
+  if (live.wire.framesMeasured < 50) problems.push(`(a) measured only ${live.wire.framesMeasured} frames`);
+  if (live.wire.contentMismatches > 0) problems.push(`(a) ${live.wire.contentMismatches} frames arrived with other audio than was sent`);
+  if (live.delta.detected < live.delta.attempted) problems.push(`(b) ${live.delta.attempted - live.delta.detected} of ${live.delta.attempted} bursts were never heard`);
+  if (live.reference.detected < live.reference.attempted) problems.push(`(b) reference: ${live.reference.attempted - live.reference.detected} bursts were never heard`);
+  if (live.bargeIn.detected < live.bargeIn.attempted) problems.push(`(c) ${live.bargeIn.attempted - live.bargeIn.detected} of ${live.bargeIn.attempted} barge-ins gave no measurement`);
+  return problems;
+}
+
+function printCosts(log: (text: string) => void, costs: readonly CostRow[], options: Options, timerNs: number): void {
+  log('');
+  log(`per-frame processing cost: ${options.iterations} measured calls per row after ${options.warmup} warm-up calls, µs per call`);
+  log(`(process.hrtime.bigint() around each call; the timer pair itself costs ${fmt(timerNs / 1000, 2)} µs median, included)`);
+  log('');
+  log(
+    table(
+      ['path', 'median µs', 'p99 µs', 'max µs', 'push p99', 'pulls p99'],
+      costs.map((row) => [
+        row.name,
+        fmt(row.totalUs.median),
+        fmt(row.totalUs.p99),
+        fmt(row.totalUs.max),
+        row.pushUs ? fmt(row.pushUs.p99) : '-',
+        row.pullsUs ? fmt(row.pullsUs.p99) : '-',
+      ]),
+    ),
+  );
+  log('');
+  for (const row of costs) log(`  ${row.name}: ${row.description}`);
+  log('  max: single outliers (GC, preemption by other processes); the target is read on p99.');
+}
+
+function printLive(log: (text: string) => void, live: LiveResult): void {
+  const { wire, delta, shortDelta, reference, bargeIn } = live;
+  const row = (what: string, n: number, d: { median: number; p99: number; max: number; min: number }) => [what, String(n), fmt(d.min), fmt(d.median), fmt(d.p99), fmt(d.max)];
+  log('');
+  log(
+    `local latency on PulseAudio null sinks, ms: microphone ${live.input.name} (${live.input.sampleRate} Hz, ${live.input.channels} ch), ` +
+      `speaker ${live.output.name} (${live.output.sampleRate} Hz, ${live.output.channels} ch)`,
+  );
+  log('');
+  log(
+    table(
+      ['measurement', 'n', 'min', 'median', 'p99', 'max'],
+      [
+        row('(a) frame complete (capturedAtMs + 20 ms) → on the wire', wire.fromFrameCompleteMs.count, wire.fromFrameCompleteMs),
+        row('(a) capturedAtMs (frame\'s first sample) → on the wire', wire.fromFirstSampleMs.count, wire.fromFirstSampleMs),
+        row('(a) probe: frame complete at the PulseAudio source → wire', wire.probes.matched, wire.probes.frameCompleteAtSourceToWireMs),
+        row('(a) probe: capturedAtMs lag behind the source', wire.probes.matched, wire.probes.stampLagMs),
+        row(`(b) write() → first sample rendered, ${delta.label}`, delta.detected, delta.latencyMs),
+        row('(b)   same, by parec chunk arrival (upper bound)', delta.detected, delta.arrivalLatencyMs),
+        ...(shortDelta.attempted > 0 ? [row(`(b) write() → first sample rendered, ${shortDelta.label}`, shortDelta.detected, shortDelta.latencyMs)] : []),
+        row(`(b) calibration: ${reference.label}`, reference.detected, reference.latencyMs),
+        row('(c) interrupt() → silence', bargeIn.detected, bargeIn.silenceMs),
+        row('(c)   same, by parec chunk arrival (upper bound)', bargeIn.detected, bargeIn.arrivalSilenceMs),
+        row('(c) interrupt() → the audio host\'s reply', bargeIn.replyMs.count, bargeIn.replyMs),
+        row('(c) reported playedMs − tone heard at interrupt()', bargeIn.reportedMinusHeardAtCallMs.count, bargeIn.reportedMinusHeardAtCallMs),
+        row('(c) reported playedMs − tone heard until silence', bargeIn.reportedMinusHeardUntilSilenceMs.count, bargeIn.reportedMinusHeardUntilSilenceMs),
+      ],
+    ),
+  );
+  log('');
+  log(`  (a) ${wire.framesMeasured} of ${wire.framesSent} frames measured (the first second is warm-up), ${wire.contentMismatches} content mismatches; ` +
+    `probes: ${wire.probes.played} played into micsink, ${wire.probes.heardAtSource} heard at the source, ${wire.probes.matched} matched on the wire.`);
+  log(`      Clock conversion: Date.now() − performance.now() = ${fmt(wire.clockOffsetMs[0], 3)} before, ${fmt(wire.clockOffsetMs[1], 3)} after (ms since the epoch).`);
+  log(`  (b) engine minus reference (median): ${fmt(live.deltaOverReferenceMs)} ms. Lone 20 ms delta: below the jitter buffer's 50 ms start threshold, it waits for the 100 ms start timeout.`);
+  log(`      Engine playback underruns after ${delta.attempted + shortDelta.attempted} bursts: ${live.playbackUnderrunsAfterBursts} (each burst's end counts: the sink is never told an item ended).`);
+  for (const monitor of [live.speakerMonitor, live.micMonitor]) {
+    log(
+      `  monitor ${monitor.device} @ ${monitor.sampleRate} Hz: chunks of ${fmt(monitor.medianChunkMs, 1)} ms; delivery behind the envelope ` +
+        `median ${fmt(monitor.deliveryResidualMs.median)} ms, p99 ${fmt(monitor.deliveryResidualMs.p99)} ms, max ${fmt(monitor.deliveryResidualMs.max)} ms`,
+    );
+  }
+  for (const notice of live.notices) log(`  engine notice: ${notice}`);
+}
+
+async function main(): Promise<number> {
+  let options: Options | undefined;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`bench:audio: ${error.message}\n\n${usage()}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (!options) {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const opts = options;
+  const log = (text: string) => (opts.json ? process.stderr : process.stdout).write(text + '\n');
+  const started = performance.now();
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    node: process.version,
+    platform: `${platform()} ${arch()}`,
+    memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
+  };
+  log(
+    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.platform}, node ${machine.node}; ` +
+      `load average ${machine.loadAverageAtStart.join(' ')}`,
+  );
+
+  log('cost: measuring the per-frame processing of the capture and playback paths');
+  const timer = timerOverheadNs();
+  const costs = measureFrameCosts({ iterations: opts.iterations, warmup: opts.warmup });
+
+  let live: LiveResult | undefined;
+  let liveSkipped: string | undefined = opts.live ? liveUnavailableReason() : '--no-live';
+  let liveError: string | undefined;
+  if (!liveSkipped) {
+    try {
+      live = await measureLive({ wireSeconds: opts.wireSeconds, bursts: opts.bursts, shortBursts: opts.shortBursts, bargeIns: opts.bargeIns, log });
+    } catch (error) {
+      liveError = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      liveSkipped = 'the live measurement failed';
+    }
+  }
+  const problems = live ? liveIsValid(live) : [];
+  const targets = targetsFor(costs, live);
+  const loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);
+  const totalMs = performance.now() - started;
+
+  if (opts.json) {
+    const document = {
+      machine: { ...machine, loadAverageAtEnd },
+      options: opts,
+      timerOverheadNs: timer,
+      costs,
+      live: live ?? null,
+      liveSkipped: liveSkipped ?? null,
+      liveError: liveError ?? null,
+      problems,
+      targets,
+      totalMs,
+    };
+    process.stdout.write(JSON.stringify(document, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) + '\n');
+  } else {
+    printCosts(log, costs, opts, timer.median);
+    if (live) printLive(log, live);
+    else log(`\nlive latency: not measured (${liveSkipped})${liveError ? `\n${liveError}` : ''}`);
+    for (const problem of problems) log(`  INVALID: ${problem}`);
+    log('');
+    log('targets:');
+    for (const target of targets) {
+      log(`  ${target.name.padEnd(48)} ${fmt(target.value, 1).padStart(7)}${target.unit}  ${target.pass ? 'PASS' : 'FAIL'}${target.note ? `  (${target.note})` : ''}`);
+    }
+    if (!live) log('  live latency targets: not evaluated');
+    log(`total benchmark time ${(totalMs / 1000).toFixed(1)} s; load average at the end ${loadAverageAtEnd.join(' ')} (other processes on this machine move the tails)`);
+  }
+  return liveError || problems.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench:audio: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
