@@ -30,7 +30,7 @@ interface Naudiodon {
  * jitter buffer, and each pending write holds a libuv threadpool thread while that queue is full
  * (the parent raises UV_THREADPOOL_SIZE so capture and playback never starve each other).
  */
-const PLAYBACK_CHUNK_MS = 10;
+const PLAYBACK_CHUNK_MS = 5;
 const PLAYBACK_CHUNKS_IN_FLIGHT = 1;
 const NATIVE_QUEUE_CHUNKS = 3;
 /** Audio past the jitter buffer when it is pulled: our chunks, naudiodon's queue, the sound server (~10 ms measured on PulseAudio). */
