@@ -10,7 +10,7 @@
  *             NativeAudioEngine + TalkModeController + VoiceSession (v1) + ws transport.
  *   (b)       speaker.write() of an assistant delta → its first sample rendered by the speaker sink.
  *   (c)       speaker.interrupt() → the speaker sink falls silent.
- *   (bench/audio/live-latency.ts; how samples are timed: bench/audio/pulse-monitor.ts)
+ *   (bench/audio/live-latency.ts; how samples are timed: test/support/pulse-monitor.ts)
  *
  * Usage: npm run bench:audio -- [--json] [--iterations N] [--wire-seconds S] [--bursts N]
  *                                [--barge-ins N] [--short-bursts N] [--no-live]
@@ -20,7 +20,7 @@
 import { cpus, loadavg, platform, arch, totalmem } from 'node:os';
 import { measureFrameCosts, timerOverheadNs, type CostRow } from './audio/frame-cost';
 import { liveUnavailableReason, measureLive, type LiveResult } from './audio/live-latency';
-import { fmt, table } from './audio/stats';
+import { fmt, table } from '../test/support/stats';
 
 const TARGET_FRAME_P99_US = 1_000;
 const TARGET_WIRE_P99_MS = 25;

@@ -18,7 +18,7 @@
 import { CapturePipeline, type CapturedFrame } from '../../src-main/core/audio/capture-pipeline';
 import { PlaybackBuffer } from '../../src-main/core/audio/playback-buffer';
 import { TalkModeController, type TalkTarget } from '../../src-main/core/audio/talk-mode';
-import { distribution, type Distribution } from './stats';
+import { distribution, type Distribution } from '../../test/support/stats';
 
 export interface CostRow {
   readonly path: 'capture' | 'playback';

@@ -37,8 +37,8 @@ import { NativeAudioEngine } from '../../src-main/adapters/audio/native/native-a
 import { connectWebSocket } from '../../src-main/adapters/transport/ws-transport';
 import { startMockRealtimeServer } from '../../test/support/mock-realtime-server';
 import { pulseAudioUnavailableReason, startPulseAudio } from '../../test/support/pulse-audio';
-import { PulseMonitor } from './pulse-monitor';
-import { distribution, sleep, type Distribution } from './stats';
+import { PulseMonitor } from '../../test/support/pulse-monitor';
+import { distribution, sleep, type Distribution } from '../../test/support/stats';
 
 export interface LiveOptions {
   /** Seconds of microphone frames measured in (a), after a 1 s warm-up. */
