@@ -4,7 +4,13 @@ import type { PcmLevels } from '../../../core/audio/pcm';
 import { errorMessage } from '../../../core/util/errors';
 import { silentLogger, type Logger } from '../../../core/util/logger';
 import type { DeviceList, OpenedDevice, PlaybackStatus } from './audio-host-protocol';
-import { NativeAudioHost, type NativeAudioHostOptions } from './native-audio-host';
+import { NativeAudioHost, type HostListeners, type NativeAudioHostOptions } from './native-audio-host';
+
+/** What the engine needs of the audio host (NativeAudioHost is the real one). */
+export type AudioHostPort = Pick<
+  NativeAudioHost,
+  'start' | 'listDevices' | 'openInput' | 'closeInput' | 'openOutput' | 'closeOutput' | 'play' | 'endItem' | 'interrupt' | 'shutdown' | 'pid'
+>;
 
 /** A microphone whose frames carry their own levels (for the echo gate and talk modes). */
 export interface LevelledMicrophone extends AudioSource {
@@ -25,6 +31,8 @@ export interface NativeAudioEngineOptions {
   readonly outputDevice?: string;
   readonly logger?: Logger;
   readonly host?: NativeAudioHostOptions;
+  /** The audio host; a test double may stand in for the process (the default spawns it). */
+  readonly createHost?: (listeners: HostListeners, options: NativeAudioHostOptions) => AudioHostPort;
   onInputLevel?(levels: PcmLevels): void;
   onNotice?(notice: AudioNotice): void;
 }
@@ -36,7 +44,7 @@ export interface NativeAudioEngineOptions {
  * while a session runs; a crashed host is restarted and the devices reopened.
  */
 export class NativeAudioEngine {
-  private readonly host: NativeAudioHost;
+  private readonly host: AudioHostPort;
   private readonly logger: Logger;
   private pipeline: CapturePipeline | undefined;
   private chunkArrivedAtMs = 0;
@@ -51,7 +59,7 @@ export class NativeAudioEngine {
     this.logger = options.logger ?? silentLogger;
     this.inputDevice = options.inputDevice;
     this.outputDevice = options.outputDevice;
-    this.host = new NativeAudioHost(
+    this.host = (options.createHost ?? ((listeners, hostOptions) => new NativeAudioHost(listeners, hostOptions)))(
       {
         onCaptured: (pcm, capturedAtMs) => {
           this.chunkArrivedAtMs = capturedAtMs;
@@ -63,7 +71,7 @@ export class NativeAudioEngine {
           options.onNotice?.({ kind: 'audio-restarted', message: `Audio restarted after a fault (${reason}).` });
         },
         onGaveUp: (reason) => options.onNotice?.({ kind: 'audio-failed', message: `Live audio stopped: ${reason}.` }),
-        onStreamError: (kind, message) => this.logger.warn(`audio ${kind} stream error`, { message }),
+        onStreamError: (kind, message) => void this.recoverFromStreamError(kind, message),
       },
       { logger: this.logger, ...options.host },
     );
@@ -142,6 +150,34 @@ export class NativeAudioEngine {
 
   shutdown(): Promise<void> {
     return this.host.shutdown();
+  }
+
+  /**
+   * A stream failed (a device unplugged, a sound server restart): reopen the chosen device, and
+   * if it is gone, fall back to the system default and say so.
+   */
+  private async recoverFromStreamError(kind: 'input' | 'output', message: string): Promise<void> {
+    this.logger.warn(`audio ${kind} stream error`, { message });
+    const reopen = () => (kind === 'input' ? this.openInput() : (this.outputOpen = this.openOutput()));
+    const wanted = kind === 'input' ? this.inputDevice : this.outputDevice;
+    if (kind === 'input' && !this.frameListener) return; // the microphone is not in use
+    try {
+      await reopen();
+    } catch (error) {
+      if (wanted === undefined) {
+        this.options.onNotice?.({ kind: 'audio-failed', message: `The ${kind === 'input' ? 'microphone' : 'speaker'} stopped: ${errorMessage(error)}.` });
+        return;
+      }
+      if (kind === 'input') this.inputDevice = undefined;
+      else this.outputDevice = undefined;
+      this.options.onNotice?.({
+        kind: 'device-fallback',
+        message: `The ${kind === 'input' ? 'microphone' : 'speaker'} "${wanted}" stopped working (${message}); using the system default.`,
+      });
+      await reopen().catch((fallbackError: unknown) =>
+        this.options.onNotice?.({ kind: 'audio-failed', message: `No ${kind === 'input' ? 'microphone' : 'speaker'} works: ${errorMessage(fallbackError)}.` }),
+      );
+    }
   }
 
   private async openInput(): Promise<OpenedDevice> {
