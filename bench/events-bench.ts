@@ -26,6 +26,7 @@ import { cpus, totalmem, platform, arch, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { RESULT_PREFIX, type ClientResult, type ImportOnlyResult } from './clients/harness';
+import { fmt, table } from '../test/support/stats';
 import { startEventsServer, type StreamStats } from './events-server';
 import { buildStream, DEFAULT_AUDIO_DELTAS, planToArgs, RESPONSE_AUDIO_DELTAS, TRANSCRIPT_EVERY, type StreamPlan } from './events-stream';
 
@@ -350,17 +351,6 @@ function summarize(client: string, outcomes: readonly ChildOutcome[], plan: Stre
     rssAtFirstEventMb: m((r) => r.memory.rssAtFirstEventMb),
     rssAtEndMb: m((r) => r.memory.rssAtEndMb),
   };
-}
-
-function fmt(value: number | undefined, digits = 1): string {
-  return value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(digits);
-}
-
-function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
-  return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }
 
 async function main(): Promise<number> {
