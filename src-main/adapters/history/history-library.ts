@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HistoryRecord, HistorySummary } from './history-record';
+import { HISTORY_FILE_SUFFIX } from './history-recorder';
+
+const TITLE_MAX_CHARS = 80;
+const SESSION_ID_PATTERN = /^[A-Za-z0-9._-]+$/;
+
+/** Reads a session's records; a damaged line (a crash mid-write) is skipped, not fatal. */
+export function readHistory(directory: string, sessionId: string): HistoryRecord[] {
+  if (!SESSION_ID_PATTERN.test(sessionId)) throw new Error(`"${sessionId}" is not a session id`);
+  const text = readFileSync(join(directory, `${sessionId}${HISTORY_FILE_SUFFIX}`), 'utf8');
+  const records: HistoryRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      records.push(JSON.parse(line) as HistoryRecord);
+    } catch {
+      // a torn last line: keep everything before it
+    }
+  }
+  return records;
+}
+
+/** Every recorded session, newest first. */
+export function listHistory(directory: string): HistorySummary[] {
+  let names: string[];
+  try {
+    names = readdirSync(directory).filter((name) => name.endsWith(HISTORY_FILE_SUFFIX));
+  } catch {
+    return [];
+  }
+  const summaries = names.map((name) => summarize(name.slice(0, -HISTORY_FILE_SUFFIX.length), readHistory(directory, name.slice(0, -HISTORY_FILE_SUFFIX.length))));
+  return summaries.sort((a, b) => b.startedAt - a.startedAt);
+}
+
+function summarize(sessionId: string, records: readonly HistoryRecord[]): HistorySummary {
+  const started = records.find((record) => record.kind === 'session.started');
+  const ended = records.find((record) => record.kind === 'session.ended');
+  const firstWords = records.find((record) => (record.kind === 'transcript' && record.role === 'user') || record.kind === 'typed');
+  const title = firstWords && 'text' in firstWords ? shorten(firstWords.text) : 'Untitled conversation';
+  return {
+    sessionId,
+    startedAt: started?.at ?? 0,
+    endedAt: ended?.at,
+    title,
+    transcriptEntries: records.filter((record) => record.kind === 'transcript' || record.kind === 'typed').length,
+    handoffs: records.filter((record) => record.kind === 'handoff').length,
+  };
+}
+
+/** The conversation as Markdown: who said what, and each handoff with the agent's answer. */
+export function historyToMarkdown(sessionId: string, records: readonly HistoryRecord[]): string {
+  const summary = summarize(sessionId, records);
+  const lines = [`# ${summary.title}`, '', `Session ${sessionId}, ${new Date(summary.startedAt).toISOString()}`, ''];
+  for (const record of records) {
+    switch (record.kind) {
+      case 'transcript':
+        lines.push(`**${record.role === 'user' ? 'You' : 'Assistant'}:** ${record.text}`, '');
+        break;
+      case 'typed':
+        lines.push(`**You (typed):** ${record.text}`, '');
+        break;
+      case 'handoff':
+        lines.push('> **Sent to the agent:**', ...record.agentText.split('\n').map((line) => `> ${line}`), '');
+        break;
+      case 'agent.answer':
+        lines.push(`**Agent:** ${record.text}`, '');
+        break;
+      case 'agent.failed':
+        lines.push(`**Agent failed:** ${record.reason}`, '');
+        break;
+      default:
+        break;
+    }
+  }
+  return lines.join('\n').trimEnd() + '\n';
+}
+
+function shorten(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > TITLE_MAX_CHARS ? flat.slice(0, TITLE_MAX_CHARS - 1) + '…' : flat;
+}

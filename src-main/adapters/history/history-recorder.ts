@@ -1,0 +1,81 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SessionEvent, TranscriptEntry } from '../../../src-shared/session-events';
+import { errorMessage } from '../../core/util/errors';
+import { silentLogger, type Logger } from '../../core/util/logger';
+import type { HistoryRecord } from './history-record';
+
+export const HISTORY_FILE_SUFFIX = '.jsonl';
+
+/**
+ * Writes one voice session's history as JSON lines, from the session's own event stream: each
+ * transcript entry once it is final (the next entry started, a handoff took it, or the session
+ * ended), typed text, every handoff with the exact agent text, answers and failures. Appends are
+ * small and synchronous so nothing is lost if the app dies; a write error is logged once and
+ * recording stops rather than disturbing the conversation.
+ */
+export class HistoryRecorder {
+  private readonly path: string;
+  private pending: { entryId: number; entry: TranscriptEntry; at: number } | undefined;
+  private broken = false;
+
+  constructor(
+    directory: string,
+    readonly sessionId: string,
+    private readonly now: () => number = Date.now,
+    private readonly logger: Logger = silentLogger,
+  ) {
+    mkdirSync(directory, { recursive: true });
+    this.path = join(directory, `${sessionId}${HISTORY_FILE_SUFFIX}`);
+    this.append({ kind: 'session.started', at: now(), sessionId });
+  }
+
+  get file(): string {
+    return this.path;
+  }
+
+  onEvent(event: SessionEvent): void {
+    switch (event.type) {
+      case 'transcript.entry':
+        if (this.pending && this.pending.entryId !== event.entryId) this.flushTranscript();
+        this.pending = { entryId: event.entryId, entry: event.entry, at: this.pending?.at ?? this.now() };
+        return;
+      case 'user.text':
+        this.flushTranscript();
+        this.append({ kind: 'typed', at: this.now(), text: event.text });
+        return;
+      case 'handoff.requested':
+        this.flushTranscript();
+        if (event.agentText) this.append({ kind: 'handoff', at: this.now(), handoffId: event.handoffId, agentText: event.agentText });
+        return;
+      case 'handoff.answered':
+        this.append({ kind: 'agent.answer', at: this.now(), handoffId: event.handoffId, text: event.text });
+        return;
+      case 'handoff.failed':
+        this.append({ kind: 'agent.failed', at: this.now(), handoffId: event.handoffId, reason: event.reason });
+        return;
+      case 'closed':
+        this.flushTranscript();
+        this.append({ kind: 'session.ended', at: this.now(), reason: event.reason });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private flushTranscript(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) this.append({ kind: 'transcript', at: pending.at, role: pending.entry.role, text: pending.entry.text });
+  }
+
+  private append(record: HistoryRecord): void {
+    if (this.broken) return;
+    try {
+      appendFileSync(this.path, JSON.stringify(record) + '\n');
+    } catch (error) {
+      this.broken = true;
+      this.logger.error('history recording stopped', { file: this.path, error: errorMessage(error) });
+    }
+  }
+}

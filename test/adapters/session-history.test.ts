@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { SessionEvent } from '../../src-shared/session-events';
+import { historyToMarkdown, listHistory, readHistory } from '../../src-main/adapters/history/history-library';
+import { HistoryRecorder } from '../../src-main/adapters/history/history-recorder';
+
+function conversation(): SessionEvent[] {
+  return [
+    { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: 'what is the weather ' } },
+    { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: 'what is the weather in lisbon' } },
+    { type: 'transcript.entry', entryId: 1, index: 1, entry: { role: 'assistant', text: 'let me check' } },
+    { type: 'handoff.requested', handoffId: 'h1', inputTranscript: '', agentText: 'user: what is the weather in lisbon\nassistant: let me check', transcript: [] },
+    { type: 'handoff.answered', handoffId: 'h1', text: 'Sunny, 24 degrees.' },
+    { type: 'transcript.entry', entryId: 2, index: 0, entry: { role: 'assistant', text: 'It is sunny.' } },
+    { type: 'user.text', text: 'thanks' },
+    { type: 'handoff.failed', handoffId: 'h2', reason: 'the agent API answered 500', spoken: 'The background agent failed.' },
+    { type: 'closed', reason: 'requested' },
+  ];
+}
+
+test('a session is recorded as JSON lines: final transcript lines, handoffs with the exact agent text, answers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  let clock = 1_700_000_000_000;
+  const recorder = new HistoryRecorder(dir, 'session-1', () => clock++);
+  for (const event of conversation()) recorder.onEvent(event);
+  const records = readHistory(dir, 'session-1');
+  assert.deepEqual(
+    records.map((record) => record.kind),
+    ['session.started', 'transcript', 'transcript', 'handoff', 'agent.answer', 'transcript', 'typed', 'agent.failed', 'session.ended'],
+  );
+  assert.equal((records[1] as { text: string }).text, 'what is the weather in lisbon', 'merged deltas are stored once, final');
+  assert.equal((records[3] as { agentText: string }).agentText, 'user: what is the weather in lisbon\nassistant: let me check');
+  assert.equal(readFileSync(recorder.file, 'utf8').trim().split('\n').length, 9);
+});
+
+test('the history list shows sessions newest first with a title from the first words', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const older = new HistoryRecorder(dir, 'older', () => 1_000);
+  older.onEvent({ type: 'user.text', text: 'book a table for two' });
+  const newer = new HistoryRecorder(dir, 'newer', () => 2_000);
+  for (const event of conversation()) newer.onEvent(event);
+  const list = listHistory(dir);
+  assert.deepEqual(list.map((entry) => entry.sessionId), ['newer', 'older']);
+  assert.equal(list[0]!.title, 'what is the weather in lisbon');
+  assert.equal(list[0]!.handoffs, 1);
+  assert.equal(list[0]!.endedAt, 2_000);
+  assert.equal(list[1]!.title, 'book a table for two');
+  assert.deepEqual(listHistory(join(dir, 'missing')), []);
+});
+
+test('a torn last line (a crash mid-write) loses only that line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const recorder = new HistoryRecorder(dir, 'torn', () => 5);
+  recorder.onEvent({ type: 'user.text', text: 'hello' });
+  appendFileSync(recorder.file, '{"kind":"transcript","at":6,"ro');
+  assert.deepEqual(readHistory(dir, 'torn').map((record) => record.kind), ['session.started', 'typed']);
+});
+
+test('export to Markdown reads as the conversation', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const recorder = new HistoryRecorder(dir, 's', () => Date.UTC(2026, 10, 23, 12, 0, 0));
+  for (const event of conversation()) recorder.onEvent(event);
+  assert.equal(
+    historyToMarkdown('s', readHistory(dir, 's')),
+    [
+      '# what is the weather in lisbon',
+      '',
+      'Session s, 2026-11-23T12:00:00.000Z',
+      '',
+      '**You:** what is the weather in lisbon',
+      '',
+      '**Assistant:** let me check',
+      '',
+      '> **Sent to the agent:**',
+      '> user: what is the weather in lisbon',
+      '> assistant: let me check',
+      '',
+      '**Agent:** Sunny, 24 degrees.',
+      '',
+      '**Assistant:** It is sunny.',
+      '',
+      '**You (typed):** thanks',
+      '',
+      '**Agent failed:** the agent API answered 500',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('a session id that could escape the folder is refused', () => {
+  assert.throws(() => readHistory(tmpdir(), '../etc/passwd'), /is not a session id/);
+});
