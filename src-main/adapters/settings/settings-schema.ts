@@ -1,0 +1,234 @@
+// The desktop app's settings: their type, defaults, the JSON schema the store validates the file
+// with, and the validator for patches coming from the renderer. Pure: no fs, no electron.
+import type { AgentBackendKind } from '../../core/agent/agent-backend';
+import { TALK_MODES, type TalkMode } from '../../core/audio/talk-mode';
+import type { Dialect } from '../../core/protocol/session-config';
+
+export interface HotkeySettings {
+  /** An Electron accelerator; '' means no global hotkey. */
+  readonly talk: string;
+}
+
+/** What the rest of the app (and the renderer) sees. The API key is never part of it. */
+export interface Settings {
+  readonly dialect: Dialect;
+  readonly realtimeUrl: string;
+  /** '' means the dialect's default model. */
+  readonly model: string;
+  /** '' means the dialect's default voice (marin for v2, cove for v1). */
+  readonly voice: string;
+  readonly instructions: string;
+  readonly agentBackend: AgentBackendKind;
+  readonly agentUrl: string;
+  readonly agentModel: string;
+  readonly agentCommand: string;
+  /** '' means the user's home folder (decided by the command backend's caller). */
+  readonly agentCwd: string;
+  readonly talkMode: TalkMode;
+  /** A device name (names persist across runs, indices do not); null means the system default. */
+  readonly inputDevice: string | null;
+  readonly outputDevice: string | null;
+  readonly hotkeys: HotkeySettings;
+  readonly startAtLogin: boolean;
+}
+
+/** What the settings file holds: the settings plus the API key, encrypted by the OS keychain. */
+export interface StoredSettings extends Settings {
+  /** Base64 of the keychain ciphertext; never the plain key. */
+  readonly encryptedApiKey: string | null;
+}
+
+export type SettingsKey = keyof Settings;
+
+/** A change from the renderer: any subset of the settings; hotkeys may be partial and are merged. */
+export type SettingsPatch = {
+  readonly [K in SettingsKey]?: K extends 'hotkeys' ? Partial<HotkeySettings> : Settings[K];
+};
+
+export const DIALECTS: readonly Dialect[] = ['v1', 'v2'];
+export const AGENT_BACKENDS: readonly AgentBackendKind[] = ['responses', 'command', 'none'];
+export { TALK_MODES };
+
+export const DEFAULT_INSTRUCTIONS =
+  'You are Parley, a friendly voice assistant. Keep answers short and spoken. When a request ' +
+  'needs research, tools, files or more than a quick answer, hand it to the background agent ' +
+  'and tell the user you are on it; when the agent answers, tell the user what it found.';
+
+export const DEFAULT_SETTINGS: Settings = {
+  dialect: 'v2',
+  realtimeUrl: 'wss://api.openai.com/v1',
+  model: '',
+  voice: '',
+  instructions: DEFAULT_INSTRUCTIONS,
+  agentBackend: 'responses',
+  agentUrl: 'https://api.openai.com/v1',
+  agentModel: 'gpt-5-mini',
+  agentCommand: '',
+  agentCwd: '',
+  talkMode: 'hands-free',
+  inputDevice: null,
+  outputDevice: null,
+  hotkeys: { talk: 'CommandOrControl+Shift+Space' },
+  startAtLogin: false,
+};
+
+export const DEFAULT_STORED_SETTINGS: StoredSettings = { ...DEFAULT_SETTINGS, encryptedApiKey: null };
+
+export const SETTINGS_KEYS = Object.keys(DEFAULT_SETTINGS) as SettingsKey[];
+
+const MAX_SHORT_TEXT_CHARS = 200;
+const MAX_PATH_CHARS = 4_096;
+const MAX_INSTRUCTIONS_CHARS = 20_000;
+const MAX_ACCELERATOR_CHARS = 100;
+const REALTIME_URL_PATTERN = '^(wss?|https?)://';
+const HTTP_URL_PATTERN = '^https?://';
+const BASE64_PATTERN = '^[A-Za-z0-9+/]*={0,2}$';
+
+/** JSON schema (draft 2020-12, one entry per top-level key) for conf / electron-store. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+const text = (maxLength: number, extra: JsonSchema = {}): JsonSchema => ({ type: 'string', maxLength, ...extra });
+const oneOf = (values: readonly string[]): JsonSchema => ({ type: 'string', enum: [...values] });
+const device: JsonSchema = { type: ['string', 'null'], maxLength: MAX_SHORT_TEXT_CHARS };
+
+const SCHEMA_WITHOUT_DEFAULTS: Record<keyof StoredSettings, JsonSchema> = {
+  dialect: oneOf(DIALECTS),
+  realtimeUrl: text(MAX_PATH_CHARS, { pattern: REALTIME_URL_PATTERN }),
+  model: text(MAX_SHORT_TEXT_CHARS),
+  voice: text(MAX_SHORT_TEXT_CHARS),
+  instructions: text(MAX_INSTRUCTIONS_CHARS),
+  agentBackend: oneOf(AGENT_BACKENDS),
+  agentUrl: text(MAX_PATH_CHARS, { pattern: HTTP_URL_PATTERN }),
+  agentModel: text(MAX_SHORT_TEXT_CHARS, { minLength: 1 }),
+  agentCommand: text(MAX_PATH_CHARS),
+  agentCwd: text(MAX_PATH_CHARS),
+  talkMode: oneOf(TALK_MODES),
+  inputDevice: device,
+  outputDevice: device,
+  hotkeys: {
+    type: 'object',
+    properties: { talk: text(MAX_ACCELERATOR_CHARS) },
+    required: ['talk'],
+    additionalProperties: false,
+  },
+  startAtLogin: { type: 'boolean' },
+  encryptedApiKey: { type: ['string', 'null'], pattern: BASE64_PATTERN },
+};
+
+/**
+ * Each property carries its default so a file missing a key still validates (ajv fills it in).
+ * Unknown top-level keys are tolerated on purpose: a file written by a newer Parley must not be
+ * thrown away as corrupt after a downgrade.
+ */
+export const SETTINGS_JSON_SCHEMA: Record<keyof StoredSettings, JsonSchema> = Object.fromEntries(
+  Object.entries(SCHEMA_WITHOUT_DEFAULTS).map(([key, schema]) => [
+    key,
+    { ...schema, default: DEFAULT_STORED_SETTINGS[key as keyof StoredSettings] },
+  ]),
+) as unknown as Record<keyof StoredSettings, JsonSchema>;
+
+/** A refused settings patch; `key` names the offending setting. Never includes the value. */
+export class SettingsValidationError extends Error {
+  override readonly name = 'SettingsValidationError';
+  constructor(
+    readonly key: string,
+    problem: string,
+  ) {
+    super(key === '' ? problem : `Setting "${key}" ${problem}`);
+  }
+}
+
+/** Returns what is wrong with the value, or undefined when it is fine. */
+type Check = (value: unknown) => string | undefined;
+
+function textCheck(maxLength: number, minLength = 0): Check {
+  return (value) => {
+    if (typeof value !== 'string') return 'must be text';
+    if (value.length < minLength) return 'must not be empty';
+    if (value.length > maxLength) return `must be at most ${maxLength} characters`;
+    return undefined;
+  };
+}
+
+function urlCheck(schemes: readonly string[]): Check {
+  const expected = `must be a URL starting with ${schemes.map((scheme) => `${scheme}//`).join(', ')}`;
+  return (value) => {
+    if (typeof value !== 'string' || value.length > MAX_PATH_CHARS) return expected;
+    try {
+      return schemes.includes(new URL(value).protocol) ? undefined : expected;
+    } catch {
+      return expected;
+    }
+  };
+}
+
+function oneOfCheck(values: readonly string[]): Check {
+  return (value) => (typeof value === 'string' && values.includes(value) ? undefined : `must be one of ${values.join(', ')}`);
+}
+
+const deviceCheck: Check = (value) =>
+  value === null ? undefined : typeof value === 'string' && value.length <= MAX_SHORT_TEXT_CHARS ? undefined : 'must be a device name or null (system default)';
+
+const HOTKEY_CHECKS: Record<keyof HotkeySettings, Check> = { talk: textCheck(MAX_ACCELERATOR_CHARS) };
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+const CHECKS: Record<SettingsKey, Check> = {
+  dialect: oneOfCheck(DIALECTS),
+  realtimeUrl: urlCheck(['wss:', 'ws:', 'https:', 'http:']),
+  model: textCheck(MAX_SHORT_TEXT_CHARS),
+  voice: textCheck(MAX_SHORT_TEXT_CHARS),
+  instructions: textCheck(MAX_INSTRUCTIONS_CHARS),
+  agentBackend: oneOfCheck(AGENT_BACKENDS),
+  agentUrl: urlCheck(['https:', 'http:']),
+  agentModel: textCheck(MAX_SHORT_TEXT_CHARS, 1),
+  agentCommand: textCheck(MAX_PATH_CHARS),
+  agentCwd: textCheck(MAX_PATH_CHARS),
+  talkMode: oneOfCheck(TALK_MODES),
+  inputDevice: deviceCheck,
+  outputDevice: deviceCheck,
+  hotkeys: () => undefined, // checked key by key below, so the error names e.g. hotkeys.talk
+  startAtLogin: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
+};
+
+function isSettingsKey(key: string): key is SettingsKey {
+  return Object.hasOwn(CHECKS, key);
+}
+
+/**
+ * Checks a patch from an untrusted source (the renderer). Throws SettingsValidationError naming
+ * the first offending key; the value itself is never echoed (it might be a pasted secret).
+ */
+export function validateSettingsPatch(patch: unknown): SettingsPatch {
+  if (!isPlainObject(patch)) throw new SettingsValidationError('', 'A settings change must be an object of setting names to values.');
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === 'encryptedApiKey') {
+      throw new SettingsValidationError(key, 'cannot be changed here; set or clear the API key through its own command');
+    }
+    if (!isSettingsKey(key)) throw new SettingsValidationError(key, 'is not a known setting');
+    if (key === 'hotkeys') {
+      if (!isPlainObject(value)) throw new SettingsValidationError(key, 'must be an object such as { "talk": "CommandOrControl+Shift+Space" }');
+      for (const [hotkey, accelerator] of Object.entries(value)) {
+        const hotkeyName = `hotkeys.${hotkey}`;
+        if (!Object.hasOwn(HOTKEY_CHECKS, hotkey)) throw new SettingsValidationError(hotkeyName, 'is not a known hotkey');
+        const problem = HOTKEY_CHECKS[hotkey as keyof HotkeySettings](accelerator);
+        if (problem) throw new SettingsValidationError(hotkeyName, problem);
+      }
+      continue;
+    }
+    const problem = CHECKS[key](value);
+    if (problem) throw new SettingsValidationError(key, problem);
+  }
+  return patch as SettingsPatch;
+}
+
+/** The public view of what the file holds: known keys only, defaults for anything missing. */
+export function publicSettings(stored: Readonly<Record<string, unknown>>): Settings {
+  const picked: Record<string, unknown> = {};
+  for (const key of SETTINGS_KEYS) picked[key] = Object.hasOwn(stored, key) ? stored[key] : DEFAULT_SETTINGS[key];
+  return picked as unknown as Settings;
+}

@@ -1,0 +1,350 @@
+/**
+ * The one IPC contract between the renderer and main (architecture.md, style items 2 and 3).
+ *
+ * Commands go renderer → main: each declares a zod schema for its argument and a result type.
+ * Events go main → renderer: each declares its payload type. Everything else is derived from the
+ * two maps below: channel names, `CommandArgs`/`CommandResult`, the handler map main must supply
+ * (`CommandHandlers`, an exhaustive Record) and `ParleyApi`, the shape of `window.parley`.
+ * Adding a command means adding it here with its schema and result; main's handler map and the
+ * preload's method map then stop compiling until both handle it.
+ *
+ * Pure TS + zod: no electron, so tests and the loopback web bridge load it directly.
+ */
+import { z } from 'zod';
+import type { SessionEvent, SessionState } from './session-events';
+
+// ---------------------------------------------------------------------------------------------
+// Shared value types (plain data; mirrors of core/adapter types the renderer may not import)
+// ---------------------------------------------------------------------------------------------
+
+/** Mirrors `TalkMode` in src-main/core/audio/talk-mode.ts (a test pins that they match). */
+export const TALK_MODES = ['hands-free', 'push-to-talk', 'toggle'] as const;
+export type TalkMode = (typeof TALK_MODES)[number];
+
+export const DIALECTS = ['v1', 'v2'] as const;
+export type Dialect = (typeof DIALECTS)[number];
+
+export const AGENT_BACKENDS = ['responses', 'command', 'none'] as const;
+export type AgentBackend = (typeof AGENT_BACKENDS)[number];
+
+/** Same fields as `AudioDeviceInfo` in the native audio host protocol, as plain data. */
+export interface AudioDevice {
+  /** Stable across runs (indices are not): what settings store. */
+  readonly name: string;
+  readonly hostApi: string;
+  readonly maxInputChannels: number;
+  readonly maxOutputChannels: number;
+  readonly defaultSampleRate: number;
+}
+
+export interface DeviceList {
+  readonly inputs: readonly AudioDevice[];
+  readonly outputs: readonly AudioDevice[];
+}
+
+export interface TalkState {
+  readonly mode: TalkMode;
+  readonly muted: boolean;
+  /** Push-to-talk held / toggle on; always false in hands-free. */
+  readonly talking: boolean;
+}
+
+export interface Hotkeys {
+  /** An Electron accelerator, e.g. "CommandOrControl+Shift+Space". */
+  readonly talk: string;
+}
+
+/** The settings the renderer sees and edits. The API key is deliberately not among them. */
+export interface Settings {
+  readonly dialect: Dialect;
+  readonly realtimeUrl: string;
+  readonly model: string;
+  readonly voice: string;
+  readonly instructions: string;
+  readonly agentBackend: AgentBackend;
+  readonly agentUrl: string;
+  readonly agentModel: string;
+  readonly agentCommand: string;
+  readonly agentCwd: string;
+  readonly talkMode: TalkMode;
+  /** Device names; null means the system default. */
+  readonly inputDevice: string | null;
+  readonly outputDevice: string | null;
+  readonly hotkeys: Hotkeys;
+  readonly startAtLogin: boolean;
+}
+
+export type ApiKeySource = 'stored' | 'environment' | 'none';
+export interface ApiKeyStatus {
+  readonly isSet: boolean;
+  readonly source: ApiKeySource;
+}
+
+export interface HistorySummary {
+  readonly sessionId: string;
+  /** ISO 8601. */
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly entryCount: number;
+  readonly handoffCount: number;
+  /** The first words of the conversation, for the list. */
+  readonly preview: string;
+}
+
+export interface HistoryExport {
+  readonly fileName: string;
+  readonly markdown: string;
+}
+
+export interface AppError {
+  readonly code: string;
+  /** A readable sentence for the UI. */
+  readonly message: string;
+  readonly recoverable: boolean;
+}
+
+/** Everything the renderer needs to draw itself; sent on subscribe (`app.ready`) and on change. */
+export interface AppStateSnapshot {
+  readonly session: SessionState;
+  readonly talk: TalkState;
+  /** Chosen device names; null means the system default. */
+  readonly devices: { readonly input: string | null; readonly output: string | null };
+  readonly agentWorking: boolean;
+  readonly apiKeySet: boolean;
+  readonly lastError: AppError | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argument schemas
+// ---------------------------------------------------------------------------------------------
+
+export const MAX_TEXT_MESSAGE_CHARS = 4000;
+/**
+ * API keys: we accept any trimmed key of at least 20 characters with no whitespace, rather than
+ * requiring an `sk-` prefix, so keys for OpenAI-compatible servers (and future key formats) work.
+ * The length floor still catches a half-pasted key; the server is the real judge.
+ */
+export const MIN_API_KEY_CHARS = 20;
+export const MAX_API_KEY_CHARS = 512;
+const MAX_NAME_CHARS = 200;
+const MAX_ACCELERATOR_CHARS = 100;
+const MAX_INSTRUCTIONS_CHARS = 20_000;
+const MAX_PATH_CHARS = 4096;
+
+/** Commands that take nothing: the renderer passes no argument. */
+const NO_ARGS = z.undefined();
+
+function urlWithProtocols(protocols: readonly string[]) {
+  const schemes = protocols.map((protocol) => `${protocol}//`);
+  const list = schemes.length > 1 ? `${schemes.slice(0, -1).join(', ')} or ${schemes.at(-1)}` : schemes.join('');
+  return z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${list}` },
+  );
+}
+
+const deviceName = z.string().min(1).max(MAX_NAME_CHARS).nullable();
+/** An Electron accelerator; '' means no global hotkey. */
+const hotkeysSchema = z.strictObject({ talk: z.string().max(MAX_ACCELERATOR_CHARS) });
+
+/**
+ * Kept in step with the settings store's own checks (src-main/adapters/settings/settings-schema.ts),
+ * so the bridge never refuses what the store accepts: '' for model and voice means the dialect's
+ * default, '' for agentCommand/agentCwd means unset.
+ */
+export const settingsSchema = z.strictObject({
+  dialect: z.enum(DIALECTS),
+  realtimeUrl: urlWithProtocols(['http:', 'https:', 'ws:', 'wss:']),
+  model: z.string().max(MAX_NAME_CHARS),
+  voice: z.string().max(MAX_NAME_CHARS),
+  instructions: z.string().max(MAX_INSTRUCTIONS_CHARS),
+  agentBackend: z.enum(AGENT_BACKENDS),
+  agentUrl: urlWithProtocols(['http:', 'https:']),
+  agentModel: z.string().min(1).max(MAX_NAME_CHARS),
+  agentCommand: z.string().max(MAX_PATH_CHARS),
+  agentCwd: z.string().max(MAX_PATH_CHARS),
+  talkMode: z.enum(TALK_MODES),
+  inputDevice: deviceName,
+  outputDevice: deviceName,
+  hotkeys: hotkeysSchema,
+  startAtLogin: z.boolean(),
+});
+
+/** A partial update: only known keys, each validated like the full settings; hotkeys merge. */
+export const settingsPatchSchema = settingsSchema.extend({ hotkeys: hotkeysSchema.partial() }).partial();
+export type SettingsPatch = z.output<typeof settingsPatchSchema>;
+
+/** History ids become file names: letters, digits, '-' and '_' only, so no path can escape. */
+const sessionIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/, { message: 'must contain only letters, digits, "-" and "_"' });
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+// ---------------------------------------------------------------------------------------------
+
+/** A command's argument schema plus its result type (`result` is a type-only marker). */
+export interface CommandSpec<Args extends z.ZodType = z.ZodType, Result = unknown> {
+  readonly args: Args;
+  readonly result?: Result;
+}
+
+function command<Args extends z.ZodType>(args: Args) {
+  return { returns: <Result>(): CommandSpec<Args, Result> => ({ args }) };
+}
+
+export const COMMANDS = {
+  /**
+   * The renderer calls this once its event listeners are attached. Main answers with the current
+   * snapshot and then flushes the events it queued while the renderer was not ready.
+   */
+  'app.ready': command(NO_ARGS).returns<AppStateSnapshot>(),
+
+  'session.start': command(NO_ARGS).returns<void>(),
+  'session.stop': command(NO_ARGS).returns<void>(),
+  'session.sendText': command(
+    z.strictObject({ text: z.string().trim().min(1).max(MAX_TEXT_MESSAGE_CHARS) }),
+  ).returns<void>(),
+  'agent.cancel': command(NO_ARGS).returns<void>(),
+
+  'talk.setMode': command(z.strictObject({ mode: z.enum(TALK_MODES) })).returns<TalkState>(),
+  'talk.setMuted': command(z.strictObject({ muted: z.boolean() })).returns<TalkState>(),
+  'talk.press': command(NO_ARGS).returns<TalkState>(),
+  'talk.release': command(NO_ARGS).returns<TalkState>(),
+  'talk.toggle': command(NO_ARGS).returns<TalkState>(),
+
+  'devices.list': command(NO_ARGS).returns<DeviceList>(),
+  'devices.setInput': command(z.strictObject({ name: deviceName })).returns<void>(),
+  'devices.setOutput': command(z.strictObject({ name: deviceName })).returns<void>(),
+
+  'settings.get': command(NO_ARGS).returns<Settings>(),
+  'settings.update': command(settingsPatchSchema).returns<Settings>(),
+
+  'apiKey.status': command(NO_ARGS).returns<ApiKeyStatus>(),
+  'apiKey.set': command(
+    z.strictObject({
+      key: z
+        .string()
+        .trim()
+        .min(MIN_API_KEY_CHARS)
+        .max(MAX_API_KEY_CHARS)
+        .regex(/^\S+$/, { message: 'must not contain spaces' }),
+    }),
+  ).returns<ApiKeyStatus>(),
+  'apiKey.clear': command(NO_ARGS).returns<ApiKeyStatus>(),
+
+  'history.list': command(NO_ARGS).returns<readonly HistorySummary[]>(),
+  'history.exportMarkdown': command(z.strictObject({ sessionId: sessionIdSchema })).returns<HistoryExport>(),
+} satisfies Record<string, CommandSpec>;
+
+export type CommandName = keyof typeof COMMANDS;
+export const COMMAND_NAMES = Object.keys(COMMANDS) as readonly CommandName[];
+
+/** What the renderer passes (before zod defaults/trimming). */
+export type CommandInput<N extends CommandName> = z.input<(typeof COMMANDS)[N]['args']>;
+/** What main's handler receives, after validation. */
+export type CommandArgs<N extends CommandName> = z.output<(typeof COMMANDS)[N]['args']>;
+export type CommandResult<N extends CommandName> =
+  (typeof COMMANDS)[N] extends CommandSpec<z.ZodType, infer Result> ? Result : never;
+
+/** Codes main uses; handlers may add their own (e.g. a SessionErrorCode). */
+export type KnownCommandErrorCode = 'unknown_command' | 'invalid_arguments' | 'untrusted_sender' | 'failed';
+export interface CommandError {
+  readonly code: KnownCommandErrorCode | (string & {});
+  /** A readable sentence naming what went wrong. */
+  readonly message: string;
+}
+export type CommandResponse<N extends CommandName> =
+  | { readonly ok: true; readonly value: CommandResult<N> }
+  | { readonly ok: false; readonly error: CommandError };
+
+/** The exhaustive handler map main's IPC server (and the web bridge) must supply. */
+export type CommandHandlers = {
+  readonly [N in CommandName]: (args: CommandArgs<N>) => CommandResult<N> | Promise<CommandResult<N>>;
+};
+
+export const COMMAND_CHANNEL_PREFIX = 'parley:command:';
+export type CommandChannel<N extends CommandName = CommandName> = `parley:command:${N}`;
+export function commandChannel<N extends CommandName>(name: N): CommandChannel<N> {
+  return `${COMMAND_CHANNEL_PREFIX}${name}` as CommandChannel<N>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Session events as forwarded to the renderer. `audio.output` is never forwarded: playback
+ * happens in main, and PCM at 24 kHz would flood IPC for nothing; levels come as 'levels'.
+ */
+export type ForwardedSessionEvent = Exclude<SessionEvent, { readonly type: 'audio.output' }>;
+
+export interface LevelsEvent {
+  readonly input: { readonly rmsDbfs: number; readonly peakDbfs: number };
+  readonly output: { readonly rmsDbfs: number };
+}
+
+export type NoticeKind = 'info' | 'warning' | 'error';
+export interface NoticeEvent {
+  readonly kind: NoticeKind;
+  readonly message: string;
+}
+
+/** Event name → payload type. An interface, so declare one entry per event. */
+export interface EventPayloads {
+  readonly session: ForwardedSessionEvent;
+  readonly state: AppStateSnapshot;
+  readonly levels: LevelsEvent;
+  readonly notice: NoticeEvent;
+}
+export type EventName = keyof EventPayloads;
+export type EventPayload<E extends EventName> = EventPayloads[E];
+
+/** Exhaustive: a new entry in EventPayloads does not compile until it is listed here. */
+const EVENT_NAME_SET: Record<EventName, true> = { session: true, state: true, levels: true, notice: true };
+export const EVENT_NAMES = Object.keys(EVENT_NAME_SET) as readonly EventName[];
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.hasOwn(EVENT_NAME_SET, value);
+}
+
+/** Every event travels on one channel as an envelope; the preload dispatches by `event`. */
+export const EVENT_CHANNEL = 'parley:event';
+export type EventEnvelope = { [E in EventName]: { readonly event: E; readonly payload: EventPayload<E> } }[EventName];
+
+/** True for session events the renderer receives (everything but raw audio). */
+export function isForwardedSessionEvent(event: SessionEvent): event is ForwardedSessionEvent {
+  return event.type !== 'audio.output';
+}
+
+// ---------------------------------------------------------------------------------------------
+// window.parley
+// ---------------------------------------------------------------------------------------------
+
+type Namespace = CommandName extends `${infer Head}.${string}` ? Head : never;
+type CommandMethod<N extends CommandName> = [CommandInput<N>] extends [undefined]
+  ? () => Promise<CommandResponse<N>>
+  : (args: CommandInput<N>) => Promise<CommandResponse<N>>;
+
+/**
+ * The type of `window.parley`: one method per command, grouped by the part before the dot
+ * (`session.sendText` → `parley.session.sendText({ text })`), plus event subscriptions.
+ * There is no raw ipcRenderer on it.
+ */
+export type ParleyApi = {
+  readonly [Ns in Namespace]: {
+    readonly [N in CommandName as N extends `${Ns}.${infer Method}` ? Method : never]: CommandMethod<N>;
+  };
+} & {
+  readonly version: string;
+  /** Subscribe to an event; call the returned function to unsubscribe. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
