@@ -11,4 +11,8 @@ export interface StubWindow {
     };
   };
 }
-export const recorded: { windows: StubWindow[]; openedExternally: string[] };
+export const recorded: {
+  windows: StubWindow[];
+  openedExternally: string[];
+  ipcHandlers: Map<string, (event: { senderFrame?: { url: string } }, payload: unknown) => Promise<unknown>>;
+};

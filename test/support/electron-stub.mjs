@@ -3,7 +3,7 @@
 // through test/support/electron-resolve-hook.mjs, never imported by production code.
 import { EventEmitter } from 'node:events';
 
-export const recorded = { windows: [], openedExternally: [] };
+export const recorded = { windows: [], openedExternally: [], ipcHandlers: new Map() };
 
 class StubSession {
   permissionRequestHandler = undefined;
@@ -49,4 +49,14 @@ export const shell = {
   },
 };
 
-export default { BrowserWindow, shell };
+export const ipcMain = {
+  handle(channel, handler) {
+    if (recorded.ipcHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    recorded.ipcHandlers.set(channel, handler);
+  },
+  removeHandler(channel) {
+    recorded.ipcHandlers.delete(channel);
+  },
+};
+
+export default { BrowserWindow, shell, ipcMain };
