@@ -17,6 +17,7 @@
  * Progress goes to stderr with --json. Exit code 1 only when a measurement could not be made
  * (targets that FAIL still exit 0, like bench:events).
  */
+import { parseBenchFlags, UsageError } from './cli';
 import { cpus, loadavg, platform, arch, totalmem } from 'node:os';
 import { measureFrameCosts, timerOverheadNs, type CostRow } from './audio/frame-cost';
 import { liveUnavailableReason, measureLive, type LiveResult } from './audio/live-latency';
@@ -37,8 +38,6 @@ interface Options {
   shortBursts: number;
   bargeIns: number;
 }
-
-class UsageError extends Error {}
 
 function usage(): string {
   return [
@@ -222,20 +221,9 @@ function printLive(log: (text: string) => void, live: LiveResult): void {
 }
 
 async function main(): Promise<number> {
-  let options: Options | undefined;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`bench:audio: ${error.message}\n\n${usage()}`);
-      return 2;
-    }
-    throw error;
-  }
-  if (!options) {
-    process.stdout.write(usage());
-    return 0;
-  }
+  const parsed = parseBenchFlags('bench:audio', parseOptions, usage);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { options } = parsed;
   const opts = options;
   const log = (text: string) => (opts.json ? process.stderr : process.stdout).write(text + '\n');
   const started = performance.now();

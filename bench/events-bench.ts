@@ -19,6 +19,7 @@
  * The server lives in this process, so its work never shows in a client's numbers. How the end of
  * the stream is detected and verified: see bench/events-stream.ts.
  */
+import { parseBenchFlags, UsageError } from './cli';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
@@ -63,8 +64,6 @@ interface Options {
 }
 
 type LoaderKind = 'tsx' | 'bundle';
-
-class UsageError extends Error {}
 
 function usage(): string {
   return [
@@ -354,20 +353,9 @@ function summarize(client: string, outcomes: readonly ChildOutcome[], plan: Stre
 }
 
 async function main(): Promise<number> {
-  let options: Options | undefined;
-  try {
-    options = parseOptions(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`bench:events: ${error.message}\n\n${usage()}`);
-      return 2;
-    }
-    throw error;
-  }
-  if (!options) {
-    process.stdout.write(usage());
-    return 0;
-  }
+  const parsed = parseBenchFlags('bench:events', parseOptions, usage);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { options } = parsed;
   const log = (text: string) => {
     if (!options!.json) process.stdout.write(text + '\n');
     else process.stderr.write(text + '\n');

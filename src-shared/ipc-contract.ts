@@ -27,7 +27,7 @@ export type Dialect = (typeof DIALECTS)[number];
 export const AGENT_BACKENDS = ['responses', 'command', 'none'] as const;
 export type AgentBackend = (typeof AGENT_BACKENDS)[number];
 
-/** Same fields as `AudioDeviceInfo` in the native audio host protocol, as plain data. */
+/** An audio device as the audio host lists it, as plain data. */
 export interface AudioDevice {
   /** Stable across runs (indices are not): what settings store. */
   readonly name: string;

@@ -39,6 +39,7 @@ import { startMockRealtimeServer } from '../../test/support/mock-realtime-server
 import { pulseAudioUnavailableReason, startPulseAudio } from '../../test/support/pulse-audio';
 import { PulseMonitor } from '../../test/support/pulse-monitor';
 import { distribution, sleep, type Distribution } from '../../test/support/stats';
+import { stopChild } from '../../test/support/stop-child';
 
 export interface LiveOptions {
   /** Seconds of microphone frames measured in (a), after a 1 s warm-up. */
@@ -219,18 +220,7 @@ class PipePlayer {
   }
 
   close(): Promise<void> {
-    if (this.exited) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.child.kill('SIGKILL');
-        resolve();
-      }, 1_000);
-      this.child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.child.kill('SIGTERM');
-    });
+    return this.exited ? Promise.resolve() : stopChild(this.child);
   }
 }
 

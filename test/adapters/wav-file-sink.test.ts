@@ -58,7 +58,7 @@ describe('createWavFileSink', () => {
     const sink = createWavFileSink(path);
     sink.write(toneFrame(24000, 1, 500));
     const expectedBytes = 44 + 24000;
-    const deadline = Date.now() + 2_000;
+    const deadline = Date.now() + 5_000; // partial chunks are flushed every 500 ms
     while (statSync(path, { throwIfNoEntry: false })?.size !== expectedBytes && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }

@@ -17,6 +17,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { distribution, type Distribution } from './stats';
+import { stopChild } from './stop-child';
 
 /** Chunks within this distance (ms of stream) of a sample define its envelope. */
 const ENVELOPE_WINDOW_MS = 2_000;
@@ -168,18 +169,7 @@ export class PulseMonitor {
   }
 
   close(): Promise<void> {
-    if (this.exited) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.child.kill('SIGKILL');
-        resolve();
-      }, 1_000);
-      this.child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.child.kill('SIGTERM');
-    });
+    return this.exited ? Promise.resolve() : stopChild(this.child);
   }
 
   private onData(chunk: Buffer, arrivedAt: number): void {

@@ -1,36 +1,12 @@
 // The desktop app's settings: their type, defaults, the JSON schema the store validates the file
 // with, and the validator for patches coming from the renderer. Pure: no fs, no electron.
 import type { AgentBackendKind } from '../../core/agent/agent-backend';
-import { TALK_MODES, type TalkMode } from '../../core/audio/talk-mode';
+import { TALK_MODES } from '../../core/audio/talk-mode';
 import type { Dialect } from '../../core/protocol/session-config';
 
-export interface HotkeySettings {
-  /** An Electron accelerator; '' means no global hotkey. */
-  readonly talk: string;
-}
-
-/** What the rest of the app (and the renderer) sees. The API key is never part of it. */
-export interface Settings {
-  readonly dialect: Dialect;
-  readonly realtimeUrl: string;
-  /** '' means the dialect's default model. */
-  readonly model: string;
-  /** '' means the dialect's default voice (marin for v2, cove for v1). */
-  readonly voice: string;
-  readonly instructions: string;
-  readonly agentBackend: AgentBackendKind;
-  readonly agentUrl: string;
-  readonly agentModel: string;
-  readonly agentCommand: string;
-  /** '' means the user's home folder (decided by the command backend's caller). */
-  readonly agentCwd: string;
-  readonly talkMode: TalkMode;
-  /** A device name (names persist across runs, indices do not); null means the system default. */
-  readonly inputDevice: string | null;
-  readonly outputDevice: string | null;
-  readonly hotkeys: HotkeySettings;
-  readonly startAtLogin: boolean;
-}
+// The settings type is owned by the IPC contract (the renderer edits the same shape).
+export type { Settings, Hotkeys as HotkeySettings } from '../../../src-shared/ipc-contract';
+import type { Hotkeys as HotkeySettings, Settings } from '../../../src-shared/ipc-contract';
 
 /** What the settings file holds: the settings plus the API key, encrypted by the OS keychain. */
 export interface StoredSettings extends Settings {

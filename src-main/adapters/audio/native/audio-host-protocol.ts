@@ -1,3 +1,5 @@
+import type { AudioDevice, DeviceList } from '../../../../src-shared/ipc-contract';
+
 /**
  * The small message protocol between Parley and its audio host process, which owns the native
  * PortAudio streams so that a crash there (naudiodon is known to segfault on stream re-creation
@@ -7,14 +9,8 @@
 /** Microphone chunks from the host: short, so a frame waits little for the resampler's look-ahead. */
 export const CAPTURE_CHUNK_MS = 10;
 
-export interface AudioDeviceInfo {
-  /** Stable across runs (indices are not): what settings store. */
-  readonly name: string;
-  readonly hostApi: string;
-  readonly maxInputChannels: number;
-  readonly maxOutputChannels: number;
-  readonly defaultSampleRate: number;
-}
+/** A device as listed (name, host API, channels, rate): the IPC contract's `AudioDevice`. */
+export type AudioDeviceInfo = AudioDevice;
 
 export interface OpenedDevice {
   readonly name: string;
@@ -63,7 +59,4 @@ export interface PlaybackStatus {
   readonly droppedMs: number;
 }
 
-export interface DeviceList {
-  readonly inputs: readonly AudioDeviceInfo[];
-  readonly outputs: readonly AudioDeviceInfo[];
-}
+export type { DeviceList };
