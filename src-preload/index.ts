@@ -24,6 +24,8 @@ const COMMAND_LIST: Record<CommandName, true> = {
   'talk.press': true,
   'talk.release': true,
   'talk.toggle': true,
+  'audio.micCheck': true,
+  'audio.testSound': true,
   'devices.list': true,
   'devices.setInput': true,
   'devices.setOutput': true,
@@ -34,6 +36,7 @@ const COMMAND_LIST: Record<CommandName, true> = {
   'apiKey.clear': true,
   'history.list': true,
   'history.exportMarkdown': true,
+  'history.delete': true,
 };
 const EVENT_LIST: Record<EventName, true> = { session: true, state: true, levels: true, notice: true };
 const EVENT_CHANNEL = 'parley:event' satisfies typeof CONTRACT_EVENT_CHANNEL;

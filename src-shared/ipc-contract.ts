@@ -50,8 +50,10 @@ export interface TalkState {
 }
 
 export interface Hotkeys {
-  /** An Electron accelerator, e.g. "CommandOrControl+Shift+Space". */
+  /** Talk toggle: an Electron accelerator, e.g. "CommandOrControl+Shift+Space"; '' for none. */
   readonly talk: string;
+  /** Hold to talk (press to talk, release to send) through the native key hook; '' for none. */
+  readonly holdToTalk: string;
 }
 
 /** The settings the renderer sees and edits. The API key is deliberately not among them. */
@@ -72,6 +74,8 @@ export interface Settings {
   readonly outputDevice: string | null;
   readonly hotkeys: Hotkeys;
   readonly startAtLogin: boolean;
+  /** False until the user finishes (or skips) first-run onboarding. */
+  readonly onboardingDone: boolean;
 }
 
 export type ApiKeySource = 'stored' | 'environment' | 'none';
@@ -103,14 +107,42 @@ export interface AppError {
   readonly recoverable: boolean;
 }
 
+/**
+ * One word for what Parley is doing, shown by the tray icon and the status line. `listening`
+ * means the session is live and the microphone is open to the model (hands-free, or talk held).
+ */
+export const APP_STATUSES = ['idle', 'connecting', 'listening', 'speaking', 'agent-working', 'error'] as const;
+export type AppStatus = (typeof APP_STATUSES)[number];
+
+/** How one global hotkey fared when main tried to register it. */
+export interface HotkeyBinding {
+  /** The accelerator as configured ('' when none is set). */
+  readonly accelerator: string;
+  /** True when pressing it reaches Parley. */
+  readonly active: boolean;
+  /** Why it is not active, or how it degraded (e.g. hold fell back to toggle); null when fine. */
+  readonly problem: string | null;
+}
+
+export interface HotkeyStatus {
+  readonly talk: HotkeyBinding;
+  /** `hold`: press/release through the native key hook; `toggle`: the fallback; `off`: none set. */
+  readonly holdToTalk: HotkeyBinding & { readonly mode: 'hold' | 'toggle' | 'off' };
+}
+
 /** Everything the renderer needs to draw itself; sent on subscribe (`app.ready`) and on change. */
 export interface AppStateSnapshot {
+  readonly status: AppStatus;
   readonly session: SessionState;
   readonly talk: TalkState;
   /** Chosen device names; null means the system default. */
   readonly devices: { readonly input: string | null; readonly output: string | null };
   readonly agentWorking: boolean;
   readonly apiKeySet: boolean;
+  readonly onboardingDone: boolean;
+  /** The microphone is open for the onboarding/settings level check (no session needed). */
+  readonly micCheck: boolean;
+  readonly hotkeys: HotkeyStatus;
   readonly lastError: AppError | null;
 }
 
@@ -151,7 +183,8 @@ function urlWithProtocols(protocols: readonly string[]) {
 
 const deviceName = z.string().min(1).max(MAX_NAME_CHARS).nullable();
 /** An Electron accelerator; '' means no global hotkey. */
-const hotkeysSchema = z.strictObject({ talk: z.string().max(MAX_ACCELERATOR_CHARS) });
+const accelerator = z.string().max(MAX_ACCELERATOR_CHARS);
+const hotkeysSchema = z.strictObject({ talk: accelerator, holdToTalk: accelerator });
 
 /**
  * Kept in step with the settings store's own checks (src-main/adapters/settings/settings-schema.ts),
@@ -174,6 +207,7 @@ export const settingsSchema = z.strictObject({
   outputDevice: deviceName,
   hotkeys: hotkeysSchema,
   startAtLogin: z.boolean(),
+  onboardingDone: z.boolean(),
 });
 
 /** A partial update: only known keys, each validated like the full settings; hotkeys merge. */
@@ -221,6 +255,11 @@ export const COMMANDS = {
   'talk.release': command(NO_ARGS).returns<TalkState>(),
   'talk.toggle': command(NO_ARGS).returns<TalkState>(),
 
+  /** Opens the microphone without a session so the level meter moves (onboarding, settings). */
+  'audio.micCheck': command(z.strictObject({ enabled: z.boolean() })).returns<void>(),
+  /** Plays a short chime on the chosen output device. */
+  'audio.testSound': command(NO_ARGS).returns<void>(),
+
   'devices.list': command(NO_ARGS).returns<DeviceList>(),
   'devices.setInput': command(z.strictObject({ name: deviceName })).returns<void>(),
   'devices.setOutput': command(z.strictObject({ name: deviceName })).returns<void>(),
@@ -243,6 +282,7 @@ export const COMMANDS = {
 
   'history.list': command(NO_ARGS).returns<readonly HistorySummary[]>(),
   'history.exportMarkdown': command(z.strictObject({ sessionId: sessionIdSchema })).returns<HistoryExport>(),
+  'history.delete': command(z.strictObject({ sessionId: sessionIdSchema })).returns<void>(),
 } satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -57,7 +57,7 @@ test('a new store starts from the defaults and writes them with the settings ver
   const raw = JSON.parse(readFileSync(store.path, 'utf8'));
   assert.equal(raw.dialect, 'v2');
   assert.equal(raw.agentModel, 'gpt-5-mini');
-  assert.equal(raw.__internal__.migrations.version, '0.2.0');
+  assert.equal(raw.__internal__.migrations.version, '0.3.0');
   assert.equal('encryptedApiKey' in store.get(), false, 'get() never carries the key field');
 });
 
@@ -69,7 +69,13 @@ test('update validates, returns the new settings and persists them for the next 
   assert.equal(updated.voice, DEFAULT_SETTINGS.voice, 'untouched keys keep their values');
 
   const reopened = open(cwd);
-  assert.deepEqual(reopened.get(), { ...DEFAULT_SETTINGS, talkMode: 'push-to-talk', inputDevice: 'USB Mic', hotkeys: { talk: 'Alt+Space' }, startAtLogin: true });
+  assert.deepEqual(reopened.get(), {
+    ...DEFAULT_SETTINGS,
+    talkMode: 'push-to-talk',
+    inputDevice: 'USB Mic',
+    hotkeys: { talk: 'Alt+Space', holdToTalk: DEFAULT_SETTINGS.hotkeys.holdToTalk },
+    startAtLogin: true,
+  });
 });
 
 test('a bad patch is refused with an error naming the key, and nothing is saved', () => {
@@ -186,7 +192,23 @@ test('a v0.1 file is migrated: agent becomes agentBackend, realtimeProtocol beco
   const raw = JSON.parse(readFileSync(store.path, 'utf8'));
   assert.equal('agent' in raw, false);
   assert.equal('realtimeProtocol' in raw, false);
-  assert.equal(raw.__internal__.migrations.version, '0.2.0');
+  assert.equal(raw.__internal__.migrations.version, '0.3.0');
+});
+
+test('a v0.2 file gains the hold-to-talk hotkey and skips onboarding when a key is already stored', () => {
+  const cwd = tempDir();
+  writeFileSync(
+    join(cwd, 'settings.json'),
+    JSON.stringify({ hotkeys: { talk: 'F8' }, encryptedApiKey: Buffer.from('sealed').toString('base64'), __internal__: { migrations: { version: '0.2.0' } } }),
+  );
+  const store = open(cwd);
+  assert.equal(store.notice, undefined, 'not treated as corrupt');
+  assert.deepEqual(store.get().hotkeys, { talk: 'F8', holdToTalk: DEFAULT_SETTINGS.hotkeys.holdToTalk });
+  assert.equal(store.get().onboardingDone, true);
+
+  const fresh = tempDir();
+  writeFileSync(join(fresh, 'settings.json'), JSON.stringify({ hotkeys: { talk: 'F8' }, __internal__: { migrations: { version: '0.2.0' } } }));
+  assert.equal(open(fresh).get().onboardingDone, false, 'no key stored yet: onboarding still shows');
 });
 
 test('a v0.1 value the new schema does not know is dropped for the default instead of failing', () => {

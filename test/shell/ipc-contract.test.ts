@@ -45,6 +45,8 @@ const VALID: { [N in CommandName]: CommandInput<N> } = {
   'talk.press': undefined,
   'talk.release': undefined,
   'talk.toggle': undefined,
+  'audio.micCheck': { enabled: true },
+  'audio.testSound': undefined,
   'devices.list': undefined,
   'devices.setInput': { name: 'USB Microphone' },
   'devices.setOutput': { name: null },
@@ -55,6 +57,7 @@ const VALID: { [N in CommandName]: CommandInput<N> } = {
   'apiKey.clear': undefined,
   'history.list': undefined,
   'history.exportMarkdown': { sessionId: '2025-06-01T10-00-00Z_ab12' },
+  'history.delete': { sessionId: '2025-06-01T10-00-00Z_ab12' },
 };
 
 /** A bad payload for every command, and the words its refusal must contain. */
@@ -69,6 +72,8 @@ const INVALID: { [N in CommandName]: { payload: unknown; mentions: string } } = 
   'talk.press': { payload: {}, mentions: 'takes no arguments' },
   'talk.release': { payload: [], mentions: 'takes no arguments' },
   'talk.toggle': { payload: null, mentions: 'takes no arguments' },
+  'audio.micCheck': { payload: { enabled: 'on' }, mentions: 'enabled must be a boolean' },
+  'audio.testSound': { payload: { volume: 1 }, mentions: 'takes no arguments' },
   'devices.list': { payload: { all: true }, mentions: 'takes no arguments' },
   'devices.setInput': { payload: { name: 42 }, mentions: 'name must be a string' },
   'devices.setOutput': { payload: {}, mentions: 'name must be a string' },
@@ -79,6 +84,7 @@ const INVALID: { [N in CommandName]: { payload: unknown; mentions: string } } = 
   'apiKey.clear': { payload: { confirm: true }, mentions: 'takes no arguments' },
   'history.list': { payload: { limit: 10 }, mentions: 'takes no arguments' },
   'history.exportMarkdown': { payload: { sessionId: '../../etc/passwd' }, mentions: 'sessionId must contain only' },
+  'history.delete': { payload: { sessionId: 'a/b' }, mentions: 'sessionId must contain only' },
 };
 
 function refusal(name: unknown, payload: unknown): { code: string; message: string } {

@@ -44,8 +44,9 @@ export const DEFAULT_SETTINGS: Settings = {
   talkMode: 'hands-free',
   inputDevice: null,
   outputDevice: null,
-  hotkeys: { talk: 'CommandOrControl+Shift+Space' },
+  hotkeys: { talk: 'CommandOrControl+Shift+Space', holdToTalk: 'CommandOrControl+Alt+Space' },
   startAtLogin: false,
+  onboardingDone: false,
 };
 
 export const DEFAULT_STORED_SETTINGS: StoredSettings = { ...DEFAULT_SETTINGS, encryptedApiKey: null };
@@ -83,11 +84,12 @@ const SCHEMA_WITHOUT_DEFAULTS: Record<keyof StoredSettings, JsonSchema> = {
   outputDevice: device,
   hotkeys: {
     type: 'object',
-    properties: { talk: text(MAX_ACCELERATOR_CHARS) },
-    required: ['talk'],
+    properties: { talk: text(MAX_ACCELERATOR_CHARS), holdToTalk: text(MAX_ACCELERATOR_CHARS) },
+    required: ['talk', 'holdToTalk'],
     additionalProperties: false,
   },
   startAtLogin: { type: 'boolean' },
+  onboardingDone: { type: 'boolean' },
   encryptedApiKey: { type: ['string', 'null'], pattern: BASE64_PATTERN },
 };
 
@@ -145,7 +147,10 @@ function oneOfCheck(values: readonly string[]): Check {
 const deviceCheck: Check = (value) =>
   value === null ? undefined : typeof value === 'string' && value.length <= MAX_SHORT_TEXT_CHARS ? undefined : 'must be a device name or null (system default)';
 
-const HOTKEY_CHECKS: Record<keyof HotkeySettings, Check> = { talk: textCheck(MAX_ACCELERATOR_CHARS) };
+const HOTKEY_CHECKS: Record<keyof HotkeySettings, Check> = {
+  talk: textCheck(MAX_ACCELERATOR_CHARS),
+  holdToTalk: textCheck(MAX_ACCELERATOR_CHARS),
+};
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -169,6 +174,7 @@ const CHECKS: Record<SettingsKey, Check> = {
   outputDevice: deviceCheck,
   hotkeys: () => undefined, // checked key by key below, so the error names e.g. hotkeys.talk
   startAtLogin: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
+  onboardingDone: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
 };
 
 function isSettingsKey(key: string): key is SettingsKey {

@@ -8,6 +8,7 @@ import type { Logger } from '../../core/util/logger';
 import { silentLogger } from '../../core/util/logger';
 import {
   AGENT_BACKENDS,
+  DEFAULT_SETTINGS,
   DEFAULT_STORED_SETTINGS,
   DIALECTS,
   SETTINGS_JSON_SCHEMA,
@@ -18,7 +19,7 @@ import {
 } from './settings-schema';
 
 /** The settings format version; independent of the app version so migrations follow the file. */
-export const SETTINGS_VERSION = '0.2.0';
+export const SETTINGS_VERSION = '0.3.0';
 export const DEFAULT_SETTINGS_CONFIG_NAME = 'settings';
 /** The environment variable that supplies a key when none is stored. */
 export const API_KEY_ENV = 'OPENAI_API_KEY';
@@ -113,6 +114,15 @@ function settingsMigrations(logger: Logger): Record<string, (store: LooseConf) =
     '0.2.0': (store) => {
       renameKey(store, 'agent', 'agentBackend', AGENT_BACKENDS, logger);
       renameKey(store, 'realtimeProtocol', 'dialect', DIALECTS, logger);
+    },
+    // v0.3 added the hold-to-talk hotkey and the onboarding flag. Someone who already stored a
+    // key has been through setup, so they do not see onboarding again.
+    '0.3.0': (store) => {
+      const hotkeys = store.get('hotkeys');
+      if (typeof hotkeys === 'object' && hotkeys !== null && !Object.hasOwn(hotkeys, 'holdToTalk')) {
+        store.set('hotkeys', { ...hotkeys, holdToTalk: DEFAULT_SETTINGS.hotkeys.holdToTalk });
+      }
+      if (typeof store.get('encryptedApiKey') === 'string') store.set('onboardingDone', true);
     },
   };
 }
