@@ -35,13 +35,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src-main/adapters/**/*.ts', 'src-main/headless/**/*.ts'],
+    files: ['src-main/adapters/**/*.ts', 'src-main/headless/**/*.ts', 'src-main/app/**/*.ts', 'src-main/web-bridge/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: [NATIVE_AND_ELECTRON[0]],
-          patterns: [{ group: ['**/shell/**', '**/src-renderer/**'], message: 'Adapters and the headless command run without Electron.' }],
+          patterns: [{ group: ['**/shell/**', '**/src-renderer/**'], message: 'Adapters, the app core, the web bridge and the headless command run without Electron.' }],
         },
       ],
     },

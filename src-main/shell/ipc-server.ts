@@ -3,7 +3,7 @@
 import { ipcMain } from 'electron';
 import { COMMAND_NAMES, commandChannel, type CommandHandlers } from '../../src-shared/ipc-contract';
 import { toDisposable, type Disposable } from '../core/util/disposable';
-import { createCommandDispatcher, type DispatcherOptions } from './command-dispatcher';
+import { createCommandDispatcher, type DispatcherOptions } from '../app/command-dispatcher';
 
 export function registerIpcServer(handlers: CommandHandlers, options: DispatcherOptions): Disposable {
   const dispatch = createCommandDispatcher(handlers, options);

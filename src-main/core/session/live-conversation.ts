@@ -1,3 +1,4 @@
+import type { RealtimeSessionConfig } from '../protocol/session-config';
 import type { SessionEvent } from '../../../src-shared/session-events';
 import type { AgentBackend } from '../agent/agent-backend';
 import type { AudioSink, PlaybackInterruption } from '../audio/audio-io';
@@ -90,6 +91,12 @@ export class LiveConversation {
 
   clearInputBuffer(): void {
     this.send({ type: 'audio.clear' });
+  }
+
+  /** Re-sends the session configuration (e.g. turn detection after a talk-mode change). */
+  updateConfig(config: RealtimeSessionConfig): void {
+    if (this.disposed || !this.connection) return;
+    this.connection.send(this.deps.codec.sessionUpdate(config));
   }
 
   cancelAgent(): boolean {

@@ -161,6 +161,17 @@ export class VoiceSession {
     return true;
   }
 
+  /**
+   * Applies a changed configuration to the live connection (talk mode → turn detection, voice,
+   * instructions). The dialect and URL cannot change mid-connection; they apply at the next start.
+   */
+  updateConfig(config: RealtimeSessionConfig): boolean {
+    const conversation = this.liveConversation();
+    if (!conversation) return false;
+    conversation.updateConfig(config);
+    return true;
+  }
+
   /** Barge-in from a local detector (push-to-talk press, local VAD). */
   interruptPlayback(): void {
     this.conversation?.interruptPlayback();
