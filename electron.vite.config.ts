@@ -8,7 +8,13 @@ const root = dirname(fileURLToPath(import.meta.url));
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve(root, 'src-main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(root, 'src-main/index.ts'),
+          // The audio process is forked from main; it runs under Electron as plain Node.
+          'audio-host-child': resolve(root, 'src-main/adapters/audio/native/audio-host-child.ts'),
+        },
+      },
     },
   },
   preload: {

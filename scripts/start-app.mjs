@@ -13,7 +13,7 @@ if (!existsSync(join(electronDir, 'path.txt'))) {
     [
       'parley: the Electron binary is missing, so the desktop app cannot start here.',
       '  Fix: with network access run `node node_modules/electron/install.js` (or reinstall with `npm install`).',
-      '  Meanwhile the same voice core runs without Electron: `npm run headless -- --help`.',
+      '  Meanwhile the same app runs in your browser (`npm run build && npm run web`) or in a terminal (`npm run headless -- --help`).',
       '',
     ].join('\n'),
   );

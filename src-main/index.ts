@@ -1,39 +1,147 @@
-// Composition root of the desktop app. The rest of the shell (tray, hotkeys, IPC server,
-// settings, the session controller) is being built under issue 4; for now the app opens one
-// secure window over the renderer bundle.
+// Composition root of the desktop app: the app core (plain Node, src-main/app) plus the thin
+// Electron shell around it: one secure window, the IPC server, the tray, global hotkeys, the
+// keychain, and a quit that tears the session down within 2 s.
+import { appendFileSync, mkdirSync, statSync, truncateSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow } from 'electron';
+import { EVENT_CHANNEL, type EventEnvelope, type Page } from '../src-shared/ipc-contract';
+import { createLineLogger, type Logger } from './core/util/logger';
+import { errorMessage } from './core/util/errors';
+import type { AppController } from './app/app-controller';
+import { createDesktopApp } from './app/create-desktop-app';
+import { EventOutbox, withReadySignal } from './app/event-outbox';
+import { AppLifecycle, launchedAtLogin } from './shell/app-lifecycle';
+import { HotkeyManager } from './shell/hotkey-manager';
+import { registerIpcServer } from './shell/ipc-server';
+import { createSafeStorageCipher } from './shell/safe-storage-cipher';
+import { TrayController } from './shell/tray-controller';
 import { createSecureWindow } from './shell/window-factory';
 
 const bundleDir = dirname(fileURLToPath(import.meta.url));
+const MAX_LOG_BYTES = 5 * 1024 * 1024;
 
-function openMainWindow(): BrowserWindow {
-  return createSecureWindow({
-    title: 'Parley',
-    preloadPath: join(bundleDir, '../preload/index.cjs'),
-    rendererUrl: process.env['ELECTRON_RENDERER_URL'],
-    rendererFile: join(bundleDir, '../renderer/index.html'),
+// Tests (and people who want a second profile) keep their data apart; must precede the lock.
+const userDataOverride = process.env['PARLEY_USER_DATA_DIR'];
+if (userDataOverride) app.setPath('userData', userDataOverride);
+
+function fileLogger(): Logger {
+  const directory = join(app.getPath('userData'), 'logs');
+  mkdirSync(directory, { recursive: true });
+  const file = join(directory, 'parley.log');
+  try {
+    if (statSync(file).size > MAX_LOG_BYTES) truncateSync(file, 0);
+  } catch {
+    // no log yet
+  }
+  // Nothing secret is ever handed to a logger (see core/util/logger.ts); lines go to the file
+  // and, in development, to the terminal.
+  return createLineLogger(app.isPackaged ? 'info' : 'debug', (line) => {
+    try {
+      appendFileSync(file, `${new Date().toISOString()} ${line}\n`);
+    } catch {
+      // a full disk must not take the app down
+    }
+    if (!app.isPackaged) process.stderr.write(line + '\n');
   });
+}
+
+function trayIconDir(): string {
+  return app.isPackaged ? join(process.resourcesPath, 'tray') : join(app.getAppPath(), 'resources', 'tray');
+}
+
+class DesktopShell {
+  private window: BrowserWindow | undefined;
+  private readonly outbox = new EventOutbox((envelope: EventEnvelope) => this.deliver(envelope));
+  private readonly lifecycle: AppLifecycle;
+
+  constructor(
+    private readonly core: AppController,
+    private readonly logger: Logger,
+  ) {
+    core.onEvent((envelope) => this.outbox.push(envelope));
+    const rendererUrl = process.env['ELECTRON_RENDERER_URL'];
+    registerIpcServer(withReadySignal(core.commands, this.outbox), { devOrigins: rendererUrl ? [rendererUrl] : [], logger });
+    let tray: TrayController | undefined;
+    try {
+      tray = new TrayController({
+        app: core,
+        iconDir: trayIconDir(),
+        logger,
+        // Devices are listed when the menu opens and on audio notices, not polled.
+        deviceRefreshIntervalMs: 0,
+        actions: {
+          toggleWindow: () => (this.window?.isVisible() ? this.window.hide() : this.showWindow()),
+          showWindow: () => this.showWindow(),
+          showSettings: () => this.showPage('settings'),
+          quit: () => this.lifecycle.quit(),
+        },
+      });
+    } catch (error) {
+      logger.warn('no tray on this desktop; closing the window will quit', { error: errorMessage(error) });
+    }
+    this.lifecycle = new AppLifecycle({ app: core, showWindow: () => this.showWindow(), hideOnClose: tray !== undefined, logger });
+    const run = (name: 'talk.toggle' | 'talk.press' | 'talk.release') => () =>
+      Promise.resolve()
+        .then(() => core.commands[name](undefined))
+        .catch((error: unknown) => logger.info('hotkey ignored', { command: name, reason: errorMessage(error) }));
+    new HotkeyManager({ app: core, logger, callbacks: { toggle: run('talk.toggle'), press: run('talk.press'), release: run('talk.release') } });
+    this.openWindow(!launchedAtLogin(process.argv));
+  }
+
+  private openWindow(show: boolean): BrowserWindow {
+    const window = createSecureWindow({
+      title: 'Parley',
+      preloadPath: join(bundleDir, '../preload/index.cjs'),
+      rendererUrl: process.env['ELECTRON_RENDERER_URL'],
+      rendererFile: join(bundleDir, '../renderer/index.html'),
+      showWhenReady: show,
+    });
+    // A reload or navigation is a new renderer: queue events until it says it is ready again.
+    window.webContents.on('did-start-loading', () => this.outbox.reset());
+    window.on('closed', () => {
+      if (this.window === window) this.window = undefined;
+      this.outbox.reset();
+    });
+    this.lifecycle.attachWindow(window);
+    this.window = window;
+    return window;
+  }
+
+  private deliver(envelope: EventEnvelope): void {
+    const contents = this.window?.webContents;
+    if (contents && !contents.isDestroyed()) contents.send(EVENT_CHANNEL, envelope);
+  }
+
+  private showWindow(): void {
+    const window = this.window ?? this.openWindow(true);
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  }
+
+  private showPage(page: Page): void {
+    this.showWindow();
+    this.outbox.push({ event: 'navigate', payload: { page } });
+  }
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    const [window] = BrowserWindow.getAllWindows();
-    if (!window) return;
-    if (window.isMinimized()) window.restore();
-    window.show();
-    window.focus();
-  });
-  app.whenReady().then(() => {
-    openMainWindow();
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
+  void app.whenReady().then(() => {
+    const logger = fileLogger();
+    const core = createDesktopApp({
+      userDataDir: app.getPath('userData'),
+      cipher: createSafeStorageCipher(),
+      env: process.env,
+      logger,
+      // PARLEY_NO_AUDIO=1 starts without live audio (typed conversation only), e.g. to rule out a
+      // misbehaving sound driver.
+      audio: process.env['PARLEY_NO_AUDIO'] !== '1',
+      // The audio process is the bundled child, run by Electron's own Node (no tsx when packaged).
+      audioHost: { childPath: join(bundleDir, 'audio-host-child.js'), execArgv: [], env: { ELECTRON_RUN_AS_NODE: '1' } },
     });
-  });
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    new DesktopShell(core, logger);
   });
 }

@@ -38,7 +38,7 @@ const COMMAND_LIST: Record<CommandName, true> = {
   'history.exportMarkdown': true,
   'history.delete': true,
 };
-const EVENT_LIST: Record<EventName, true> = { session: true, state: true, levels: true, notice: true };
+const EVENT_LIST: Record<EventName, true> = { session: true, state: true, levels: true, notice: true, navigate: true };
 const EVENT_CHANNEL = 'parley:event' satisfies typeof CONTRACT_EVENT_CHANNEL;
 
 function channelOf<N extends CommandName>(name: N): CommandChannel<N> {

@@ -338,18 +338,26 @@ export interface NoticeEvent {
   readonly message: string;
 }
 
+export const PAGES = ['conversation', 'history', 'settings'] as const;
+export type Page = (typeof PAGES)[number];
+/** Main asks the renderer to show a page (the tray's "Settings…"). */
+export interface NavigateEvent {
+  readonly page: Page;
+}
+
 /** Event name → payload type. An interface, so declare one entry per event. */
 export interface EventPayloads {
   readonly session: ForwardedSessionEvent;
   readonly state: AppStateSnapshot;
   readonly levels: LevelsEvent;
   readonly notice: NoticeEvent;
+  readonly navigate: NavigateEvent;
 }
 export type EventName = keyof EventPayloads;
 export type EventPayload<E extends EventName> = EventPayloads[E];
 
 /** Exhaustive: a new entry in EventPayloads does not compile until it is listed here. */
-const EVENT_NAME_SET: Record<EventName, true> = { session: true, state: true, levels: true, notice: true };
+const EVENT_NAME_SET: Record<EventName, true> = { session: true, state: true, levels: true, notice: true, navigate: true };
 export const EVENT_NAMES = Object.keys(EVENT_NAME_SET) as readonly EventName[];
 
 export function isEventName(value: unknown): value is EventName {

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../core/util/logger';
 import { NativeAudioEngine } from '../adapters/audio/native/native-audio-engine';
+import type { NativeAudioHostOptions } from '../adapters/audio/native/native-audio-host';
 import { createSettingsStore, type SecretCipher } from '../adapters/settings/settings-store';
 import { connectWebSocket } from '../adapters/transport/ws-transport';
 import { AppController } from './app-controller';
@@ -16,16 +17,19 @@ export interface DesktopAppOptions {
   readonly logger: Logger;
   /** False runs without live audio (typed conversation only). */
   readonly audio: boolean;
+  /** How to start the audio process; the default runs the TypeScript source through tsx. */
+  readonly audioHost?: NativeAudioHostOptions;
 }
 
 export const HISTORY_FOLDER = 'history';
 
-export function nativeAudioFactory(logger: Logger): AudioEngineFactory {
+export function nativeAudioFactory(logger: Logger, host?: NativeAudioHostOptions): AudioEngineFactory {
   return (request) =>
     new NativeAudioEngine({
       inputDevice: request.inputDevice,
       outputDevice: request.outputDevice,
       logger,
+      host,
       onInputLevel: request.onInputLevel,
       onNotice: request.onNotice,
     });
@@ -37,7 +41,7 @@ export function createDesktopApp(options: DesktopAppOptions): AppController {
     settings,
     historyDir: join(options.userDataDir, HISTORY_FOLDER),
     transport: connectWebSocket,
-    createAudioEngine: options.audio ? nativeAudioFactory(options.logger) : undefined,
+    createAudioEngine: options.audio ? nativeAudioFactory(options.logger, options.audioHost) : undefined,
     logger: options.logger,
   });
 }

@@ -22,6 +22,8 @@ export interface SecureWindowOptions {
   readonly title: string;
   readonly width?: number;
   readonly height?: number;
+  /** False keeps the window hidden once loaded (started at login: the tray is enough). */
+  readonly showWhenReady?: boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ export function createSecureWindow(options: SecureWindowOptions): BrowserWindow 
     },
   });
   lockDown(window.webContents, options.rendererUrl);
-  window.once('ready-to-show', () => window.show());
+  if (options.showWhenReady ?? true) window.once('ready-to-show', () => window.show());
   if (options.rendererUrl) void window.loadURL(options.rendererUrl);
   else void window.loadFile(options.rendererFile);
   return window;

@@ -195,7 +195,7 @@ test('the sender check accepts the app page and the dev server, and refuses ever
 });
 
 test('events: every name is known, and raw audio is never forwarded', () => {
-  assert.deepEqual([...EVENT_NAMES].sort(), ['levels', 'notice', 'session', 'state']);
+  assert.deepEqual([...EVENT_NAMES].sort(), ['levels', 'navigate', 'notice', 'session', 'state']);
   assert.equal(isEventName('state'), true);
   assert.equal(isEventName('constructor'), false);
   assert.equal(isForwardedSessionEvent({ type: 'user.speech_started' }), true);

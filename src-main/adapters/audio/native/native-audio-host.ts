@@ -15,6 +15,8 @@ export interface NativeAudioHostOptions {
   /** The child entry; defaults to the TypeScript source run through tsx (headless and tests). */
   readonly childPath?: string;
   readonly execArgv?: readonly string[];
+  /** Extra environment for the child (the desktop app sets ELECTRON_RUN_AS_NODE). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface HostListeners {
@@ -119,7 +121,7 @@ export class NativeAudioHost {
       execArgv: [...(this.options.execArgv ?? ['--import', 'tsx'])],
       serialization: 'advanced',
       // naudiodon's reads and writes each hold a threadpool thread while they wait on the device.
-      env: { ...process.env, UV_THREADPOOL_SIZE: '8' },
+      env: { ...process.env, ...this.options.env, UV_THREADPOOL_SIZE: '8' },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.child = child;

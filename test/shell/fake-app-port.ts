@@ -1,0 +1,134 @@
+// A small in-memory AppPort for the shell tests: records commands, lets the test push events and
+// settings changes, and answers with whatever snapshot/settings the test set.
+import type {
+  AppStateSnapshot,
+  CommandHandlers,
+  CommandName,
+  EventEnvelope,
+  HotkeyStatus,
+  Settings,
+} from '../../src-shared/ipc-contract';
+import type { AppPort } from '../../src-main/app/app-port';
+
+export const TEST_SETTINGS: Settings = {
+  dialect: 'v2',
+  realtimeUrl: 'wss://api.openai.com/v1',
+  model: '',
+  voice: '',
+  instructions: '',
+  agentBackend: 'none',
+  agentUrl: 'https://api.openai.com/v1',
+  agentModel: 'gpt-5-mini',
+  agentCommand: '',
+  agentCwd: '',
+  talkMode: 'hands-free',
+  inputDevice: null,
+  outputDevice: null,
+  hotkeys: { talk: 'CommandOrControl+Shift+Space', holdToTalk: 'Alt+F8' },
+  startAtLogin: false,
+  onboardingDone: true,
+};
+
+export const HOTKEYS_OK: HotkeyStatus = {
+  talk: { accelerator: 'CommandOrControl+Shift+Space', active: true, problem: null },
+  holdToTalk: { accelerator: 'Alt+F8', active: true, problem: null, mode: 'hold' },
+};
+
+export function makeSnapshot(overrides: Partial<AppStateSnapshot> = {}): AppStateSnapshot {
+  return {
+    status: 'idle',
+    session: 'idle',
+    talk: { mode: 'hands-free', muted: false, talking: false },
+    devices: { input: null, output: null },
+    agentWorking: false,
+    apiKeySet: true,
+    onboardingDone: true,
+    micCheck: false,
+    hotkeys: HOTKEYS_OK,
+    lastError: null,
+    ...overrides,
+  };
+}
+
+type Handler = (args: any) => unknown;
+
+export class FakeAppPort implements AppPort {
+  readonly calls: Array<[CommandName, unknown]> = [];
+  readonly reportedHotkeys: HotkeyStatus[] = [];
+  private readonly handlers = new Map<CommandName, Handler>();
+  private readonly eventListeners = new Set<(envelope: EventEnvelope) => void>();
+  private readonly settingsListeners = new Set<(settings: Settings) => void>();
+  currentSnapshot: AppStateSnapshot;
+  currentSettings: Settings;
+  shutdownCalls = 0;
+  /** What shutdown() does; resolves at once by default. */
+  shutdownImpl: () => Promise<void> = async () => {};
+
+  readonly commands: CommandHandlers = new Proxy({} as CommandHandlers, {
+    get: (_target, name: string) => (args: unknown) => {
+      this.calls.push([name as CommandName, args]);
+      const handler = this.handlers.get(name as CommandName);
+      return handler ? handler(args) : undefined;
+    },
+  });
+
+  constructor(snapshot: AppStateSnapshot = makeSnapshot(), settings: Settings = TEST_SETTINGS) {
+    this.currentSnapshot = snapshot;
+    this.currentSettings = settings;
+  }
+
+  handle<N extends CommandName>(name: N, handler: (args: any) => unknown): void {
+    this.handlers.set(name, handler);
+  }
+
+  callsOf(name: CommandName): unknown[] {
+    return this.calls.filter(([called]) => called === name).map(([, args]) => args);
+  }
+
+  snapshot(): AppStateSnapshot {
+    return this.currentSnapshot;
+  }
+
+  settings(): Settings {
+    return this.currentSettings;
+  }
+
+  onEvent(listener: (envelope: EventEnvelope) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  onSettingsChange(listener: (settings: Settings) => void): () => void {
+    this.settingsListeners.add(listener);
+    return () => this.settingsListeners.delete(listener);
+  }
+
+  reportHotkeys(status: HotkeyStatus): void {
+    this.reportedHotkeys.push(status);
+  }
+
+  shutdown(): Promise<void> {
+    this.shutdownCalls += 1;
+    return this.shutdownImpl();
+  }
+
+  get listenerCount(): number {
+    return this.eventListeners.size + this.settingsListeners.size;
+  }
+
+  emit(envelope: EventEnvelope): void {
+    for (const listener of this.eventListeners) listener(envelope);
+  }
+
+  /** Pushes a new snapshot as a `state` event, as the app does. */
+  setSnapshot(overrides: Partial<AppStateSnapshot>): AppStateSnapshot {
+    this.currentSnapshot = { ...this.currentSnapshot, ...overrides };
+    this.emit({ event: 'state', payload: this.currentSnapshot });
+    return this.currentSnapshot;
+  }
+
+  changeSettings(patch: Partial<Settings>): void {
+    this.currentSettings = { ...this.currentSettings, ...patch };
+    for (const listener of this.settingsListeners) listener(this.currentSettings);
+  }
+}
