@@ -1,0 +1,28 @@
+import type { ReactElement } from 'react';
+import type { SessionState } from '../../../../src-shared/session-events';
+import { useAppState } from '../../hooks/store-context';
+import { statusWords } from '../../state/status-words';
+
+/** What a screen reader hears: session changes only, not every listening/speaking flip. */
+const SESSION_ANNOUNCEMENTS: Record<SessionState, string> = {
+  idle: '',
+  connecting: 'Connecting to the voice service',
+  live: 'Voice session started',
+  closing: 'Stopping the voice session',
+  closed: 'Voice session ended',
+  error: 'The voice session failed',
+};
+
+export function StatusLine(): ReactElement {
+  const snapshot = useAppState((state) => state.snapshot);
+  const status = snapshot?.status ?? 'idle';
+  return (
+    <div className={`status-line status-${status}`}>
+      <span className="status-indicator" aria-hidden="true" />
+      <span data-testid="status">{statusWords(snapshot)}</span>
+      <span className="visually-hidden" aria-live="polite">
+        {snapshot ? SESSION_ANNOUNCEMENTS[snapshot.session] : ''}
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import { memo, type ReactElement } from 'react';
+import type { TranscriptRole } from '../../../../src-shared/session-events';
+import { formatClockTime } from '../../state/format';
+
+interface BubbleProps {
+  readonly role: TranscriptRole;
+  readonly text: string;
+  /** Absent for typed messages, which have no transcript entry. */
+  readonly entryId?: number;
+  readonly typed?: boolean;
+  readonly firstSeenAt: number;
+}
+
+/** One chat bubble. Its text content is exactly the entry text (the role label sits outside). */
+export const Bubble = memo(function Bubble({ role, text, entryId, typed = false, firstSeenAt }: BubbleProps): ReactElement {
+  const who = role === 'user' ? 'You' : 'Parley';
+  return (
+    <div className={`bubble-row bubble-row-${role}`}>
+      <span className="visually-hidden">{typed ? `${who} typed:` : `${who} said:`}</span>
+      <div
+        className={`bubble bubble-${role} ${typed ? 'bubble-typed' : ''}`}
+        data-testid="bubble"
+        data-role={role}
+        data-entry-id={entryId}
+        data-typed={typed ? 'true' : undefined}
+        title={`${who}${typed ? ' (typed)' : ''} · ${formatClockTime(firstSeenAt)}`}
+      >
+        <div className="bubble-text" data-testid="bubble-text">
+          {text}
+        </div>
+      </div>
+      {typed && (
+        <span className="bubble-meta" aria-hidden="true">
+          typed
+        </span>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,96 @@
+import { memo, useState, type ReactElement } from 'react';
+import { attempt } from '../../bridge/attempt';
+import { useStore } from '../../hooks/store-context';
+import { handoffAnswerText, type HandoffCardStatus, type HandoffItem } from '../../state/conversation-reducer';
+import { AgentIcon } from '../common/icons';
+
+const STATUS_WORDS: Record<HandoffCardStatus, string> = {
+  requested: 'requested',
+  working: 'working',
+  steered: 'steered',
+  answered: 'answered',
+  failed: 'failed',
+  done: 'done',
+};
+
+const STATUS_HINTS: Partial<Record<HandoffCardStatus, string>> = {
+  steered: 'Joined the task the agent was already working on',
+};
+
+/** A handoff to the background agent, inline in the timeline where it happened. */
+export const HandoffCard = memo(function HandoffCard({ card }: { readonly card: HandoffItem }): ReactElement {
+  const store = useStore();
+  const [cancelling, setCancelling] = useState(false);
+  const answer = handoffAnswerText(card);
+  const working = card.status === 'working' || card.status === 'steered';
+  const nothingDelegated = card.agentText === '';
+
+  const cancel = async () => {
+    setCancelling(true);
+    const response = await attempt(() => store.api.agent.cancel());
+    setCancelling(false);
+    if (!response.ok) store.reportCommandError(response.error);
+  };
+
+  const statusWord = nothingDelegated && card.status === 'requested' ? 'not delegated' : STATUS_WORDS[card.status];
+  return (
+    <article
+      className={`handoff-card handoff-${card.status} ${nothingDelegated ? 'is-undelegated' : ''}`}
+      data-testid="handoff-card"
+      data-handoff-id={card.handoffId}
+      data-status={card.status}
+      aria-label={`Background agent task, ${statusWord}`}
+    >
+      <header className="handoff-header">
+        <span className="handoff-icon" aria-hidden="true">
+          <AgentIcon />
+        </span>
+        <span className="handoff-title">Background agent</span>
+        <span className={`badge badge-${card.status}`} title={STATUS_HINTS[card.status]}>
+          {working && <span className="spinner spinner-small" aria-hidden="true" />}
+          {statusWord}
+        </span>
+        {working && (
+          <button
+            type="button"
+            className="button button-small handoff-cancel"
+            data-testid="handoff-cancel"
+            onClick={() => void cancel()}
+            disabled={cancelling}
+          >
+            {cancelling ? 'Cancelling…' : 'Cancel'}
+          </button>
+        )}
+      </header>
+      <div className="handoff-section">
+        <div className="handoff-label">Sent to the agent</div>
+        {nothingDelegated ? (
+          <p className="handoff-agent-text is-empty" data-testid="handoff-agent-text">
+            Nothing to delegate
+          </p>
+        ) : (
+          <pre className="handoff-agent-text" data-testid="handoff-agent-text">
+            {card.agentText}
+          </pre>
+        )}
+      </div>
+      {(answer || working) && (
+        <div className="handoff-section">
+          <div className="handoff-label">Answer</div>
+          {answer ? (
+            <div className={`handoff-answer ${card.streaming ? 'is-streaming' : ''}`} data-testid="handoff-answer">
+              {answer}
+            </div>
+          ) : (
+            <p className="handoff-waiting">Waiting for the agent…</p>
+          )}
+        </div>
+      )}
+      {card.status === 'failed' && card.reason && (
+        <p className="handoff-reason" data-testid="handoff-reason">
+          Failed: {card.reason}
+        </p>
+      )}
+    </article>
+  );
+});

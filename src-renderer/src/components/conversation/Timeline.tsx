@@ -1,0 +1,55 @@
+import { useCallback, type ReactElement, type ReactNode } from 'react';
+import { useAppState } from '../../hooks/store-context';
+import type { TimelineItem } from '../../state/conversation-reducer';
+import { Bubble } from './Bubble';
+import { HandoffCard } from './HandoffCard';
+import { SessionDivider } from './SessionDivider';
+import { VirtualList } from './VirtualList';
+
+const CHARS_PER_LINE = 70;
+const LINE_HEIGHT_PX = 22;
+
+function itemKey(item: TimelineItem): string {
+  return item.key;
+}
+
+/** A first guess until the row is measured; close guesses keep the scrollbar steady. */
+function estimateHeight(item: TimelineItem): number {
+  switch (item.kind) {
+    case 'entry':
+    case 'typed':
+      return 36 + Math.max(1, Math.ceil(item.text.length / CHARS_PER_LINE)) * LINE_HEIGHT_PX;
+    case 'handoff':
+      return 150 + Math.ceil((item.agentText.length + item.answer.length) / CHARS_PER_LINE) * LINE_HEIGHT_PX;
+    case 'divider':
+      return 48;
+  }
+}
+
+function renderItem(item: TimelineItem): ReactNode {
+  switch (item.kind) {
+    case 'entry':
+      return <Bubble role={item.role} text={item.text} entryId={item.entryId} firstSeenAt={item.firstSeenAt} />;
+    case 'typed':
+      return <Bubble role="user" text={item.text} typed firstSeenAt={item.firstSeenAt} />;
+    case 'handoff':
+      return <HandoffCard card={item} />;
+    case 'divider':
+      return <SessionDivider at={item.at} />;
+  }
+}
+
+export function Timeline({ empty }: { readonly empty: ReactNode }): ReactElement {
+  const items = useAppState((state) => state.conversation.items);
+  const render = useCallback(renderItem, []);
+  return (
+    <VirtualList
+      items={items}
+      itemKey={itemKey}
+      estimateHeight={estimateHeight}
+      renderItem={render}
+      ariaLabel="Conversation transcript"
+      empty={empty}
+    />
+  );
+}

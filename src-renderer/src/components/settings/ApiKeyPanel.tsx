@@ -1,0 +1,115 @@
+// The API key: its status (never the key itself), replace, clear.
+import { useId, useState, type FormEvent, type ReactElement } from 'react';
+import type { ApiKeyStatus } from '../../../../src-shared/ipc-contract';
+import { attempt } from '../../bridge/attempt';
+import { useStore } from '../../hooks/store-context';
+import { useApiKeyStatus } from '../../hooks/use-api-key-status';
+
+function describe(status: ApiKeyStatus | null): string {
+  if (!status) return 'Checking…';
+  if (!status.isSet || status.source === 'none') return 'Not set: Parley cannot connect until you add a key.';
+  if (status.source === 'environment') return 'Set, from the OPENAI_API_KEY environment variable.';
+  return 'Set, stored encrypted on this computer.';
+}
+
+export function ApiKeyPanel(): ReactElement {
+  const store = useStore();
+  const inputId = useId();
+  const [status, setStatus, loadError] = useApiKeyStatus();
+  const [key, setKey] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState('');
+
+  const applied = (next: ApiKeyStatus, message: string) => {
+    setStatus(next);
+    store.markApiKeySet(next.isSet);
+    setError(null);
+    setDone(message);
+  };
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setDone('');
+    const response = await attempt(() => store.api.apiKey.set({ key }));
+    setBusy(false);
+    if (response.ok) {
+      setKey('');
+      applied(response.value, 'Key saved.');
+    } else {
+      setError(response.error.message);
+    }
+  };
+
+  const clear = async () => {
+    setBusy(true);
+    setDone('');
+    const response = await attempt(() => store.api.apiKey.clear());
+    setBusy(false);
+    if (response.ok) applied(response.value, response.value.isSet ? 'Stored key removed; the environment key is still used.' : 'Key removed.');
+    else setError(response.error.message);
+  };
+
+  const isSet = status?.isSet ?? false;
+  return (
+    <div className="settings-section">
+      <h2 className="settings-heading">OpenAI API key</h2>
+      <div className={`key-status ${isSet ? 'is-set' : 'is-missing'}`}>
+        <span className={`pill ${isSet ? 'pill-ok' : 'pill-warning'}`}>{isSet ? 'Set' : 'Not set'}</span>
+        <span data-testid="api-key-status" data-source={status?.source} data-set={status ? String(status.isSet) : undefined}>
+          {loadError ? `Could not read the key status: ${loadError}` : describe(status)}
+        </span>
+      </div>
+      {status?.source === 'environment' && (
+        <p className="settings-lead">A key you save here takes precedence over the environment variable.</p>
+      )}
+      <form className="key-form" onSubmit={(event) => void save(event)}>
+        <label htmlFor={inputId} className="field-label">
+          {isSet ? 'Replace with a new key' : 'API key'}
+        </label>
+        <div className="inline-form">
+          <input
+            id={inputId}
+            className="input input-mono"
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="sk-…"
+            value={key}
+            onChange={(event) => {
+              setKey(event.target.value);
+              setError(null);
+              setDone('');
+            }}
+            data-testid="api-key-input"
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${inputId}-error` : undefined}
+          />
+          <button type="submit" className="button button-primary" data-testid="api-key-save" disabled={busy || key.trim() === ''}>
+            {isSet ? 'Replace key' : 'Save key'}
+          </button>
+          <button
+            type="button"
+            className="button button-danger-ghost"
+            data-testid="api-key-clear"
+            onClick={() => void clear()}
+            disabled={busy || status?.source !== 'stored'}
+            title={status?.source === 'environment' ? 'The environment key cannot be cleared here' : undefined}
+          >
+            Clear stored key
+          </button>
+        </div>
+        {error && (
+          <p className="field-error" id={`${inputId}-error`} role="alert" data-testid="api-key-error">
+            {error}
+          </p>
+        )}
+        <p className="inline-status" role="status">
+          {done}
+        </p>
+      </form>
+      <p className="field-hint">The key is encrypted with your system keychain. Parley never shows it again.</p>
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+// The status line in words people say, from the snapshot's one-word status.
+import type { AppStateSnapshot, AppStatus, TalkMode } from '../../../src-shared/ipc-contract';
+
+const STATUS_WORDS: Record<AppStatus, string> = {
+  idle: 'Not connected',
+  connecting: 'Connecting…',
+  listening: 'Listening',
+  speaking: 'Speaking',
+  'agent-working': 'Agent working…',
+  error: 'Something went wrong',
+};
+
+export function statusWords(snapshot: AppStateSnapshot | null): string {
+  if (!snapshot) return 'Starting…';
+  const { status, session, talk } = snapshot;
+  if (status === 'idle' && session === 'live') {
+    // Live, but the microphone is closed: say why.
+    if (talk.muted) return 'Connected · microphone muted';
+    if (talk.mode === 'push-to-talk') return 'Connected · hold Talk to speak';
+    if (talk.mode === 'toggle') return 'Connected · press Talk to speak';
+    return 'Connected';
+  }
+  if (status === 'idle' && session === 'closing') return 'Stopping…';
+  if (status === 'listening' && talk.muted) return 'Listening (muted)';
+  return STATUS_WORDS[status];
+}
+
+export const TALK_MODE_LABELS: Record<TalkMode, string> = {
+  'hands-free': 'Hands-free',
+  'push-to-talk': 'Push to talk',
+  toggle: 'Toggle to talk',
+};

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ForwardedSessionEvent } from '../../src-shared/ipc-contract';
+import {
+  conversationReducer,
+  handoffAnswerText,
+  initialConversationState,
+  type ConversationState,
+  type HandoffItem,
+  type TimelineItem,
+} from '../../src-renderer/src/state/conversation-reducer';
+
+function play(events: readonly ForwardedSessionEvent[], from: ConversationState = initialConversationState): ConversationState {
+  let at = 1_000;
+  return events.reduce((state, event) => conversationReducer(state, { type: 'session-event', event, at: at++ }), from);
+}
+
+function bubbles(state: ConversationState): { role: string; text: string; entryId?: number }[] {
+  return state.items.flatMap((item) => {
+    if (item.kind === 'entry') return [{ role: item.role, text: item.text, entryId: item.entryId }];
+    if (item.kind === 'typed') return [{ role: 'user', text: item.text }];
+    return [];
+  });
+}
+
+function cards(state: ConversationState): HandoffItem[] {
+  return state.items.filter((item): item is HandoffItem => item.kind === 'handoff');
+}
+
+function kinds(state: ConversationState): TimelineItem['kind'][] {
+  return state.items.map((item) => item.kind);
+}
+
+const entry = (entryId: number, role: 'user' | 'assistant', text: string, index = entryId): ForwardedSessionEvent => ({
+  type: 'transcript.entry',
+  entryId,
+  index,
+  entry: { role, text },
+});
+
+test('an entry with the same entryId replaces the earlier text in place', () => {
+  const state = play([entry(0, 'user', 'Hel'), entry(1, 'assistant', 'Hi'), entry(0, 'user', 'Hello there')]);
+  assert.deepEqual(bubbles(state), [
+    { role: 'user', text: 'Hello there', entryId: 0 },
+    { role: 'assistant', text: 'Hi', entryId: 1 },
+  ]);
+});
+
+test('entries survive a handoff: the index restarts but the entryId keeps each bubble', () => {
+  const state = play([
+    entry(0, 'user', 'book a table', 0),
+    { type: 'handoff.requested', handoffId: 'h1', inputTranscript: 'book a table', agentText: 'book a table', transcript: [] },
+    entry(1, 'assistant', 'On it', 0),
+    entry(1, 'assistant', 'On it, one moment', 0),
+  ]);
+  assert.deepEqual(bubbles(state), [
+    { role: 'user', text: 'book a table', entryId: 0 },
+    { role: 'assistant', text: 'On it, one moment', entryId: 1 },
+  ]);
+  assert.deepEqual(kinds(state), ['entry', 'handoff', 'entry']);
+});
+
+test('typed messages become user bubbles in order; transcript deltas do not add bubbles', () => {
+  const state = play([
+    entry(0, 'assistant', 'Hello'),
+    { type: 'user.text', text: 'what time is it?' },
+    { type: 'transcript.delta', role: 'assistant', delta: 'It is' },
+    entry(1, 'assistant', 'It is noon'),
+  ]);
+  assert.deepEqual(bubbles(state), [
+    { role: 'assistant', text: 'Hello', entryId: 0 },
+    { role: 'user', text: 'what time is it?' },
+    { role: 'assistant', text: 'It is noon', entryId: 1 },
+  ]);
+});
+
+test('a new session keeps old bubbles, adds a divider, and does not confuse restarted entry ids', () => {
+  const state = play([
+    { type: 'state', state: 'connecting' },
+    { type: 'state', state: 'live' },
+    entry(0, 'user', 'first session'),
+    { type: 'state', state: 'closing' },
+    { type: 'state', state: 'closed' },
+    { type: 'closed', reason: 'requested' },
+    { type: 'state', state: 'connecting' },
+    { type: 'state', state: 'live' },
+    entry(0, 'user', 'second session'),
+  ]);
+  assert.deepEqual(kinds(state), ['entry', 'divider', 'entry']);
+  assert.deepEqual(
+    bubbles(state).map((bubble) => bubble.text),
+    ['first session', 'second session'],
+  );
+});
+
+test('the first session of the window adds no divider, nor does connecting after an error retry with nothing said', () => {
+  const state = play([
+    { type: 'state', state: 'connecting' },
+    { type: 'state', state: 'error' },
+    { type: 'state', state: 'connecting' },
+    { type: 'state', state: 'live' },
+  ]);
+  assert.deepEqual(kinds(state), []);
+});
+
+test('a handoff card goes requested → working → streaming answer → answered, and completed keeps answered', () => {
+  let state = play([
+    { type: 'handoff.requested', handoffId: 'h1', inputTranscript: 'x', agentText: 'Find flights\n  to Oslo', transcript: [] },
+  ]);
+  assert.equal(cards(state)[0]!.status, 'requested');
+  assert.equal(cards(state)[0]!.agentText, 'Find flights\n  to Oslo');
+  state = play([{ type: 'handoff.started', handoffId: 'h1', agentText: 'Find flights\n  to Oslo' }], state);
+  assert.equal(cards(state)[0]!.status, 'working');
+  state = play(
+    [
+      { type: 'agent.text', handoffId: 'h1', delta: 'Two ' },
+      { type: 'agent.text', handoffId: 'h1', delta: 'flights' },
+    ],
+    state,
+  );
+  assert.equal(handoffAnswerText(cards(state)[0]!), 'Two flights');
+  assert.equal(cards(state)[0]!.status, 'working');
+  state = play([{ type: 'handoff.answered', handoffId: 'h1', text: 'Two flights found.' }], state);
+  assert.equal(handoffAnswerText(cards(state)[0]!), 'Two flights found.');
+  assert.equal(cards(state)[0]!.status, 'answered');
+  state = play([{ type: 'handoff.completed', handoffId: 'h1' }], state);
+  assert.equal(cards(state)[0]!.status, 'answered');
+  assert.equal(cards(state).length, 1);
+});
+
+test('completed without any answer is done; failed keeps its reason', () => {
+  const state = play([
+    { type: 'handoff.requested', handoffId: 'a', inputTranscript: '', agentText: 'task a', transcript: [] },
+    { type: 'handoff.started', handoffId: 'a', agentText: 'task a' },
+    { type: 'handoff.completed', handoffId: 'a' },
+    { type: 'handoff.requested', handoffId: 'b', inputTranscript: '', agentText: 'task b', transcript: [] },
+    { type: 'handoff.started', handoffId: 'b', agentText: 'task b' },
+    { type: 'handoff.failed', handoffId: 'b', reason: 'cancelled by the user', spoken: '' },
+  ]);
+  const [a, b] = cards(state);
+  assert.equal(a!.status, 'done');
+  assert.equal(b!.status, 'failed');
+  assert.equal(b!.reason, 'cancelled by the user');
+});
+
+test('a steer creates its own card; the answer streams there and the turn end closes both cards', () => {
+  const state = play([
+    { type: 'handoff.requested', handoffId: 'h1', inputTranscript: '', agentText: 'first', transcript: [] },
+    { type: 'handoff.started', handoffId: 'h1', agentText: 'first' },
+    { type: 'handoff.requested', handoffId: 'h2', inputTranscript: '', agentText: 'also this', transcript: [] },
+    { type: 'handoff.steered', handoffId: 'h2', agentText: 'also this' },
+    { type: 'agent.text', handoffId: 'h2', delta: 'Both done' },
+    { type: 'handoff.answered', handoffId: 'h2', text: 'Both done.' },
+    { type: 'handoff.completed', handoffId: 'h2' },
+  ]);
+  const [first, second] = cards(state);
+  assert.equal(second!.status, 'answered');
+  assert.equal(handoffAnswerText(second!), 'Both done.');
+  assert.equal(first!.status, 'done');
+});
+
+test('handoff.steered for an unseen id creates a steered card; one card per handoffId', () => {
+  const state = play([
+    { type: 'handoff.steered', handoffId: 'h9', agentText: 'more' },
+    { type: 'handoff.steered', handoffId: 'h9', agentText: 'more' },
+  ]);
+  assert.equal(cards(state).length, 1);
+  assert.equal(cards(state)[0]!.status, 'steered');
+});
+
+test('an empty agentText is kept as empty (the card says nothing was delegated)', () => {
+  const state = play([{ type: 'handoff.requested', handoffId: 'h1', inputTranscript: 'hm', agentText: '', transcript: [] }]);
+  assert.equal(cards(state)[0]!.agentText, '');
+  assert.equal(cards(state)[0]!.status, 'requested');
+});
+
+test('an entry is finished when the next one starts or the session closes, not on each update', () => {
+  let state = play([entry(0, 'user', 'Hel'), entry(0, 'user', 'Hello')]);
+  assert.equal(state.finishedCount, 0);
+  state = play([entry(1, 'assistant', 'Hi')], state);
+  assert.equal(state.finishedCount, 1);
+  assert.deepEqual(state.lastFinished, { key: state.items[0]!.key, role: 'user', text: 'Hello' });
+  state = play([{ type: 'closed', reason: 'requested' }], state);
+  assert.equal(state.finishedCount, 2);
+  assert.equal(state.lastFinished?.text, 'Hi');
+});
+
+test('unchanged repeats return the same state object (no needless re-render)', () => {
+  const state = play([entry(0, 'user', 'same')]);
+  assert.equal(play([entry(0, 'user', 'same')], state), state);
+});
+
+test('thousands of entries stay ordered and cheap to update', () => {
+  const events: ForwardedSessionEvent[] = [];
+  for (let id = 0; id < 5_000; id++) events.push(entry(id, id % 2 === 0 ? 'user' : 'assistant', `entry ${id}`));
+  const started = performance.now();
+  const state = play(events);
+  const elapsed = performance.now() - started;
+  assert.equal(state.items.length, 5_000);
+  assert.equal((state.items[4_999] as { text: string }).text, 'entry 4999');
+  assert.ok(elapsed < 2_000, `5,000 entries took ${elapsed.toFixed(0)} ms`);
+});
