@@ -220,3 +220,48 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5_0
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+test('thousands of transcript entries: only the visible bubbles are in the page, and the newest is shown', { skip: skipReason }, async (t) => {
+  const entries = 3_000;
+  const events = Array.from({ length: entries }, (_, index) =>
+    index % 2 === 0
+      ? { type: 'conversation.item.input_audio_transcription.delta', item_id: `item_u${index}`, delta: `question number ${index}` }
+      : assistantDelta(`item_a${index}`, `answer number ${index}`),
+  );
+  const { page, bridge, harness } = await stage(t, {
+    env: { OPENAI_API_KEY: KEY },
+    settings: { onboardingDone: true, agentBackend: 'none' },
+    realtime: [{ batches: [[sessionCreated('sess_many'), ...events]] }],
+  });
+  await page.goto(bridge.url);
+  await byTestId(page, 'session-toggle').click();
+  // Wait for the stream to finish, then take what the core says the newest entry is.
+  let count = -1;
+  while (count !== harness.payloadsOf('session').length) {
+    count = harness.payloadsOf('session').length;
+    await new Promise((done) => setTimeout(done, 500));
+  }
+  const entryEvents = harness.payloadsOf('session').filter((event) => event.type === 'transcript.entry');
+  const distinct = new Set(entryEvents.map((event) => (event.type === 'transcript.entry' ? event.entryId : -1))).size;
+  assert.ok(distinct >= 1_000, `${distinct} distinct transcript entries`);
+  const newest = entryEvents.at(-1);
+  const newestText = newest?.type === 'transcript.entry' ? newest.entry.text : '';
+  await page.waitForFunction((last) => document.body.innerText.includes(last), newestText, { timeout: 15_000 });
+  const rendered = await page.locator('[data-testid="bubble"]').count();
+  assert.ok(rendered > 0 && rendered < 100, `${rendered} bubbles in the DOM for ${entries} entries`);
+  // Keyboard: focus the transcript and press Home (row heights are measured as rows appear, so
+  // the top may need a second look).
+  await page.locator('.virtual-scroller').focus();
+  await page.keyboard.press('Home');
+  const oldest = entryEvents[0]?.type === 'transcript.entry' ? entryEvents[0].entry.text : '';
+  await page.waitForFunction(
+    (first) => {
+      const scroller = document.querySelector('.virtual-scroller');
+      if (scroller && scroller.scrollTop > 0) scroller.scrollTop = 0;
+      return document.body.innerText.includes(first);
+    },
+    oldest,
+    { timeout: 5_000, polling: 100 },
+  );
+  assert.ok((await page.locator('[data-testid="bubble"]').count()) < 100, 'still windowed after scrolling to the top');
+});
