@@ -280,6 +280,7 @@ export const COMMANDS = {
   ).returns<ApiKeyStatus>(),
   'apiKey.clear': command(NO_ARGS).returns<ApiKeyStatus>(),
 
+  /** Newest first. */
   'history.list': command(NO_ARGS).returns<readonly HistorySummary[]>(),
   'history.exportMarkdown': command(z.strictObject({ sessionId: sessionIdSchema })).returns<HistoryExport>(),
   'history.delete': command(z.strictObject({ sessionId: sessionIdSchema })).returns<void>(),

@@ -4,7 +4,7 @@ import { App } from './App';
 import { getParleyApi } from './bridge/parley-api';
 import { StoreContext } from './hooks/store-context';
 import { ParleyStore } from './state/parley-store';
-import { applyThemePreference, readThemePreference } from './state/theme';
+import { applyThemePreference, followSystemTheme, readThemePreference } from './state/theme';
 import './styles/theme.css';
 import './styles/base.css';
 import './styles/layout.css';
@@ -13,6 +13,7 @@ import './styles/pages.css';
 
 // Before the first paint, so a dark-theme user never sees a white flash.
 applyThemePreference(readThemePreference());
+followSystemTheme();
 
 const container = document.getElementById('root');
 if (!container) throw new Error('Parley renderer: #root element is missing from index.html');

@@ -69,7 +69,8 @@ async function stage(t: TestContext, options: AppHarnessOptions & { realtime?: C
 }
 
 const byTestId = (page: Page, id: string) => page.getByTestId(id);
-const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+// `animations: 'disabled'` finishes CSS transitions first (a theme switch fades colours in).
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), animations: 'disabled' });
 
 test('a page without the token is refused', { skip: skipReason }, async (t) => {
   const { page, bridge } = await stage(t);
@@ -153,9 +154,13 @@ test('a live session: transcript bubbles stream, a handoff card shows the exact 
   await page.locator('[data-testid="handoff-card"][data-status="answered"]').waitFor({ timeout: 10_000 });
   assert.equal((await card.getByTestId('handoff-answer').textContent())?.trim(), answer);
   await page.waitForFunction(() => document.body.innerText.includes('at 9 and at 11.'));
-  assert.match((await byTestId(page, 'status').textContent()) ?? '', /listen|idle|speak/i);
+  // The agent's turn ends just after its answer; then the live hands-free session is listening.
+  await page.waitForFunction(() => /listening/i.test(document.querySelector('[data-testid="status"]')?.textContent ?? ''));
   await shot(page, 'conversation');
   await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForFunction(() => document.documentElement.dataset['theme'] === 'dark');
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.notEqual(background, 'rgb(255, 255, 255)', 'the dark theme follows the system setting');
   await shot(page, 'conversation-dark');
   await page.emulateMedia({ colorScheme: 'light' });
 

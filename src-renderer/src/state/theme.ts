@@ -1,5 +1,6 @@
-// Theme preference: follow the system, or force light/dark. Stored in localStorage and applied
-// as data-theme on <html>; the CSS follows prefers-color-scheme when it is absent.
+// Theme preference: follow the system, or force light/dark. Stored in localStorage. The resolved
+// theme is always set as data-theme on <html> (one set of dark tokens in the CSS); "system"
+// follows prefers-color-scheme, live.
 export type ThemePreference = 'system' | 'light' | 'dark';
 
 const STORAGE_KEY = 'parley.theme';
@@ -13,13 +14,27 @@ export function readThemePreference(): ThemePreference {
   return 'system';
 }
 
+const systemDark = (): MediaQueryList => window.matchMedia('(prefers-color-scheme: dark)');
+let current: ThemePreference = 'system';
+
+function resolve(preference: ThemePreference): 'light' | 'dark' {
+  if (preference !== 'system') return preference;
+  return systemDark().matches ? 'dark' : 'light';
+}
+
 export function applyThemePreference(preference: ThemePreference): void {
-  const root = document.documentElement;
-  if (preference === 'system') root.removeAttribute('data-theme');
-  else root.setAttribute('data-theme', preference);
+  current = preference;
+  document.documentElement.setAttribute('data-theme', resolve(preference));
   try {
     localStorage.setItem(STORAGE_KEY, preference);
   } catch {}
+}
+
+/** Keeps "system" in step when the OS switches between light and dark. Call once at startup. */
+export function followSystemTheme(): void {
+  systemDark().addEventListener('change', () => {
+    if (current === 'system') document.documentElement.setAttribute('data-theme', resolve('system'));
+  });
 }
 
 export function nextThemePreference(current: ThemePreference): ThemePreference {

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent, type ReactElement } from 'react';
 import { attempt } from '../../bridge/attempt';
 import { useStore } from '../../hooks/store-context';
 import { useApiKeyStatus } from '../../hooks/use-api-key-status';
+import { ApiKeyInput } from '../common/ApiKeyInput';
 
 export function ApiKeyStep(): ReactElement {
   const store = useStore();
@@ -48,22 +49,16 @@ export function ApiKeyStep(): ReactElement {
           API key
         </label>
         <div className="inline-form">
-          <input
+          <ApiKeyInput
             id={inputId}
-            className="input input-mono"
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="sk-…"
             value={key}
-            onChange={(event) => {
-              setKey(event.target.value);
+            error={error}
+            testId="onboarding-api-key"
+            onChange={(value) => {
+              setKey(value);
               setError(null);
               setSaved(false);
             }}
-            data-testid="onboarding-api-key"
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? `${inputId}-error` : undefined}
           />
           <button type="submit" className="button button-primary" data-testid="onboarding-save-key" disabled={saving || key.trim() === ''}>
             {saving ? 'Saving…' : 'Save key'}

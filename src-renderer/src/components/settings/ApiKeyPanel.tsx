@@ -4,6 +4,7 @@ import type { ApiKeyStatus } from '../../../../src-shared/ipc-contract';
 import { attempt } from '../../bridge/attempt';
 import { useStore } from '../../hooks/store-context';
 import { useApiKeyStatus } from '../../hooks/use-api-key-status';
+import { ApiKeyInput } from '../common/ApiKeyInput';
 
 function describe(status: ApiKeyStatus | null): string {
   if (!status) return 'Checking…';
@@ -69,22 +70,16 @@ export function ApiKeyPanel(): ReactElement {
           {isSet ? 'Replace with a new key' : 'API key'}
         </label>
         <div className="inline-form">
-          <input
+          <ApiKeyInput
             id={inputId}
-            className="input input-mono"
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="sk-…"
             value={key}
-            onChange={(event) => {
-              setKey(event.target.value);
+            error={error}
+            testId="api-key-input"
+            onChange={(value) => {
+              setKey(value);
               setError(null);
               setDone('');
             }}
-            data-testid="api-key-input"
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? `${inputId}-error` : undefined}
           />
           <button type="submit" className="button button-primary" data-testid="api-key-save" disabled={busy || key.trim() === ''}>
             {isSet ? 'Replace key' : 'Save key'}
