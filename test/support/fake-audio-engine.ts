@@ -18,6 +18,12 @@ export class FakeAudioEngine implements AudioEnginePort {
   started = 0;
   shutDown = 0;
   microphoneOpen = false;
+  /** The speaker's device stream: opened by prepareSpeaker() or a write, closed by speaker.close(). */
+  speakerOpen = false;
+  /** Every open and close in order ('microphone:open', 'speaker:close', ...). */
+  readonly lifecycle: string[] = [];
+  /** When set, the next microphone.stop() or speaker.close() rejects with this reason (once). */
+  failNextClose: string | undefined;
   playbackLevelDbfs = -Infinity;
   private onFrame: ((frame: CapturedFrame) => void) | undefined;
 
@@ -38,23 +44,53 @@ export class FakeAudioEngine implements AudioEnginePort {
   readonly microphone = {
     start: (onFrame: (frame: CapturedFrame) => void) => {
       this.microphoneOpen = true;
+      this.lifecycle.push('microphone:open');
       this.onFrame = onFrame;
     },
     stop: async () => {
       this.microphoneOpen = false;
+      this.lifecycle.push('microphone:close');
       this.onFrame = undefined;
+      this.maybeFailClose();
     },
   };
 
   readonly speaker = {
-    write: (frame: AssistantAudioFrame) => void this.written.push(frame),
+    write: (frame: AssistantAudioFrame) => {
+      if (!this.speakerOpen) this.openSpeaker();
+      this.written.push(frame);
+    },
     endItem: () => {},
     isPlaying: () => this.playbackLevelDbfs > -Infinity,
     interrupt: () => undefined,
-    close: async () => {},
+    close: async () => {
+      this.speakerOpen = false;
+      this.lifecycle.push('speaker:close');
+      this.maybeFailClose();
+    },
   };
 
-  async prepareSpeaker(): Promise<void> {}
+  async prepareSpeaker(): Promise<void> {
+    if (!this.speakerOpen) this.openSpeaker();
+  }
+
+  /** Like speaker.close(); a drained close is recorded as 'speaker:close (drained)'. */
+  async closeSpeaker(options: { readonly drain?: boolean }): Promise<void> {
+    this.speakerOpen = false;
+    this.lifecycle.push(options.drain ? 'speaker:close (drained)' : 'speaker:close');
+    this.maybeFailClose();
+  }
+
+  private openSpeaker(): void {
+    this.speakerOpen = true;
+    this.lifecycle.push('speaker:open');
+  }
+
+  private maybeFailClose(): void {
+    const reason = this.failNextClose;
+    this.failNextClose = undefined;
+    if (reason) throw new Error(reason);
+  }
 
   async switchInput(name: string | undefined): Promise<void> {
     this.switches.push(`input:${name ?? 'default'}`);

@@ -15,7 +15,35 @@ export interface PulseAudioFixture {
   playIntoMicrophone(wavPath: string): Promise<void>;
   /** Records what the app plays on the speaker until stop() is called. */
   recordSpeaker(wavPath: string): { stop(): Promise<void> };
+  /**
+   * The recordings (`source-outputs`) or playback streams (`sink-inputs`) open on this server, as
+   * `pactl list` shows them; with a process id, only that process's (the app's audio process).
+   */
+  streams(kind: PulseStreamKind, processId?: number): PulseStream[];
   close(): void;
+}
+
+export type PulseStreamKind = 'source-outputs' | 'sink-inputs';
+
+export interface PulseStream {
+  /** The stream's index on the server (`Source Output #12`). */
+  readonly index: number;
+  /** `application.process.id`, when the client reported it. */
+  readonly processId: number | undefined;
+  readonly applicationName: string | undefined;
+}
+
+/** Parses `pactl list source-outputs|sink-inputs` (the long form: the short one has no process id). */
+export function parsePulseStreams(listing: string): PulseStream[] {
+  const streams: PulseStream[] = [];
+  for (const block of listing.split(/\n(?=(?:Source Output|Sink Input) #)/)) {
+    const index = /^(?:Source Output|Sink Input) #(\d+)/m.exec(block);
+    if (!index) continue;
+    const processId = /application\.process\.id = "(\d+)"/.exec(block)?.[1];
+    const applicationName = /application\.name = "([^"]*)"/.exec(block)?.[1];
+    streams.push({ index: Number(index[1]), processId: processId === undefined ? undefined : Number(processId), applicationName });
+  }
+  return streams;
 }
 
 export function pulseAudioUnavailableReason(): string | undefined {
@@ -63,6 +91,12 @@ export function startPulseAudio(): PulseAudioFixture {
             recorder.kill('SIGINT');
           }),
       };
+    },
+    streams(kind, processId) {
+      const result = spawnSync('pactl', ['list', kind], { env, encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`pactl list ${kind} failed: ${result.stderr || result.stdout}`);
+      const all = parsePulseStreams(result.stdout);
+      return processId === undefined ? all : all.filter((stream) => stream.processId === processId);
     },
     close() {
       spawnSync('pulseaudio', ['--kill'], { env });

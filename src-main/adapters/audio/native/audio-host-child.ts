@@ -1,29 +1,10 @@
 // The audio host process: owns the PortAudio streams (naudiodon) and nothing else. Started by
 // NativeAudioHost with an IPC channel; if it crashes, Parley restarts it and reopens devices.
-import { createRequire } from 'node:module';
 import { setPriority } from 'node:os';
 import { CAPTURE_CHUNK_MS, type AudioDeviceInfo, type DeviceList, type HostReply, type HostRequest, type OpenedDevice } from './audio-host-protocol';
 import { PlaybackBuffer } from '../../../core/audio/playback-buffer';
 import { findDeviceByName, preferredChannels } from './device-choice';
-
-interface NaudiodonDevice {
-  id: number;
-  name: string;
-  hostAPIName: string;
-  maxInputChannels: number;
-  maxOutputChannels: number;
-  defaultSampleRate: number;
-}
-interface NaudiodonStream extends NodeJS.EventEmitter {
-  start(): void;
-  abort(callback?: () => void): void;
-  write?(chunk: Uint8Array, callback?: (error?: Error | null) => void): boolean;
-}
-interface Naudiodon {
-  SampleFormat16Bit: number;
-  getDevices(): NaudiodonDevice[];
-  AudioIO: new (options: Record<string, unknown>) => NaudiodonStream;
-}
+import { nativeDevices, openCapture, openPlayback, type CaptureStream, type NaudiodonDevice, type PlaybackStream } from './port-audio-stream';
 
 /**
  * Small chunks keep barge-in and latency short: naudiodon queues NATIVE_QUEUE_CHUNKS past the
@@ -39,20 +20,25 @@ const DEVICE_SIDE_LATENCY_MS = (PLAYBACK_CHUNKS_IN_FLIGHT + NATIVE_QUEUE_CHUNKS)
 const AUDIO_PROCESS_PRIORITY = -11;
 const STATUS_INTERVAL_MS = 50;
 const MAX_QUEUED_SPEECH_MS = 60_000;
-const ABORT_TIMEOUT_MS = 500;
 
-const require = createRequire(import.meta.url);
-const portAudio = require('naudiodon') as Naudiodon;
+let input: { stream: CaptureStream; device: OpenedDevice } | undefined;
+let output: { stream: PlaybackStream; device: OpenedDevice; buffer: PlaybackBuffer; statusTimer: NodeJS.Timeout } | undefined;
 
-let input: { stream: NaudiodonStream; device: OpenedDevice } | undefined;
-let output: { stream: NaudiodonStream; device: OpenedDevice; buffer: PlaybackBuffer; statusTimer: NodeJS.Timeout } | undefined;
+/**
+ * Every PortAudio open, close and device listing runs one after another: a device switch closes
+ * the old stream before the new one opens, two streams of a kind never overlap however requests
+ * interleave, and PortAudio's initialise/terminate pairs (each stream does both; a close
+ * terminates on a worker thread) never run at the same time.
+ */
+let serial: Promise<unknown> = Promise.resolve();
+function inTurn<T>(work: () => T | Promise<T>): Promise<T> {
+  const run = serial.then(work, work);
+  serial = run.catch(() => undefined);
+  return run;
+}
 
 function send(message: HostReply): void {
   process.send?.(message);
-}
-
-function nativeDevices(): NaudiodonDevice[] {
-  return portAudio.getDevices();
 }
 
 function describe(device: NaudiodonDevice): AudioDeviceInfo {
@@ -83,43 +69,35 @@ function resolve(kind: 'input' | 'output', wanted: string | undefined): { id: nu
   return { id: -1, info: fallback, fellBack: wanted !== undefined && wanted !== 'default' };
 }
 
-function abortStream(stream: NaudiodonStream): Promise<void> {
-  // quit() would block until the next buffer arrives; abort does not, and is bounded anyway.
-  return new Promise((done) => {
-    const timer = setTimeout(done, ABORT_TIMEOUT_MS);
-    try {
-      stream.abort(() => {
-        clearTimeout(timer);
-        done();
-      });
-    } catch {
-      clearTimeout(timer);
-      done();
-    }
-  });
-}
-
 async function openInput(deviceName: string | undefined): Promise<OpenedDevice> {
   await closeInput();
   const { id, info, fellBack } = resolve('input', deviceName);
   const sampleRate = info?.defaultSampleRate ?? 48_000;
   const channels = preferredChannels(info?.maxInputChannels ?? 1);
   const chunkBytes = Math.round((sampleRate * CAPTURE_CHUNK_MS) / 1000) * channels * 2;
-  const stream = new portAudio.AudioIO({
-    inOptions: { channelCount: channels, sampleFormat: portAudio.SampleFormat16Bit, sampleRate, deviceId: id, closeOnError: false, highwaterMark: chunkBytes },
-  });
   const device: OpenedDevice = { name: info?.name ?? 'default', sampleRate, channels, fellBack };
-  stream.on('data', (chunk: Buffer) => send({ type: 'captured', pcm: chunk, capturedAtMs: Date.now() }));
-  stream.on('error', (error: Error) => send({ type: 'stream-error', kind: 'input', message: error.message }));
-  stream.start();
-  input = { stream, device };
+  // Only the current input speaks: a stream being closed (or failing to) never adds a copy.
+  const token = {};
+  let current = token;
+  const stream = await openCapture(
+    { deviceId: id, sampleRate, channels, chunkBytes },
+    (pcm) => {
+      if (input === current) send({ type: 'captured', pcm, capturedAtMs: Date.now() });
+    },
+    (message) => {
+      if (input === current) send({ type: 'stream-error', kind: 'input', message });
+    },
+  );
+  const opened = { stream, device };
+  current = opened;
+  input = opened;
   return device;
 }
 
 async function closeInput(): Promise<void> {
   const current = input;
   input = undefined;
-  if (current) await abortStream(current.stream);
+  if (current) await current.stream.close();
 }
 
 async function openOutput(deviceName: string | undefined): Promise<OpenedDevice> {
@@ -129,34 +107,25 @@ async function openOutput(deviceName: string | undefined): Promise<OpenedDevice>
   const channels = preferredChannels(info?.maxOutputChannels ?? 2);
   const chunkFrames = Math.round((sampleRate * PLAYBACK_CHUNK_MS) / 1000);
   const chunkBytes = chunkFrames * channels * 2;
-  const stream = new portAudio.AudioIO({
-    outOptions: {
-      channelCount: channels,
-      sampleFormat: portAudio.SampleFormat16Bit,
-      sampleRate,
-      deviceId: id,
-      closeOnError: false,
-      highwaterMark: chunkBytes,
-      maxQueue: NATIVE_QUEUE_CHUNKS,
-    },
-  });
-  stream.on('error', (error: Error) => send({ type: 'stream-error', kind: 'output', message: error.message }));
+  const stream = await openPlayback({ deviceId: id, sampleRate, channels, chunkBytes }, NATIVE_QUEUE_CHUNKS);
   // The server sends speech faster than real time: a minute of queue keeps a long answer whole.
   const buffer = new PlaybackBuffer({ deviceSampleRate: sampleRate, deviceChannels: channels, maxBufferedMs: MAX_QUEUED_SPEECH_MS });
   const device: OpenedDevice = { name: info?.name ?? 'default', sampleRate, channels, fellBack };
   const statusTimer = setInterval(() => sendPlaybackStatus(buffer), STATUS_INTERVAL_MS);
   const current = { stream, device, buffer, statusTimer };
   output = current;
-  stream.start();
   // The device pulls: each accepted chunk asks the buffer for the next one (silence included),
-  // keeping PLAYBACK_CHUNKS_IN_FLIGHT chunks between the buffer and the speaker.
+  // keeping PLAYBACK_CHUNKS_IN_FLIGHT chunks between the buffer and the speaker. The pump stops
+  // as soon as this output is no longer current.
   const scratch = new Int16Array(chunkFrames * channels);
   const pump = (): void => {
     if (output !== current) return;
     buffer.pull(scratch, chunkFrames);
     const chunk = Buffer.allocUnsafe(chunkBytes);
     chunk.set(new Uint8Array(scratch.buffer, scratch.byteOffset, chunkBytes));
-    stream.write?.(chunk, () => pump());
+    stream.write(chunk).then(pump, (error: unknown) => {
+      if (output === current) send({ type: 'stream-error', kind: 'output', message: error instanceof Error ? error.message : String(error) });
+    });
   };
   for (let index = 0; index < PLAYBACK_CHUNKS_IN_FLIGHT; index++) pump();
   return device;
@@ -176,12 +145,15 @@ function sendPlaybackStatus(buffer: PlaybackBuffer): void {
   });
 }
 
-async function closeOutput(): Promise<void> {
+async function closeOutput(drain = false): Promise<void> {
   const current = output;
   output = undefined;
   if (!current) return;
   clearInterval(current.statusTimer);
-  await abortStream(current.stream);
+  // The speaker is silent from now on, whatever the device does with its last chunks.
+  const { underruns, droppedMs } = current.buffer.stats;
+  send({ type: 'playback-status', status: { playing: false, levelDbfs: -Infinity, bufferedMs: 0, underruns, droppedMs } });
+  await current.stream.close({ drain });
 }
 
 async function handle(request: HostRequest): Promise<void> {
@@ -193,7 +165,8 @@ async function handle(request: HostRequest): Promise<void> {
       output?.buffer.markItemEnded(request.itemId);
       return;
     case 'shutdown':
-      await Promise.all([closeInput(), closeOutput()]);
+      // Leaving closes whatever did not close in time: the parent kills us after its grace period.
+      await Promise.allSettled([inTurn(closeInput), inTurn(() => closeOutput())]);
       process.exit(0);
       return;
     default:
@@ -202,12 +175,12 @@ async function handle(request: HostRequest): Promise<void> {
   const { requestId } = request;
   try {
     let value: unknown;
-    if (request.type === 'list-devices') value = listDevices();
-    else if (request.type === 'open-input') value = await openInput(request.deviceName);
-    else if (request.type === 'close-input') value = await closeInput();
-    else if (request.type === 'open-output') value = await openOutput(request.deviceName);
+    if (request.type === 'list-devices') value = await inTurn(listDevices);
+    else if (request.type === 'open-input') value = await inTurn(() => openInput(request.deviceName));
+    else if (request.type === 'close-input') value = await inTurn(closeInput);
+    else if (request.type === 'open-output') value = await inTurn(() => openOutput(request.deviceName));
     else if (request.type === 'interrupt') value = output?.buffer.interrupt(DEVICE_SIDE_LATENCY_MS);
-    else value = await closeOutput();
+    else value = await inTurn(() => closeOutput(request.drain === true));
     send({ type: 'reply', requestId, ok: true, value: value ?? null });
   } catch (error) {
     send({ type: 'reply', requestId, ok: false, message: error instanceof Error ? error.message : String(error) });

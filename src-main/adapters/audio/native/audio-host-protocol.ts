@@ -25,7 +25,8 @@ export type HostRequest =
   | { readonly type: 'open-input'; readonly requestId: number; readonly deviceName: string | undefined }
   | { readonly type: 'close-input'; readonly requestId: number }
   | { readonly type: 'open-output'; readonly requestId: number; readonly deviceName: string | undefined }
-  | { readonly type: 'close-output'; readonly requestId: number }
+  /** `drain`: let what the device already holds play out (the test sound); otherwise cut it (Stop, switch). */
+  | { readonly type: 'close-output'; readonly requestId: number; readonly drain?: boolean }
   /** Assistant audio, PCM16LE interleaved in any rate and channel count (converted in the host). */
   | {
       readonly type: 'play';

@@ -104,48 +104,72 @@ export class NativeAudioEngine {
       this.frameListener = onFrame;
       this.openInput().catch((error: unknown) => onEnd(new Error(`the microphone could not be opened: ${errorMessage(error)}`)));
     },
+    /** Frames stop at once; rejects (with the reason) when the device stream would not close. */
     stop: async () => {
       this.frameListener = undefined;
       this.pipeline = undefined;
-      await this.host.closeInput().catch(() => {});
+      await this.host.closeInput();
     },
   };
 
   readonly speaker: AudioSink = {
     write: (frame: AssistantAudioFrame) => {
-      this.outputOpen ??= this.openOutput();
+      if (!this.outputOpen) {
+        this.ensureSpeaker().catch((error: unknown) =>
+          this.options.onNotice?.({ kind: 'audio-failed', message: `The speaker could not be opened: ${errorMessage(error)}.` }),
+        );
+      }
       this.lastSentAtMs = Date.now();
       this.host.play(frame);
     },
     endItem: (itemId: string | undefined) => this.host.endItem(itemId),
-    isPlaying: () => this.status.playing || Date.now() - this.lastSentAtMs < RECENTLY_SENT_MS,
+    isPlaying: () => this.outputOpen !== undefined && (this.status.playing || Date.now() - this.lastSentAtMs < RECENTLY_SENT_MS),
     interrupt: (): Promise<PlaybackInterruption | undefined> => {
       this.lastSentAtMs = -Infinity;
       return this.host.interrupt();
     },
-    close: async () => {
-      this.outputOpen = undefined;
-      await this.host.closeOutput().catch(() => {});
-    },
+    /** Closes the output stream at once (what is queued is dropped); rejects when it would not close. */
+    close: () => this.closeSpeaker(),
   };
+
+  /**
+   * Closes the output stream; with `drain`, after the device played what it already holds (the
+   * test sound: a fresh PulseAudio output can take a second to start). Rejects when it would not close.
+   */
+  async closeSpeaker(options: { readonly drain?: boolean } = {}): Promise<void> {
+    this.outputOpen = undefined;
+    this.lastSentAtMs = -Infinity;
+    this.status = { ...this.status, playing: false, levelDbfs: -Infinity, bufferedMs: 0 };
+    await this.host.closeOutput(options);
+  }
+
+  /** True while the microphone feeds someone (its device stream is open or opening). */
+  get isMicrophoneOpen(): boolean {
+    return this.frameListener !== undefined;
+  }
+
+  /** True while the speaker's device stream is open or opening. */
+  get isSpeakerOpen(): boolean {
+    return this.outputOpen !== undefined;
+  }
 
   /** Opens the speaker now (rather than on the first audio) so the first words are not late. */
   async prepareSpeaker(): Promise<OpenedDevice> {
-    this.outputOpen ??= this.openOutput();
-    return this.outputOpen;
+    return this.ensureSpeaker();
   }
 
-  /** Switch the microphone while a session runs. */
-  async switchInput(deviceName: string | undefined): Promise<OpenedDevice> {
+  /** Switch the microphone; the new device opens only if the microphone is in use (after the old one closed). */
+  async switchInput(deviceName: string | undefined): Promise<OpenedDevice | undefined> {
     this.inputDevice = deviceName;
-    return this.openInput();
+    return this.frameListener ? this.openInput() : undefined;
   }
 
-  /** Switch the speaker while a session runs (queued audio is dropped with the old device). */
-  async switchOutput(deviceName: string | undefined): Promise<OpenedDevice> {
+  /** Switch the speaker if it is open (queued audio is dropped with the old device); otherwise it applies at the next open. */
+  async switchOutput(deviceName: string | undefined): Promise<OpenedDevice | undefined> {
     this.outputDevice = deviceName;
-    this.outputOpen = this.openOutput();
-    return this.outputOpen;
+    if (!this.outputOpen) return undefined;
+    this.outputOpen = undefined;
+    return this.ensureSpeaker();
   }
 
   shutdown(): Promise<void> {
@@ -158,9 +182,14 @@ export class NativeAudioEngine {
    */
   private async recoverFromStreamError(kind: 'input' | 'output', message: string): Promise<void> {
     this.logger.warn(`audio ${kind} stream error`, { message });
-    const reopen = () => (kind === 'input' ? this.openInput() : (this.outputOpen = this.openOutput()));
+    const reopen = () => {
+      if (kind === 'input') return this.openInput();
+      this.outputOpen = undefined;
+      return this.ensureSpeaker();
+    };
     const wanted = kind === 'input' ? this.inputDevice : this.outputDevice;
-    if (kind === 'input' && !this.frameListener) return; // the microphone is not in use
+    // A stream nobody uses any more is not reopened.
+    if (kind === 'input' ? !this.frameListener : !this.outputOpen) return;
     try {
       await reopen();
     } catch (error) {
@@ -191,6 +220,17 @@ export class NativeAudioEngine {
       onLevel: (levels) => this.options.onInputLevel?.(levels),
     });
     return device;
+  }
+
+  /** The open (or opening) speaker; a failed open is forgotten (so the next use retries) and rejects to the caller. */
+  private ensureSpeaker(): Promise<OpenedDevice> {
+    if (this.outputOpen) return this.outputOpen;
+    const opening = this.openOutput();
+    this.outputOpen = opening;
+    opening.catch(() => {
+      if (this.outputOpen === opening) this.outputOpen = undefined;
+    });
+    return opening;
   }
 
   private async openOutput(): Promise<OpenedDevice> {

@@ -75,9 +75,10 @@ export class NativeAudioHost {
     return (await this.request({ type: 'open-input', deviceName })) as OpenedDevice;
   }
 
+  /** Rejects when the stream would not close; the process is then replaced so nothing stays open. */
   async closeInput(): Promise<void> {
     this.wantedInput = undefined;
-    await this.request({ type: 'close-input' });
+    await this.close({ type: 'close-input' });
   }
 
   async openOutput(deviceName: string | undefined): Promise<OpenedDevice> {
@@ -85,9 +86,13 @@ export class NativeAudioHost {
     return (await this.request({ type: 'open-output', deviceName })) as OpenedDevice;
   }
 
-  async closeOutput(): Promise<void> {
+  /**
+   * Rejects when the stream would not close; the process is then replaced so nothing stays open.
+   * `drain` lets the device play what it already holds first.
+   */
+  async closeOutput(options: { readonly drain?: boolean } = {}): Promise<void> {
     this.wantedOutput = undefined;
-    await this.request({ type: 'close-output' });
+    await this.close({ type: 'close-output', drain: options.drain });
   }
 
   play(frame: AssistantAudioFrame): void {
@@ -113,6 +118,25 @@ export class NativeAudioHost {
     const timer = setTimeout(() => child.kill('SIGKILL'), SHUTDOWN_GRACE_MS);
     await exited;
     clearTimeout(timer);
+  }
+
+  /**
+   * A process that is not running holds no streams, so there is nothing to close. A stream that
+   * would not close is released the only sure way: the process is killed, and the restart reopens
+   * just the streams still wanted. The failure is still reported to the caller.
+   */
+  private async close(message: { readonly type: 'close-input' } | { readonly type: 'close-output'; readonly drain?: boolean }): Promise<void> {
+    const child = this.child;
+    if (!child?.connected) return;
+    try {
+      await this.request(message);
+    } catch (error) {
+      if (this.child === child && !this.stopping) {
+        this.logger.warn('an audio stream would not close; replacing the audio process', { error: errorMessage(error) });
+        child.kill('SIGKILL');
+      }
+      throw error;
+    }
   }
 
   private spawnChild(): Promise<void> {
@@ -144,6 +168,8 @@ export class NativeAudioHost {
       });
     });
     child.once('exit', (code, signal) => this.onChildExit(child, code, signal, stderrTail));
+    // A message sent as the process dies fails with EPIPE here; its exit is handled above.
+    child.on('error', (error) => this.logger.warn('audio process channel error', { error: errorMessage(error) }));
     return ready;
   }
 

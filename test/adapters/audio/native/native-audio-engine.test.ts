@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { NativeAudioEngine } from '../../src-main/adapters/audio/native/native-audio-engine';
-import { parseWav } from '../../src-main/core/audio/wav';
-import { pulseAudioUnavailableReason, startPulseAudio, type PulseAudioFixture } from '../support/pulse-audio';
-import { TEST_API_KEY, sessionConfig, startScenario } from '../support/session-harness';
+import { NativeAudioEngine } from '../../../../src-main/adapters/audio/native/native-audio-engine';
+import { parseWav } from '../../../../src-main/core/audio/wav';
+import { pulseAudioUnavailableReason, startPulseAudio, type PulseAudioFixture } from '../../../support/pulse-audio';
+import { TEST_API_KEY, sessionConfig, startScenario } from '../../../support/session-harness';
 
 const unavailable = pulseAudioUnavailableReason() ?? (spawnSync('which', ['espeak-ng']).status === 0 ? undefined : 'espeak-ng is not installed');
 let pulse: PulseAudioFixture | undefined;
@@ -182,17 +182,34 @@ test('devices can be switched while the microphone runs, without restarting anyt
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
+  await engine.prepareSpeaker();
   await waitFrames(10);
   const switched = await engine.switchInput('pulse');
-  assert.equal(switched.name, 'pulse');
+  assert.equal(switched?.name, 'pulse');
   const after = frames;
   await waitFrames(after + 10);
   const speaker = await engine.switchOutput('pulse');
-  assert.equal(speaker.name, 'pulse');
+  assert.equal(speaker?.name, 'pulse');
   const missing = await engine.switchInput('a microphone that was unplugged');
-  assert.equal(missing.fellBack, true);
+  assert.equal(missing?.fellBack, true);
   assert.match(notices.join('\n'), /microphone "a microphone that was unplugged" is not available; using the system default/);
   await waitFrames(frames + 10);
+  const pid = engine.audioProcessId;
+  assert.equal(pulse!.streams('source-outputs', pid).length, 1, 'each switch closed the old recording before opening the new one');
+  assert.equal(pulse!.streams('sink-inputs', pid).length, 1, 'the speaker switch closed the old playback stream');
+  await engine.microphone.stop();
+  await engine.speaker.close();
+  assert.deepEqual([pulse!.streams('source-outputs', pid).length, pulse!.streams('sink-inputs', pid).length], [0, 0], 'closed means closed');
+});
+
+test('switching devices while nothing is open opens nothing', { skip: unavailable, timeout: 20_000 }, async (t) => {
+  const engine = new NativeAudioEngine();
+  t.after(() => engine.shutdown());
+  await engine.start();
+  assert.equal(await engine.switchInput('pulse'), undefined);
+  assert.equal(await engine.switchOutput('pulse'), undefined);
+  const pid = engine.audioProcessId;
+  assert.deepEqual([pulse!.streams('source-outputs', pid).length, pulse!.streams('sink-inputs', pid).length], [0, 0]);
 });
 
 test('a killed audio process is restarted and the session keeps receiving microphone frames', { skip: unavailable, timeout: 30_000 }, async (t) => {

@@ -3,9 +3,9 @@
 // The speaker's output is watched sample by sample through spk.monitor (test/support/pulse-monitor).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { NativeAudioEngine } from '../../src-main/adapters/audio/native/native-audio-engine';
-import { PulseMonitor } from '../support/pulse-monitor';
-import { pulseAudioUnavailableReason, startPulseAudio, type PulseAudioFixture } from '../support/pulse-audio';
+import { NativeAudioEngine } from '../../../../src-main/adapters/audio/native/native-audio-engine';
+import { PulseMonitor } from '../../../support/pulse-monitor';
+import { pulseAudioUnavailableReason, startPulseAudio, type PulseAudioFixture } from '../../../support/pulse-audio';
 
 const unavailable = pulseAudioUnavailableReason();
 let pulse: PulseAudioFixture | undefined;

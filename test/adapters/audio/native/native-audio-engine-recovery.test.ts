@@ -2,9 +2,9 @@
 // replaced by an in-process double at the process boundary; the engine's own logic is real.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { OpenedDevice } from '../../src-main/adapters/audio/native/audio-host-protocol';
-import { NativeAudioEngine, type AudioNotice } from '../../src-main/adapters/audio/native/native-audio-engine';
-import type { HostListeners } from '../../src-main/adapters/audio/native/native-audio-host';
+import type { OpenedDevice } from '../../../../src-main/adapters/audio/native/audio-host-protocol';
+import { NativeAudioEngine, type AudioNotice } from '../../../../src-main/adapters/audio/native/native-audio-engine';
+import type { HostListeners } from '../../../../src-main/adapters/audio/native/native-audio-host';
 
 class UnpluggableHost {
   listeners!: HostListeners;
@@ -20,7 +20,10 @@ class UnpluggableHost {
     this.opened.push(name);
     return { name: name ?? 'default', sampleRate: 48_000, channels: 1, fellBack: false };
   }
-  async closeInput() {}
+  closeFailure: string | undefined;
+  async closeInput() {
+    if (this.closeFailure) throw new Error(this.closeFailure);
+  }
   async openOutput(name: string | undefined): Promise<OpenedDevice> {
     return { name: name ?? 'default', sampleRate: 48_000, channels: 2, fellBack: false };
   }
@@ -75,4 +78,18 @@ test('a microphone unplugged mid-session falls back to the default, with a notic
   assert.match(notices[0]!.message, /microphone "USB Headset" stopped working \(device unplugged\); using the system default/);
   for (let chunk = 0; chunk < 3; chunk++) host.listeners.onCaptured?.(new Uint8Array(48_000 * 0.02 * 2), Date.now());
   assert.ok(frames >= 2, `frames flow from the default microphone (${frames})`);
+});
+
+test('a microphone that will not close makes stop() reject with the reason, instead of passing for closed', async () => {
+  const host = new UnpluggableHost();
+  let frames = 0;
+  const engine = new NativeAudioEngine({ createHost: (listeners) => ((host.listeners = listeners), host) });
+  await engine.start();
+  engine.microphone.start(() => frames++, () => {});
+  await settle();
+  host.closeFailure = 'the microphone stream did not close within 3000 ms';
+  await assert.rejects(engine.microphone.stop(), /did not close within 3000 ms/);
+  host.listeners.onCaptured?.(new Uint8Array(48_000 * 0.02 * 2), Date.now());
+  assert.equal(frames, 0, 'frames stop at once all the same');
+  assert.equal(engine.isMicrophoneOpen, false);
 });
