@@ -1,5 +1,7 @@
 // The one place that creates windows, so every window is locked down the same way.
 import { BrowserWindow, shell, type WebContents } from 'electron';
+import { errorMessage } from '../core/util/errors';
+import { silentLogger, type Logger } from '../core/util/logger';
 
 /** The renderer needs no network, no inline scripts, no plugins and no framing. */
 export const CONTENT_SECURITY_POLICY = [
@@ -24,11 +26,17 @@ export interface SecureWindowOptions {
   readonly height?: number;
   /** False keeps the window hidden once loaded (started at login: the tray is enough). */
   readonly showWhenReady?: boolean;
+  /** Where a link the system could not open is reported. */
+  readonly logger?: Logger;
 }
+
+/** Links the page may hand to the system (browser, mail client); nothing else leaves the app. */
+const EXTERNAL_PROTOCOLS: ReadonlySet<string> = new Set(['http:', 'https:', 'mailto:']);
 
 /**
  * A sandboxed, context-isolated window without Node, whose page can only be our renderer:
- * navigation elsewhere and window.open are refused (https links open in the browser instead),
+ * navigation elsewhere and window.open are refused (a link the page opens in a new window, such as
+ * a link in an agent's answer, goes to the system browser or mail client instead),
  * permission requests are denied (audio is captured in the main process, never the page), and
  * the CSP header is added to every response in development (the packaged page carries it in a
  * meta tag).
@@ -51,16 +59,20 @@ export function createSecureWindow(options: SecureWindowOptions): BrowserWindow 
       spellcheck: false,
     },
   });
-  lockDown(window.webContents, options.rendererUrl);
+  lockDown(window.webContents, options.rendererUrl, options.logger);
   if (options.showWhenReady ?? true) window.once('ready-to-show', () => window.show());
   if (options.rendererUrl) void window.loadURL(options.rendererUrl);
   else void window.loadFile(options.rendererFile);
   return window;
 }
 
-export function lockDown(contents: WebContents, devServerUrl: string | undefined): void {
+export function lockDown(contents: WebContents, devServerUrl: string | undefined, logger: Logger = silentLogger): void {
   contents.setWindowOpenHandler(({ url }) => {
-    if (isExternalHttps(url)) void shell.openExternal(url);
+    // Never a new app window: the system opens the link, or nothing does.
+    const external = externalUrl(url);
+    if (external) {
+      shell.openExternal(external).catch((error: unknown) => logger.warn('the system could not open a link', { protocol: new URL(external).protocol, error: errorMessage(error) }));
+    }
     return { action: 'deny' };
   });
   contents.on('will-navigate', (event, url) => {
@@ -76,11 +88,13 @@ export function lockDown(contents: WebContents, devServerUrl: string | undefined
   }
 }
 
-function isExternalHttps(url: string): boolean {
+/** The normalized URL when it is one the system may open, else undefined. */
+function externalUrl(url: string): string | undefined {
   try {
-    return new URL(url).protocol === 'https:';
+    const parsed = new URL(url);
+    return EXTERNAL_PROTOCOLS.has(parsed.protocol) ? parsed.href : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -2,10 +2,11 @@
 import assert from 'node:assert/strict';
 import { register } from 'node:module';
 import { test } from 'node:test';
+import { silentLogger } from '../../src-main/core/util/logger';
 
 register('../support/electron-resolve-hook.mjs', import.meta.url);
 const { createSecureWindow, CONTENT_SECURITY_POLICY } = await import('../../src-main/shell/window-factory');
-const { recorded } = await import('../support/electron-stub.mjs');
+const { recorded, resetStub, stubConfig } = await import('../support/electron-stub.mjs');
 
 function makeWindow(rendererUrl?: string) {
   createSecureWindow({ preloadPath: '/app/preload.cjs', rendererUrl, rendererFile: '/app/renderer/index.html', title: 'Parley' });
@@ -24,13 +25,38 @@ test('windows are sandboxed and context-isolated, without Node', () => {
   assert.deepEqual(window.loaded, { file: '/app/renderer/index.html' });
 });
 
-test('window.open is denied; https links go to the browser, anything else nowhere', () => {
+test('window.open never makes an app window: http(s) and mailto links go to the system, anything else nowhere', () => {
+  resetStub();
   const window = makeWindow();
   const open = window.webContents.windowOpenHandler!;
-  assert.deepEqual(open({ url: 'https://platform.openai.com/api-keys' }), { action: 'deny' });
-  assert.deepEqual(open({ url: 'file:///etc/passwd' }), { action: 'deny' });
-  assert.deepEqual(open({ url: 'javascript:alert(1)' }), { action: 'deny' });
-  assert.deepEqual(recorded.openedExternally, ['https://platform.openai.com/api-keys']);
+  const links = [
+    'https://platform.openai.com/api-keys',
+    'http://example.com/a?b=1',
+    'mailto:someone@example.com',
+    'file:///etc/passwd',
+    'javascript:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'parley://settings',
+    'not a url',
+  ];
+  for (const url of links) assert.deepEqual(open({ url }), { action: 'deny' }, url);
+  assert.deepEqual(recorded.openedExternally, ['https://platform.openai.com/api-keys', 'http://example.com/a?b=1', 'mailto:someone@example.com']);
+  assert.equal(recorded.windows.length, 1, 'no second window was created');
+});
+
+test('a link the system cannot open is reported, with its protocol but not its address', async () => {
+  resetStub();
+  const warnings: Array<{ message: string; details: Record<string, unknown> | undefined }> = [];
+  const logger = { ...silentLogger, warn: (message: string, details?: Record<string, unknown>) => warnings.push({ message, details }) };
+  stubConfig.openExternalError = new Error('no application is registered for this link');
+  createSecureWindow({ preloadPath: '/app/preload.cjs', rendererUrl: undefined, rendererFile: '/app/renderer/index.html', title: 'Parley', logger });
+  const open = recorded.windows.at(-1)!.webContents.windowOpenHandler!;
+  assert.deepEqual(open({ url: 'https://example.com/private?token=abc' }), { action: 'deny' });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!.message, /could not open a link/);
+  assert.deepEqual(warnings[0]!.details, { protocol: 'https:', error: 'no application is registered for this link' });
+  assert.equal(JSON.stringify(warnings).includes('token=abc'), false);
 });
 
 test('navigation away from our own page is prevented', () => {

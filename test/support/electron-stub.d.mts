@@ -97,6 +97,7 @@ export const stubConfig: {
   encryptionAvailable: boolean;
   storageBackend: string;
   singleInstanceLock: boolean;
+  openExternalError: Error | undefined;
 };
 
 export const nativeImage: { createFromPath(path: string): StubNativeImage };

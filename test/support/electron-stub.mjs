@@ -32,6 +32,8 @@ export const stubConfig = {
   /** What safeStorage.getSelectedStorageBackend() answers (Linux). */
   storageBackend: 'gnome_libsecret',
   singleInstanceLock: true,
+  /** When set, shell.openExternal rejects with this error (no handler for the link). */
+  openExternalError: undefined,
 };
 
 class StubSession {
@@ -115,6 +117,7 @@ export class StubEvent {
 export const shell = {
   async openExternal(url) {
     recorded.openedExternally.push(url);
+    if (stubConfig.openExternalError) throw stubConfig.openExternalError;
   },
 };
 
@@ -310,6 +313,7 @@ export function resetStub() {
   stubConfig.encryptionAvailable = true;
   stubConfig.storageBackend = 'gnome_libsecret';
   stubConfig.singleInstanceLock = true;
+  stubConfig.openExternalError = undefined;
   app.removeAllListeners();
   app.isPackaged = true;
   app.quitCalls = 0;

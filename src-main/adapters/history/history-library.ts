@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../../core/util/errors';
+import { silentLogger, type Logger } from '../../core/util/logger';
 import type { HistoryRecord, HistorySummary } from './history-record';
-import { HISTORY_FILE_SUFFIX } from './history-recorder';
+import { HISTORY_FILE_SUFFIX, isMessageRecord } from './history-recorder';
 
 const TITLE_MAX_CHARS = 80;
 const SESSION_ID_PATTERN = /^[A-Za-z0-9._-]+$/;
@@ -22,16 +24,36 @@ export function readHistory(directory: string, sessionId: string): HistoryRecord
   return records;
 }
 
-/** Every recorded session, newest first. */
-export function listHistory(directory: string): HistorySummary[] {
+/**
+ * Every recorded session that had a message, newest first. A file without one (left by an
+ * earlier version that wrote on connect, or by a crash during the first write) is not listed and
+ * is removed: the recorder writes a session's first record together with its first message, so
+ * no live session can be caught in between.
+ */
+export function listHistory(directory: string, logger: Logger = silentLogger): HistorySummary[] {
   let names: string[];
   try {
     names = readdirSync(directory).filter((name) => name.endsWith(HISTORY_FILE_SUFFIX));
   } catch {
     return [];
   }
-  const summaries = names.map((name) => summarize(name.slice(0, -HISTORY_FILE_SUFFIX.length), readHistory(directory, name.slice(0, -HISTORY_FILE_SUFFIX.length))));
+  const summaries: HistorySummary[] = [];
+  for (const name of names) {
+    const sessionId = name.slice(0, -HISTORY_FILE_SUFFIX.length);
+    const records = readHistory(directory, sessionId);
+    if (records.some(isMessageRecord)) summaries.push(summarize(sessionId, records));
+    else removeEmptySession(directory, name, logger);
+  }
   return summaries.sort((a, b) => b.startedAt - a.startedAt);
+}
+
+function removeEmptySession(directory: string, name: string, logger: Logger): void {
+  try {
+    rmSync(join(directory, name), { force: true });
+  } catch (error) {
+    // Still not listed; the next listing tries again.
+    logger.warn('could not remove an empty history file', { file: name, error: errorMessage(error) });
+  }
 }
 
 function summarize(sessionId: string, records: readonly HistoryRecord[]): HistorySummary {

@@ -1,7 +1,8 @@
-// One past conversation as Markdown: preview, save to a file, copy, delete.
+// One past conversation: its Markdown export drawn as a document, saved to a file, copied, deleted.
 import { useState, type ReactElement } from 'react';
 import type { HistoryExport } from '../../../../src-shared/ipc-contract';
 import { ConfirmDialog } from '../common/ConfirmDialog';
+import { Markdown } from '../common/Markdown';
 
 interface HistoryPreviewProps {
   readonly exported: HistoryExport | null;
@@ -83,9 +84,10 @@ export function HistoryPreview({ exported, loading, error, onExport, onDelete }:
         </p>
       )}
       {exported ? (
-        <pre className="markdown-preview" data-testid="history-preview" tabIndex={0} aria-label={`Markdown of ${exported.fileName}`}>
-          {exported.markdown}
-        </pre>
+        // Focusable so the keyboard can scroll it; the page's <h1> is "History", so "#" becomes <h2>.
+        <article className="markdown-preview" data-testid="history-preview" tabIndex={0} aria-label={`Conversation ${exported.fileName}`}>
+          <Markdown text={exported.markdown} headingLevelOffset={1} />
+        </article>
       ) : (
         <p className="muted">{loading ? 'Exporting…' : 'Nothing to show yet.'}</p>
       )}

@@ -14,7 +14,7 @@ export interface HistoryList {
 
 export function useHistory(): HistoryList {
   const api = useParley();
-  const closedSessions = useAppState((state) => state.historyRevision);
+  const closedSessions = useAppState((state) => state.app?.historyRevision ?? 0);
   // Main lists sessions newest first.
   const { value, error, loading, reload, setValue } = useCommandValue(() => api.history.list(), [api, closedSessions]);
   const remove = useCallback(
