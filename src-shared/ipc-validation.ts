@@ -5,12 +5,13 @@
  */
 import type { z } from 'zod';
 import { COMMANDS, type CommandArgs, type CommandName } from './ipc-contract';
+import { isSettingsField, SETTINGS_FIELDS, type SettingsField } from './settings-fields';
 
 export type CommandValidationErrorCode = 'unknown_command' | 'invalid_arguments';
 
 export type CommandValidation =
   | { readonly [N in CommandName]: { readonly ok: true; readonly name: N; readonly args: CommandArgs<N> } }[CommandName]
-  | { readonly ok: false; readonly error: { readonly code: CommandValidationErrorCode; readonly message: string } };
+  | { readonly ok: false; readonly error: { readonly code: CommandValidationErrorCode; readonly message: string; readonly field?: string } };
 
 export function isCommandName(value: unknown): value is CommandName {
   return typeof value === 'string' && Object.hasOwn(COMMANDS, value);
@@ -25,15 +26,29 @@ export function validateCommand(name: unknown, payload: unknown): CommandValidat
   const parsed = schema.safeParse(payload);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
+    // A refused setting is named as the form names it ("Agent URL: must be …"), and the form is
+    // told which field, so it can mark it without reading the sentence.
+    const setting = name === 'settings.update' && first ? settingOf(first) : undefined;
+    if (setting && first) {
+      const reason = describeIssue({ ...first, path: [] }, 'it');
+      return { ok: false, error: { code: 'invalid_arguments', message: `${SETTINGS_FIELDS[setting].label}: ${reason.replace(/^it /, '')}`, field: setting } };
+    }
     const reason = first ? describeIssue(first) : 'arguments are invalid';
     return { ok: false, error: { code: 'invalid_arguments', message: `${name}: ${reason}` } };
   }
   return { ok: true, name, args: parsed.data } as CommandValidation;
 }
 
+/** The setting a zod issue of a settings patch is about (hotkeys by their own name). */
+function settingOf(issue: z.core.$ZodIssue): SettingsField | undefined {
+  const path = issue.path.map(String);
+  const name = path[0] === 'hotkeys' && path.length > 1 ? `hotkeys.${path[1]}` : path[0];
+  return name !== undefined && isSettingsField(name) ? name : undefined;
+}
+
 /** One zod issue as plain words: "<field> must …". */
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'the argument';
+function describeIssue(issue: z.core.$ZodIssue, subject?: string): string {
+  const field = subject ?? (issue.path.length > 0 ? issue.path.map(String).join('.') : 'the argument');
   switch (issue.code) {
     case 'invalid_type':
       if (issue.path.length === 0 && issue.expected === 'undefined') return 'takes no arguments';

@@ -1,8 +1,11 @@
-// Settings → what one voice session and its agent are configured with. Pure.
+// Settings → what one voice session and its agent are configured with. Pure, but for the file
+// lookups agentSettingsProblem makes by default.
 import type { Settings } from '../../src-shared/ipc-contract';
+import type { SettingsField } from '../../src-shared/settings-fields';
 import type { AgentBackendSettings } from '../adapters/agent/create-agent-backend';
 import { turnDetectionFor } from '../core/audio/talk-mode';
 import type { RealtimeSessionConfig } from '../core/protocol/session-config';
+import { nodeSettingsCheckDeps, settingsProblems, type SettingsCheckDeps } from './settings-check';
 
 export const TRANSCRIPTION_MODEL = 'gpt-4o-mini-transcribe';
 /** A local agent command gets this long before it is stopped and the failure is spoken. */
@@ -36,10 +39,14 @@ export function agentSettingsFrom(settings: Settings, apiKey: string | undefined
   };
 }
 
-/** Checks what would only fail later, mid-conversation; answers a sentence naming the setting. */
-export function agentSettingsProblem(settings: Settings): string | undefined {
-  if (settings.agentBackend === 'command' && settings.agentCommand.trim() === '') {
-    return 'The agent backend is "command" but no agent command is set: set one in Settings › Agent, or choose another backend.';
-  }
-  return undefined;
+/** Agent settings that would only fail mid-conversation, once the voice model hands work over. */
+const AGENT_FIELDS = new Set<SettingsField>(['agentBackend', 'agentUrl', 'agentModel', 'agentCommand', 'agentCwd']);
+
+/**
+ * Checked before a session starts: the first problem of the agent's settings as stored now (the
+ * command gone from PATH, the working folder deleted, none set), as a sentence that names the
+ * setting, or undefined. The full list, for "Settings need attention", is settingsProblems.
+ */
+export function agentSettingsProblem(settings: Settings, deps: SettingsCheckDeps = nodeSettingsCheckDeps()): string | undefined {
+  return settingsProblems(settings, deps).find((problem) => AGENT_FIELDS.has(problem.field))?.message;
 }

@@ -12,15 +12,8 @@
 import { createRequire } from 'node:module';
 import { errorMessage } from '../core/util/errors';
 import { silentLogger, type Logger } from '../core/util/logger';
-import {
-  MODIFIERS,
-  modifierKeycodes,
-  parseAccelerator,
-  toHookCombo,
-  type HookCombo,
-  type Modifier,
-  type UiohookKeyTable,
-} from './accelerator';
+import { MODIFIERS, parseAccelerator, type Modifier } from '../../src-shared/accelerator';
+import { modifierKeycodes, toHookCombo, type HookCombo, type UiohookKeyTable } from './hook-keycodes';
 
 /** The part of a uiohook keyboard event we read; the modifier flags are optional for fakes. */
 export interface KeyHookEvent {

@@ -8,7 +8,7 @@ import type { AppPort } from '../app/app-port';
 import type { Disposable } from '../core/util/disposable';
 import { errorMessage } from '../core/util/errors';
 import { silentLogger, type Logger } from '../core/util/logger';
-import { formatAccelerator, parseAccelerator, sameAccelerator, type ParsedAccelerator } from './accelerator';
+import { formatAccelerator, parseAccelerator, sameAccelerator, type ParsedAccelerator } from '../../src-shared/accelerator';
 import { createHoldToTalkHook, type HookStartResult } from './hold-to-talk-hook';
 
 /** The part of Electron's globalShortcut we use. */
@@ -184,10 +184,6 @@ export class HotkeyManager implements Disposable {
       this.logger.warn('hotkeys: callback threw', { callback: name, error: errorMessage(error) });
     }
   }
-}
-
-export function createHotkeyManager(options: HotkeyManagerOptions): HotkeyManager {
-  return new HotkeyManager(options);
 }
 
 function sameHotkeys(a: Hotkeys, b: Hotkeys): boolean {

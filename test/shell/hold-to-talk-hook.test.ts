@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { UiohookKeyTable } from '../../src-main/shell/accelerator';
+import type { UiohookKeyTable } from '../../src-main/shell/hook-keycodes';
 import { HoldToTalkHook, type KeyHookEvent, type UiohookModule } from '../../src-main/shell/hold-to-talk-hook';
 
 /** The key codes these tests use, as uiohook-napi defines them. */

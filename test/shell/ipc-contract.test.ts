@@ -36,6 +36,7 @@ void [_talkModesMatch, _devicesMatch, _settingsMatch, _sendText, _press];
 /** A valid argument for every command; the Record makes a new command fail to compile here. */
 const VALID: { [N in CommandName]: CommandInput<N> } = {
   'app.ready': undefined,
+  'problems.dismiss': { id: 'server_error' },
   'session.start': undefined,
   'session.stop': undefined,
   'session.sendText': { text: 'What is on my calendar?' },
@@ -63,6 +64,7 @@ const VALID: { [N in CommandName]: CommandInput<N> } = {
 /** A bad payload for every command, and the words its refusal must contain. */
 const INVALID: { [N in CommandName]: { payload: unknown; mentions: string } } = {
   'app.ready': { payload: { extra: 1 }, mentions: 'takes no arguments' },
+  'problems.dismiss': { payload: { id: '' }, mentions: 'id' },
   'session.start': { payload: { now: true }, mentions: 'takes no arguments' },
   'session.stop': { payload: 'stop', mentions: 'takes no arguments' },
   'session.sendText': { payload: { text: '   ' }, mentions: 'text must not be empty' },
@@ -78,7 +80,7 @@ const INVALID: { [N in CommandName]: { payload: unknown; mentions: string } } = 
   'devices.setInput': { payload: { name: 42 }, mentions: 'name must be a string' },
   'devices.setOutput': { payload: {}, mentions: 'name must be a string' },
   'settings.get': { payload: { key: 'model' }, mentions: 'takes no arguments' },
-  'settings.update': { payload: { dialect: 'v3' }, mentions: 'dialect must be one of v1, v2' },
+  'settings.update': { payload: { dialect: 'v3' }, mentions: 'Protocol: must be one of v1, v2' },
   'apiKey.status': { payload: { verbose: true }, mentions: 'takes no arguments' },
   'apiKey.set': { payload: { key: 'sk-short' }, mentions: 'key must be at least 20 characters' },
   'apiKey.clear': { payload: { confirm: true }, mentions: 'takes no arguments' },
@@ -111,12 +113,13 @@ test('a valid example of every command passes validation and yields its argument
   }
 });
 
-test('a bad payload for every command is refused, naming the command and the field', () => {
+test('a bad payload for every command is refused, naming the command (or the setting) and the field', () => {
   for (const name of COMMAND_NAMES) {
     const { payload, mentions } = INVALID[name];
     const error = refusal(name, payload);
     assert.equal(error.code, 'invalid_arguments', name);
-    assert.ok(error.message.startsWith(`${name}: `), error.message);
+    // A refused setting speaks the form's words instead of the command's name.
+    if (name !== 'settings.update') assert.ok(error.message.startsWith(`${name}: `), error.message);
     assert.ok(error.message.includes(mentions), `${name}: "${error.message}" should mention "${mentions}"`);
   }
 });
@@ -158,16 +161,16 @@ test('settings.update validates each field it does know', () => {
   assert.ok(validateCommand('settings.update', { hotkeys: {} }).ok, 'hotkeys may be partial; the store merges them');
   assert.ok(validateCommand('settings.update', { realtimeUrl: 'http://127.0.0.1:8080/v1' }).ok);
   const cases: [unknown, RegExp][] = [
-    [{ realtimeUrl: 'ftp://example.com' }, /realtimeUrl must be a URL starting with http:\/\/, https:\/\/, ws:\/\/ or wss:\/\//],
-    [{ realtimeUrl: 'not a url' }, /realtimeUrl must be a URL/],
-    [{ agentUrl: 'ws://agent.local' }, /agentUrl must be a URL starting with http:\/\/ or https:\/\//],
-    [{ agentBackend: 'shell' }, /agentBackend must be one of responses, command, none/],
-    [{ talkMode: 'always' }, /talkMode must be one of hands-free, push-to-talk, toggle/],
-    [{ startAtLogin: 'true' }, /startAtLogin must be a boolean/],
-    [{ agentModel: '' }, /agentModel must not be empty/],
-    [{ hotkeys: { talk: 5 } }, /hotkeys\.talk must be a string/],
-    [{ instructions: 'a'.repeat(20_001) }, /instructions must be at most 20000 characters/],
-    [{ inputDevice: 3 }, /inputDevice must be a string/],
+    [{ realtimeUrl: 'ftp://example.com' }, /Realtime URL: must be a URL starting with http:\/\/, https:\/\/, ws:\/\/ or wss:\/\//],
+    [{ realtimeUrl: 'not a url' }, /Realtime URL: must be a URL/],
+    [{ agentUrl: 'ws://agent.local' }, /Agent URL: must be a URL starting with http:\/\/ or https:\/\//],
+    [{ agentBackend: 'shell' }, /Agent backend: must be one of responses, command, none/],
+    [{ talkMode: 'always' }, /Talk mode: must be one of hands-free, push-to-talk, toggle/],
+    [{ startAtLogin: 'true' }, /Start at login: must be a boolean/],
+    [{ agentModel: '' }, /Agent model: must not be empty/],
+    [{ hotkeys: { talk: 5 } }, /Talk hotkey: must be a string/],
+    [{ instructions: 'a'.repeat(20_001) }, /Instructions: must be at most 20000 characters/],
+    [{ inputDevice: 3 }, /Microphone: must be a string/],
   ];
   for (const [payload, expected] of cases) assert.match(refusal('settings.update', payload).message, expected);
 });
@@ -195,7 +198,7 @@ test('the sender check accepts the app page and the dev server, and refuses ever
 });
 
 test('events: every name is known, and raw audio is never forwarded', () => {
-  assert.deepEqual([...EVENT_NAMES].sort(), ['levels', 'navigate', 'notice', 'session', 'state']);
+  assert.deepEqual([...EVENT_NAMES].sort(), ['levels', 'navigate', 'notice', 'state']);
   assert.equal(isEventName('state'), true);
   assert.equal(isEventName('constructor'), false);
   assert.equal(isForwardedSessionEvent({ type: 'user.speech_started' }), true);
@@ -203,4 +206,15 @@ test('events: every name is known, and raw audio is never forwarded', () => {
     isForwardedSessionEvent({ type: 'audio.output', pcm: new Uint8Array(4), sampleRate: 24_000, channels: 1, itemId: undefined }),
     false,
   );
+});
+
+test('a refused setting is named as the form names it, and the form is told which field', () => {
+  const refused = validateCommand('settings.update', { agentUrl: 'ftp://example.com' });
+  assert.equal(refused.ok, false);
+  if (refused.ok) return;
+  assert.equal(refused.error.field, 'agentUrl');
+  assert.match(refused.error.message, /^Agent URL: must be a URL starting with http:\/\/ or https:\/\/$/);
+  const hotkey = validateCommand('settings.update', { hotkeys: { talk: 5 } });
+  assert.equal(!hotkey.ok && hotkey.error.field, 'hotkeys.talk');
+  assert.match(!hotkey.ok ? hotkey.error.message : '', /^Talk hotkey: must be a string$/);
 });

@@ -7,6 +7,7 @@ import type { Dialect } from '../../core/protocol/session-config';
 // The settings type is owned by the IPC contract (the renderer edits the same shape).
 export type { Settings, Hotkeys as HotkeySettings } from '../../../src-shared/ipc-contract';
 import type { Hotkeys as HotkeySettings, Settings } from '../../../src-shared/ipc-contract';
+import { SETTINGS_FIELDS, isSettingsField, type SettingsField, type SettingsPage } from '../../../src-shared/settings-fields';
 
 /** What the settings file holds: the settings plus the API key, encrypted by the OS keychain. */
 export interface StoredSettings extends Settings {
@@ -105,16 +106,35 @@ export const SETTINGS_JSON_SCHEMA: Record<keyof StoredSettings, JsonSchema> = Ob
   ]),
 ) as unknown as Record<keyof StoredSettings, JsonSchema>;
 
-/** A refused settings patch; `key` names the offending setting. Never includes the value. */
+/**
+ * A refused setting: `field` names it ("voice", "hotkeys.talk"), `page` is the settings page that
+ * holds it, and the message starts with the label the user sees ("Voice: …"). `code` is what the
+ * command dispatcher forwards to the renderer. Never carries a value that might be a secret.
+ */
 export class SettingsValidationError extends Error {
   override readonly name = 'SettingsValidationError';
+  readonly code = 'invalid_setting';
+  readonly page: SettingsPage;
   constructor(
-    readonly key: string,
+    readonly field: string,
     problem: string,
   ) {
-    super(key === '' ? problem : `Setting "${key}" ${problem}`);
+    super(field === '' ? problem : isSettingsField(field) ? `${SETTINGS_FIELDS[field].label}: ${problem}` : `Setting "${field}" ${problem}`);
+    this.page = isSettingsField(field) ? SETTINGS_FIELDS[field].page : 'general';
+  }
+  /** The older name of `field`. */
+  get key(): string {
+    return this.field;
   }
 }
+
+/**
+ * A check of a whole change, beyond each value's shape (a voice of the dialect, a command found
+ * on PATH, a folder that exists): given the merged settings, it returns what to save (it may
+ * adjust them, e.g. reset a voice the new dialect lacks) or throws SettingsValidationError.
+ * Injected by the app (src-main/app/settings-check.ts), which owns the file-system lookups.
+ */
+export type SettingsChangeCheck = (change: { readonly previous: Settings; readonly next: Settings; readonly patch: SettingsPatch }) => Settings;
 
 /** Returns what is wrong with the value, or undefined when it is fine. */
 type Check = (value: unknown) => string | undefined;
@@ -176,6 +196,15 @@ const CHECKS: Record<SettingsKey, Check> = {
   startAtLogin: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
   onboardingDone: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
 };
+
+/**
+ * What is wrong with one stored value's shape (type, length, URL scheme), or undefined; the same
+ * checks a patch passes, for listing problems of settings already saved.
+ */
+export function settingShapeProblem(field: SettingsField, value: unknown): string | undefined {
+  if (field === 'hotkeys.talk' || field === 'hotkeys.holdToTalk') return HOTKEY_CHECKS[field === 'hotkeys.talk' ? 'talk' : 'holdToTalk'](value);
+  return CHECKS[field](value);
+}
 
 function isSettingsKey(key: string): key is SettingsKey {
   return Object.hasOwn(CHECKS, key);

@@ -1,5 +1,6 @@
 // The settings form sends only what changed. Pure.
 import type { Settings, SettingsPatch } from '../../../src-shared/ipc-contract';
+import { DIALECT_NAMES, defaultVoice } from '../../../src-shared/realtime-voices';
 
 /** Keys the form edits (onboardingDone belongs to onboarding). */
 export type EditableSettings = Omit<Settings, 'onboardingDone'>;
@@ -22,15 +23,12 @@ export function isEmptyPatch(patch: SettingsPatch): boolean {
 }
 
 /**
- * The setting a server error names, e.g. "settings.update: hotkeys.talk must …" → "hotkeys.talk",
- * so the form can mark that field.
+ * What the form says after a save. Main may adjust what it saves: a protocol change resets a
+ * voice the new protocol does not offer, and the user should know their choice is gone.
  */
-export function settingNamedIn(message: string, keys: readonly string[]): string | null {
-  const body = message.replace(/^settings\.update:\s*/, '');
-  let best: string | null = null;
-  for (const key of keys) {
-    const pattern = new RegExp(`(^|[^A-Za-z.])${key.replace('.', '\\.')}(?![A-Za-z])`);
-    if (pattern.test(body) && (!best || key.length > best.length)) best = key;
+export function savedMessage(sent: EditableSettings, saved: Settings): string {
+  if (sent.voice.trim() !== '' && saved.voice === '') {
+    return `Saved. The voice is now the default (${defaultVoice(saved.dialect)}): “${sent.voice}” is not a voice of ${DIALECT_NAMES[saved.dialect]}.`;
   }
-  return best;
+  return 'Saved.';
 }

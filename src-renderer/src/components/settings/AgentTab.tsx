@@ -52,16 +52,23 @@ export function AgentTab({ draft, change, errorFor }: TabProps): ReactElement {
           onChange={(value) => change({ agentCommand: value })}
           testId="setting-agentCommand"
           placeholder="e.g. codex exec {prompt}"
-          hint="Run once per task, without a shell. {prompt} is replaced by the request; without it the request arrives on standard input."
+          hint={
+            <>
+              A program on your PATH (such as <code>codex</code>) or its full path, then its arguments; checked when you save. It
+              runs once per task, without a shell: {'{prompt}'} is replaced by the request, and without it the request arrives on
+              standard input.
+            </>
+          }
           error={errorFor('agentCommand')}
         />
         <TextField
-          label="Agent working folder"
+          label="Working folder"
           monospace
           value={draft.agentCwd}
           onChange={(value) => change({ agentCwd: value })}
           testId="setting-agentCwd"
-          placeholder="Home folder"
+          placeholder="The folder Parley started in"
+          hint="A folder that exists, written in full (e.g. /home/you/project or C:\Users\you\project); the command runs there. Leave empty for the folder Parley started in."
           error={errorFor('agentCwd')}
         />
       </fieldset>

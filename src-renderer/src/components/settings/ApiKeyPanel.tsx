@@ -5,12 +5,14 @@ import { attempt } from '../../bridge/attempt';
 import { useStore } from '../../hooks/store-context';
 import { useApiKeyStatus } from '../../hooks/use-api-key-status';
 import { ApiKeyInput } from '../common/ApiKeyInput';
+import { KeyStorageNote, keySavedMessage } from '../onboarding/KeyStorageNote';
 
 function describe(status: ApiKeyStatus | null): string {
   if (!status) return 'Checking…';
   if (!status.isSet || status.source === 'none') return 'Not set: Parley cannot connect until you add a key.';
   if (status.source === 'environment') return 'Set, from the OPENAI_API_KEY environment variable.';
-  return 'Set, stored encrypted on this computer.';
+  if (status.source === 'memory') return 'Set for this run only, kept in memory (forgotten when npm run web stops).';
+  return 'Set, stored encrypted by the OS keychain on this computer.';
 }
 
 export function ApiKeyPanel(): ReactElement {
@@ -24,7 +26,6 @@ export function ApiKeyPanel(): ReactElement {
 
   const applied = (next: ApiKeyStatus, message: string) => {
     setStatus(next);
-    store.markApiKeySet(next.isSet);
     setError(null);
     setDone(message);
   };
@@ -37,7 +38,7 @@ export function ApiKeyPanel(): ReactElement {
     setBusy(false);
     if (response.ok) {
       setKey('');
-      applied(response.value, 'Key saved.');
+      applied(response.value, keySavedMessage(response.value.storage));
     } else {
       setError(response.error.message);
     }
@@ -48,11 +49,15 @@ export function ApiKeyPanel(): ReactElement {
     setDone('');
     const response = await attempt(() => store.api.apiKey.clear());
     setBusy(false);
-    if (response.ok) applied(response.value, response.value.isSet ? 'Stored key removed; the environment key is still used.' : 'Key removed.');
+    if (response.ok) applied(response.value, response.value.isSet ? 'Key removed; the environment key is still used.' : 'Key removed.');
     else setError(response.error.message);
   };
 
   const isSet = status?.isSet ?? false;
+  const inMemory = status?.storage === 'memory';
+  // With no usable keychain a typed key has nowhere to go: only OPENAI_API_KEY works.
+  const canKeep = status?.storage !== 'unavailable';
+  const removable = status?.source === 'stored' || status?.source === 'memory';
   return (
     <div className="settings-section">
       <h2 className="settings-heading">OpenAI API key</h2>
@@ -63,7 +68,9 @@ export function ApiKeyPanel(): ReactElement {
         </span>
       </div>
       {status?.source === 'environment' && (
-        <p className="settings-lead">A key you save here takes precedence over the environment variable.</p>
+        <p className="settings-lead">
+          {inMemory ? 'A key you enter here is used instead of the environment variable, for this run.' : 'A key you save here takes precedence over the environment variable.'}
+        </p>
       )}
       <form className="key-form" onSubmit={(event) => void save(event)}>
         <label htmlFor={inputId} className="field-label">
@@ -81,18 +88,18 @@ export function ApiKeyPanel(): ReactElement {
               setDone('');
             }}
           />
-          <button type="submit" className="button button-primary" data-testid="api-key-save" disabled={busy || key.trim() === ''}>
-            {isSet ? 'Replace key' : 'Save key'}
+          <button type="submit" className="button button-primary" data-testid="api-key-save" disabled={busy || !canKeep || key.trim() === ''}>
+            {isSet ? 'Replace key' : inMemory ? 'Use key' : 'Save key'}
           </button>
           <button
             type="button"
             className="button button-danger-ghost"
             data-testid="api-key-clear"
             onClick={() => void clear()}
-            disabled={busy || status?.source !== 'stored'}
+            disabled={busy || !removable}
             title={status?.source === 'environment' ? 'The environment key cannot be cleared here' : undefined}
           >
-            Clear stored key
+            {inMemory ? 'Forget key' : 'Clear stored key'}
           </button>
         </div>
         {error && (
@@ -104,7 +111,11 @@ export function ApiKeyPanel(): ReactElement {
           {done}
         </p>
       </form>
-      <p className="field-hint">The key is encrypted with your system keychain. Parley never shows it again.</p>
+      {status && (
+        <p className="field-hint" data-testid="api-key-storage" data-storage={status.storage}>
+          <KeyStorageNote storage={status.storage} />
+        </p>
+      )}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import type { ReactElement } from 'react';
 import { DIALECTS, TALK_MODES, type Dialect, type TalkMode } from '../../../../src-shared/ipc-contract';
+import { REALTIME_VOICES, defaultVoice } from '../../../../src-shared/realtime-voices';
 import { TALK_MODE_LABELS } from '../../state/status-words';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../common/fields';
 import type { TabProps } from './tab-props';
@@ -7,11 +8,6 @@ import type { TabProps } from './tab-props';
 const DIALECT_LABELS: Record<Dialect, string> = {
   v1: 'v1 — quicksilver (handoff events)',
   v2: 'v2 — OpenAI Realtime API',
-};
-
-const VOICES: Record<Dialect, readonly string[]> = {
-  v2: ['marin', 'cedar', 'alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse'],
-  v1: ['cove', 'juniper', 'maple', 'spruce', 'ember', 'vale', 'breeze', 'arbor', 'sol'],
 };
 
 export function GeneralTab({ draft, change, errorFor }: TabProps): ReactElement {
@@ -53,11 +49,11 @@ export function GeneralTab({ draft, change, errorFor }: TabProps): ReactElement 
         testId="setting-voice"
         placeholder="Default voice"
         list="parley-voices"
-        hint={`Leave empty for the default voice (${VOICES[draft.dialect][0]}).`}
+        hint={`One of the protocol's voices, or empty for its default (${defaultVoice(draft.dialect)}). Changing the protocol resets a voice it does not offer.`}
         error={errorFor('voice')}
       />
       <datalist id="parley-voices">
-        {VOICES[draft.dialect].map((voice) => (
+        {REALTIME_VOICES[draft.dialect].map((voice) => (
           <option key={voice} value={voice} />
         ))}
       </datalist>

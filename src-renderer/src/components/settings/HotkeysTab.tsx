@@ -19,13 +19,13 @@ function BindingStatus({ binding, extra, testId }: { binding: HotkeyBinding | un
 const HOLD_MODES = { hold: 'Hold to talk', toggle: 'Falls back to toggle', off: 'Off' } as const;
 
 export function HotkeysTab({ draft, change, errorFor }: TabProps): ReactElement {
-  const status = useAppState((state) => state.snapshot?.hotkeys);
+  const status = useAppState((state) => state.app?.hotkeys);
   return (
     <div className="settings-section">
       <h2 className="settings-heading">Global hotkeys</h2>
       <p className="settings-lead">These work even when Parley is in the background. Status shows the saved shortcuts.</p>
       <ShortcutField
-        label="Talk (toggle)"
+        label="Talk hotkey"
         value={draft.hotkeys.talk}
         onChange={(talk) => change({ hotkeys: { ...draft.hotkeys, talk } })}
         testId="setting-hotkeys-talk"
@@ -34,7 +34,7 @@ export function HotkeysTab({ draft, change, errorFor }: TabProps): ReactElement 
         error={errorFor('hotkeys.talk')}
       />
       <ShortcutField
-        label="Hold to talk"
+        label="Hold-to-talk hotkey"
         value={draft.hotkeys.holdToTalk}
         onChange={(holdToTalk) => change({ hotkeys: { ...draft.hotkeys, holdToTalk } })}
         testId="setting-hotkeys-holdToTalk"

@@ -1,5 +1,5 @@
 import type { FormEvent, ReactElement } from 'react';
-import type { SettingsTab } from '../../state/banners';
+import type { SettingsPage as SettingsTab } from '../../../../src-shared/app-state';
 import { AgentTab } from './AgentTab';
 import { ApiKeyPanel } from './ApiKeyPanel';
 import { AudioTab } from './AudioTab';

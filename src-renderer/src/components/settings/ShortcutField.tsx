@@ -1,6 +1,7 @@
 // A global-hotkey field: type an Electron accelerator, or press "Record shortcut" and then the
 // key combination. Escape cancels recording; Tab leaves it.
 import { useId, useState, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
+import { acceleratorProblem } from '../../../../src-shared/accelerator';
 import { comboToAccelerator, isMacPlatform } from '../../state/accelerator';
 
 interface ShortcutFieldProps {
@@ -18,6 +19,9 @@ export function ShortcutField({ label, value, onChange, testId, hint, status, er
   const [recording, setRecording] = useState(false);
   const [preview, setPreview] = useState('');
   const [recordProblem, setRecordProblem] = useState<string | null>(null);
+  // A typed shortcut is checked with main's own parser once the user leaves the field.
+  const [typedChecked, setTypedChecked] = useState(false);
+  const typedProblem = typedChecked ? (acceleratorProblem(value, isMacPlatform() ? 'darwin' : 'linux') ?? null) : null;
 
   const stop = () => {
     setRecording(false);
@@ -49,7 +53,7 @@ export function ShortcutField({ label, value, onChange, testId, hint, status, er
     }
   };
 
-  const problem = error ?? recordProblem;
+  const problem = error ?? recordProblem ?? typedProblem;
   const describedBy = [hint ? `${id}-hint` : '', status ? `${id}-status` : '', problem ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div className={`field ${problem ? 'has-error' : ''}`}>
@@ -64,7 +68,9 @@ export function ShortcutField({ label, value, onChange, testId, hint, status, er
           onChange={(event) => {
             onChange(event.target.value);
             setRecordProblem(null);
+            setTypedChecked(false);
           }}
+          onBlur={() => setTypedChecked(true)}
           data-testid={testId}
           placeholder="None"
           spellCheck={false}

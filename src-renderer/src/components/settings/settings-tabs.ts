@@ -1,5 +1,6 @@
 // Which settings live on which tab, so an error naming a setting can point at its tab.
-import type { SettingsTab } from '../../state/banners';
+import type { SettingsPage as SettingsTab } from '../../../../src-shared/app-state';
+import { SETTINGS_FIELDS } from '../../../../src-shared/settings-fields';
 
 export const SETTINGS_TABS: readonly { readonly id: SettingsTab; readonly label: string }[] = [
   { id: 'general', label: 'General & voice' },
@@ -9,42 +10,16 @@ export const SETTINGS_TABS: readonly { readonly id: SettingsTab; readonly label:
   { id: 'api-key', label: 'API key' },
 ];
 
+// Derived from the shared table main's messages use, so a refusal's field always has a tab and a
+// label; `hotkeys` as a whole is what the contract's own checks may name.
+const FIELD_INFO = Object.entries(SETTINGS_FIELDS);
+
 export const FIELD_TABS: Readonly<Record<string, SettingsTab>> = {
-  dialect: 'general',
-  realtimeUrl: 'general',
-  model: 'general',
-  voice: 'general',
-  instructions: 'general',
-  talkMode: 'general',
-  startAtLogin: 'general',
-  agentBackend: 'agent',
-  agentUrl: 'agent',
-  agentModel: 'agent',
-  agentCommand: 'agent',
-  agentCwd: 'agent',
-  inputDevice: 'audio',
-  outputDevice: 'audio',
+  ...Object.fromEntries(FIELD_INFO.map(([field, info]) => [field, info.page])),
   hotkeys: 'hotkeys',
-  'hotkeys.talk': 'hotkeys',
-  'hotkeys.holdToTalk': 'hotkeys',
 };
 
 export const FIELD_LABELS: Readonly<Record<string, string>> = {
-  dialect: 'Protocol',
-  realtimeUrl: 'Realtime URL',
-  model: 'Model',
-  voice: 'Voice',
-  instructions: 'Instructions',
-  talkMode: 'Talk mode',
-  startAtLogin: 'Start at login',
-  agentBackend: 'Agent backend',
-  agentUrl: 'Agent URL',
-  agentModel: 'Agent model',
-  agentCommand: 'Agent command',
-  agentCwd: 'Agent working folder',
-  inputDevice: 'Microphone',
-  outputDevice: 'Speaker',
+  ...Object.fromEntries(FIELD_INFO.map(([field, info]) => [field, info.label])),
   hotkeys: 'Hotkeys',
-  'hotkeys.talk': 'Talk hotkey',
-  'hotkeys.holdToTalk': 'Hold-to-talk hotkey',
 };

@@ -3,8 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Settings } from '../../../../src-shared/ipc-contract';
 import { attempt } from '../../bridge/attempt';
 import { useAppState, useParley } from '../../hooks/store-context';
-import { isEmptyPatch, settingNamedIn, settingsPatch, type EditableSettings } from '../../state/settings-patch';
-import { FIELD_TABS } from './settings-tabs';
+import { isEmptyPatch, savedMessage, settingsPatch, type EditableSettings } from '../../state/settings-patch';
 
 export type SaveState =
   | { readonly kind: 'idle' }
@@ -57,9 +56,9 @@ export function useSettingsForm(): SettingsForm {
 
   // Talk mode and devices also change from the controls bar and onboarding: follow them in
   // fields the user has not touched, so the form never shows (or re-sends) a stale value.
-  const talkMode = useAppState((state) => state.snapshot?.talk.mode);
-  const inputDevice = useAppState((state) => state.snapshot?.devices.input);
-  const outputDevice = useAppState((state) => state.snapshot?.devices.output);
+  const talkMode = useAppState((state) => state.app?.talk.mode);
+  const inputDevice = useAppState((state) => state.app?.devices.input);
+  const outputDevice = useAppState((state) => state.app?.devices.output);
   useEffect(() => {
     if (!saved || !draft) return;
     const outside: { talkMode?: Settings['talkMode']; inputDevice?: string | null; outputDevice?: string | null } = {};
@@ -92,9 +91,11 @@ export function useSettingsForm(): SettingsForm {
     if (response.ok) {
       setSaved(response.value);
       setDraft(editable(response.value));
-      setSaveState({ kind: 'saved', message: 'Saved.' });
+      setSaveState({ kind: 'saved', message: savedMessage(draft, response.value) });
     } else {
-      const field = settingNamedIn(response.error.message, Object.keys(FIELD_TABS));
+      // Main names a refused setting; the contract's own shape checks only say it in words.
+      // Main names the refused field (both its own checks and the contract's); no text is parsed.
+      const field = response.error.field ?? null;
       setSaveState({ kind: 'error', message: response.error.message, field });
     }
   }, [api, saved, draft, patch]);

@@ -1,11 +1,15 @@
 // Electron accelerator strings ("CommandOrControl+Shift+Space"), parsed and checked here so a bad
-// hotkey setting gets a sentence naming what is wrong instead of Electron's "conversion failure",
-// and so the hold-to-talk hook can match raw key codes. Pure: the uiohook key table is passed in
-// (only its type is imported), so nothing here loads the native addon.
-import type { UiohookKey } from 'uiohook-napi';
+// hotkey setting gets a sentence naming what is wrong instead of Electron's "conversion failure".
+// Shared by main (the hotkey manager, the settings check on save) and the renderer (the shortcut
+// field), so all of them agree on what a valid shortcut is. Pure: no Node, no DOM, no addon. The
+// key table also names each key in the native key hook's vocabulary (uiohook-napi's UiohookKey),
+// as plain strings, so the shell can map a shortcut to key codes without this file loading it.
 
 export type Modifier = 'ctrl' | 'alt' | 'shift' | 'meta';
 export const MODIFIERS: readonly Modifier[] = ['ctrl', 'alt', 'shift', 'meta'];
+
+/** Node's `process.platform` values; only 'darwin' and 'win32' change how shortcuts read. */
+export type AcceleratorPlatform = 'darwin' | 'win32' | 'linux' | (string & {});
 
 export interface ParsedAccelerator {
   readonly modifiers: ReadonlySet<Modifier>;
@@ -18,14 +22,12 @@ export class AcceleratorError extends Error {
   constructor(
     message: string,
     readonly accelerator: string,
+    /** What is wrong without repeating the shortcut, e.g. `unknown key "Shft"; did you mean "Shift"?`. */
+    readonly reason: string = message,
   ) {
     super(message);
   }
 }
-
-/** The shape of uiohook-napi's `UiohookKey` export (a plain name → key code table). */
-export type UiohookKeyTable = typeof UiohookKey;
-type UiohookKeyName = keyof UiohookKeyTable;
 
 /** Modifier spellings Electron accepts, lower-cased; CommandOrControl is resolved per platform. */
 const MODIFIER_WORDS: Readonly<Record<string, Modifier | 'command-or-control'>> = {
@@ -43,18 +45,18 @@ const MODIFIER_WORDS: Readonly<Record<string, Modifier | 'command-or-control'>> 
 };
 
 /**
- * Every key Electron accepts (lower-cased spelling → canonical spelling), and what it is on the
- * uiohook side: a key name in UiohookKey, or null when the native hook cannot see it as one key
+ * Every key Electron accepts (lower-cased spelling → canonical spelling), and what it is called
+ * in uiohook-napi's UiohookKey table, or null when the native hook cannot see it as one key
  * (shifted punctuation depends on the keyboard layout; media keys are not in the table).
  */
-const KEYS = new Map<string, { readonly canonical: string; readonly uiohook: UiohookKeyName | null }>();
-function key(canonical: string, uiohook: UiohookKeyName | null, ...aliases: string[]): void {
-  for (const spelling of [canonical, ...aliases]) KEYS.set(spelling.toLowerCase(), { canonical, uiohook });
+const KEYS = new Map<string, { readonly canonical: string; readonly hookName: string | null }>();
+function key(canonical: string, hookName: string | null, ...aliases: string[]): void {
+  for (const spelling of [canonical, ...aliases]) KEYS.set(spelling.toLowerCase(), { canonical, hookName });
 }
-for (const letter of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') key(letter, letter as UiohookKeyName);
-for (const digit of '0123456789') key(digit, Number(digit) as UiohookKeyName);
-for (let n = 1; n <= 24; n++) key(`F${n}`, `F${n}` as UiohookKeyName);
-for (let n = 0; n <= 9; n++) key(`num${n}`, `Numpad${n}` as UiohookKeyName);
+for (const letter of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') key(letter, letter);
+for (const digit of '0123456789') key(digit, digit);
+for (let n = 1; n <= 24; n++) key(`F${n}`, `F${n}`);
+for (let n = 0; n <= 9; n++) key(`num${n}`, `Numpad${n}`);
 key('numdec', 'NumpadDecimal');
 key('numadd', 'NumpadAdd');
 key('numsub', 'NumpadSubtract');
@@ -94,48 +96,45 @@ for (const shifted of [')', '!', '@', '#', '$', '%', '^', '&', '*', '(', ':', '<
 key('Plus', null);
 for (const media of ['VolumeUp', 'VolumeDown', 'VolumeMute', 'MediaNextTrack', 'MediaPreviousTrack', 'MediaStop', 'MediaPlayPause']) key(media, null);
 
+/** Where this code runs: main and tests have `process`; a browser page falls back to 'linux'. */
+function currentPlatform(): AcceleratorPlatform {
+  return (globalThis as { process?: { platform?: string } }).process?.platform ?? 'linux';
+}
+
+function refuse(accelerator: string, reason: string): AcceleratorError {
+  return new AcceleratorError(`"${accelerator}" ${reason}`, accelerator, reason);
+}
+
 /**
  * Parses an Electron accelerator. CommandOrControl/CmdOrCtrl become `meta` on macOS and `ctrl`
  * elsewhere. Throws AcceleratorError naming the problem: an empty part, an unknown key (with a
  * suggestion), no non-modifier key, or more than one.
  */
-export function parseAccelerator(accelerator: string, platform: NodeJS.Platform = process.platform): ParsedAccelerator {
+export function parseAccelerator(accelerator: string, platform: AcceleratorPlatform = currentPlatform()): ParsedAccelerator {
   const text = accelerator.trim();
-  if (text === '') throw new AcceleratorError('The shortcut is empty.', accelerator);
+  if (text === '') throw new AcceleratorError('The shortcut is empty.', accelerator, 'it is empty');
   const modifiers = new Set<Modifier>();
   let found: string | undefined;
   for (const part of text.split('+')) {
-    if (part.trim() === '') {
-      throw new AcceleratorError(`"${accelerator}" has an empty part; write the + key as "Plus", e.g. "Ctrl+Plus".`, accelerator);
-    }
+    if (part.trim() === '') throw refuse(accelerator, 'has an empty part; write the + key as "Plus", e.g. "Ctrl+Plus".');
     const word = part.trim().toLowerCase();
     const modifier = MODIFIER_WORDS[word];
     if (modifier) {
       modifiers.add(modifier === 'command-or-control' ? (platform === 'darwin' ? 'meta' : 'ctrl') : modifier);
       continue;
     }
-    if (word === 'altgr') {
-      throw new AcceleratorError(`"${accelerator}" uses AltGr, which Parley cannot listen for; use Alt instead.`, accelerator);
-    }
+    if (word === 'altgr') throw refuse(accelerator, 'uses AltGr, which Parley cannot listen for; use Alt instead.');
     const known = KEYS.get(word);
     if (!known) {
       const suggestion = closestKnownWord(word);
-      throw new AcceleratorError(
-        `"${accelerator}" has an unknown key "${part.trim()}"` + (suggestion ? `; did you mean "${suggestion}"?` : '.'),
-        accelerator,
-      );
+      throw refuse(accelerator, `has an unknown key "${part.trim()}"` + (suggestion ? `; did you mean "${suggestion}"?` : '.'));
     }
     if (found !== undefined) {
-      throw new AcceleratorError(
-        `"${accelerator}" has two keys, "${found}" and "${known.canonical}"; a shortcut is modifiers plus one key, e.g. "Ctrl+Shift+Space".`,
-        accelerator,
-      );
+      throw refuse(accelerator, `has two keys, "${found}" and "${known.canonical}"; a shortcut is modifiers plus one key, e.g. "Ctrl+Shift+Space".`);
     }
     found = known.canonical;
   }
-  if (found === undefined) {
-    throw new AcceleratorError(`"${accelerator}" has only modifiers; add a key, e.g. "${text}+Space".`, accelerator);
-  }
+  if (found === undefined) throw refuse(accelerator, `has only modifiers; add a key, e.g. "${text}+Space".`);
   return { modifiers, key: found };
 }
 
@@ -145,7 +144,7 @@ export function sameAccelerator(a: ParsedAccelerator, b: ParsedAccelerator): boo
 }
 
 /** How people read a shortcut: "Ctrl+Shift+Space" (Linux, Windows), "Cmd+Shift+Space" (macOS). */
-export function formatAccelerator(parsed: ParsedAccelerator, platform: NodeJS.Platform = process.platform): string {
+export function formatAccelerator(parsed: ParsedAccelerator, platform: AcceleratorPlatform = currentPlatform()): string {
   const mac = platform === 'darwin';
   const names: Record<Modifier, string> = { ctrl: 'Ctrl', alt: mac ? 'Option' : 'Alt', shift: 'Shift', meta: mac ? 'Cmd' : platform === 'win32' ? 'Win' : 'Super' };
   const order: readonly Modifier[] = mac ? ['ctrl', 'alt', 'shift', 'meta'] : ['ctrl', 'meta', 'alt', 'shift'];
@@ -154,7 +153,7 @@ export function formatAccelerator(parsed: ParsedAccelerator, platform: NodeJS.Pl
 }
 
 /** formatAccelerator for a raw setting; an unparsable one is shown as written. */
-export function displayAccelerator(accelerator: string, platform: NodeJS.Platform = process.platform): string {
+export function displayAccelerator(accelerator: string, platform: AcceleratorPlatform = currentPlatform()): string {
   try {
     return formatAccelerator(parseAccelerator(accelerator, platform), platform);
   } catch {
@@ -162,40 +161,25 @@ export function displayAccelerator(accelerator: string, platform: NodeJS.Platfor
   }
 }
 
-export interface HookCombo {
-  readonly modifiers: ReadonlySet<Modifier>;
-  /** The uiohook key code of the non-modifier key. */
-  readonly keycode: number;
-}
-
 /**
- * Maps a parsed accelerator to uiohook key codes. Throws AcceleratorError for keys the hook
- * cannot see as one physical key (shifted punctuation, "Plus", media keys).
+ * What is wrong with a hotkey setting, as the settings form and main's check both say it:
+ * `“Ctrl+Shft+X” is not a valid shortcut: unknown key "Shft"; did you mean "Shift"?`. Undefined
+ * when it parses, and for '' (no shortcut).
  */
-export function toHookCombo(parsed: ParsedAccelerator, table: UiohookKeyTable, accelerator = parsed.key): HookCombo {
-  const known = KEYS.get(parsed.key.toLowerCase());
-  const keycode = known?.uiohook != null ? table[known.uiohook] : undefined;
-  if (keycode === undefined) {
-    throw new AcceleratorError(
-      `"${parsed.key}" in "${accelerator}" cannot be held through the native key hook; choose a letter, digit, F-key or named key such as Space.`,
-      accelerator,
-    );
+export function acceleratorProblem(accelerator: string, platform: AcceleratorPlatform = currentPlatform()): string | undefined {
+  if (accelerator.trim() === '') return undefined;
+  try {
+    parseAccelerator(accelerator, platform);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof AcceleratorError)) throw error;
+    return `“${accelerator}” is not a valid shortcut: ${error.reason.replace(/^has (an? )?/, '')}`;
   }
-  return { modifiers: parsed.modifiers, keycode };
 }
 
-/** Key code → the modifier it is, for both the left and right keys. */
-export function modifierKeycodes(table: UiohookKeyTable): ReadonlyMap<number, Modifier> {
-  return new Map<number, Modifier>([
-    [table.Ctrl, 'ctrl'],
-    [table.CtrlRight, 'ctrl'],
-    [table.Alt, 'alt'],
-    [table.AltRight, 'alt'],
-    [table.Shift, 'shift'],
-    [table.ShiftRight, 'shift'],
-    [table.Meta, 'meta'],
-    [table.MetaRight, 'meta'],
-  ]);
+/** The key's name in uiohook-napi's UiohookKey table, or null when the hook cannot hold it. */
+export function hookKeyName(canonicalKey: string): string | null {
+  return KEYS.get(canonicalKey.toLowerCase())?.hookName ?? null;
 }
 
 /** The known key or modifier spelling nearest to a typo, if one is within two edits. */
