@@ -15,6 +15,7 @@ import {
   publicSettings,
   validateSettingsPatch,
   type Settings,
+  type SettingsChangeCheck,
   type StoredSettings,
 } from './settings-schema';
 
@@ -45,12 +46,26 @@ export interface SettingsStoreOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** For the corrupt-file backup name. */
   readonly now?: () => Date;
+  /**
+   * Where setApiKey keeps the key: 'keychain' (default) encrypts it into the file with `cipher`;
+   * 'memory' (the browser UI, which has no OS keychain) holds it in this object for the process
+   * lifetime and never writes it anywhere.
+   */
+  readonly keyStorage?: 'keychain' | 'memory';
+  /**
+   * Runs on every update after the shape checks: the app passes createSettingsCheck (voice of the
+   * dialect, command on PATH, folder exists, hotkeys parse). Without it only shapes are checked.
+   */
+  readonly check?: SettingsChangeCheck;
 }
 
-export type ApiKeySource = 'stored' | 'environment' | 'none';
+export type ApiKeySource = 'stored' | 'memory' | 'environment' | 'none';
+/** Where a key given to setApiKey would be kept; 'unavailable': nowhere (no usable keychain). */
+export type ApiKeyStorage = 'keychain' | 'memory' | 'unavailable';
 export interface ApiKeyStatus {
   readonly isSet: boolean;
   readonly source: ApiKeySource;
+  readonly storage: ApiKeyStorage;
 }
 
 /** Something the user must be told about once, e.g. that an unreadable file was replaced. */
@@ -68,11 +83,14 @@ export interface SettingsStore {
   readonly notice: SettingsNotice | undefined;
   /** The settings without the API key. */
   get(): Settings;
-  /** Validates (naming the offending key), saves and returns the new settings. */
+  /**
+   * Validates (throwing SettingsValidationError naming the field), saves and returns the new
+   * settings, which the check may have adjusted (a voice the new dialect lacks goes back to '').
+   */
   update(patch: unknown): Settings;
   /** Called after every update; returns an unsubscribe. API key changes do not fire it. */
   onChange(listener: SettingsListener): () => void;
-  /** Encrypts and stores the key; throws when the OS keychain is unavailable. */
+  /** Encrypts and stores the key (keyStorage 'memory': keeps it for this process only); throws when the OS keychain is unavailable. */
   setApiKey(key: string): void;
   clearApiKey(): void;
   apiKeyStatus(): ApiKeyStatus;
@@ -162,6 +180,9 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
   const configName = options.configName ?? DEFAULT_SETTINGS_CONFIG_NAME;
   const path = join(options.cwd, `${configName}.json`);
   const { cipher } = options;
+  const inMemory = options.keyStorage === 'memory';
+  // Memory mode only: the key for this process, never persisted.
+  let memoryKey: string | undefined;
 
   const open = (): Conf<StoredSettings> =>
     new Conf<StoredSettings>({
@@ -220,7 +241,8 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
     update(patch) {
       const valid = validateSettingsPatch(patch);
       const previous = get();
-      const next: Settings = { ...previous, ...valid, hotkeys: { ...previous.hotkeys, ...valid.hotkeys } } as Settings;
+      const merged: Settings = { ...previous, ...valid, hotkeys: { ...previous.hotkeys, ...valid.hotkeys } } as Settings;
+      const next = options.check ? options.check({ previous, next: merged, patch: valid }) : merged;
       conf.set({ ...next, encryptedApiKey: storedKey() });
       const saved = get();
       for (const listener of [...listeners]) {
@@ -245,20 +267,34 @@ export function createSettingsStore(options: SettingsStoreOptions): SettingsStor
       if (trimmed.length > MAX_API_KEY_CHARS || /\s/.test(trimmed)) {
         throw new InvalidApiKeyError('That does not look like an API key (it is too long or contains spaces); paste only the key.');
       }
+      if (inMemory) {
+        memoryKey = trimmed;
+        logger.info('API key kept in memory for this run');
+        return;
+      }
       if (!cipher.isAvailable()) throw new ApiKeyStorageUnavailableError();
       conf.set('encryptedApiKey', cipher.encrypt(trimmed).toString('base64'));
       logger.info('API key stored (encrypted)');
     },
     clearApiKey() {
+      if (inMemory) {
+        memoryKey = undefined;
+        logger.info('API key forgotten');
+        return;
+      }
       conf.set('encryptedApiKey', null);
       logger.info('stored API key cleared');
     },
     apiKeyStatus() {
-      if (storedKey() !== null) return { isSet: true, source: 'stored' };
-      if (environmentKey() !== undefined) return { isSet: true, source: 'environment' };
-      return { isSet: false, source: 'none' };
+      const storage = inMemory ? 'memory' : cipher.isAvailable() ? 'keychain' : 'unavailable';
+      if (inMemory && memoryKey !== undefined) return { isSet: true, source: 'memory', storage };
+      if (!inMemory && storedKey() !== null) return { isSet: true, source: 'stored', storage };
+      if (environmentKey() !== undefined) return { isSet: true, source: 'environment', storage };
+      return { isSet: false, source: 'none', storage };
     },
     resolveApiKey() {
+      // Memory mode cannot read ciphertext a desktop run left in a shared folder: no keychain.
+      if (inMemory) return memoryKey ?? environmentKey();
       const encrypted = storedKey();
       if (encrypted !== null) {
         try {

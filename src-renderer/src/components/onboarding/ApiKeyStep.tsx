@@ -3,15 +3,18 @@ import { attempt } from '../../bridge/attempt';
 import { useStore } from '../../hooks/store-context';
 import { useApiKeyStatus } from '../../hooks/use-api-key-status';
 import { ApiKeyInput } from '../common/ApiKeyInput';
+import { KeyStorageNote, keySavedMessage } from './KeyStorageNote';
 
 export function ApiKeyStep(): ReactElement {
   const store = useStore();
   const inputId = useId();
-  const [status, setStatus] = useApiKeyStatus();
+  const [status, setStatus, loadError] = useApiKeyStatus();
   const [key, setKey] = useState('');
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const storage = status?.storage;
+  const inMemory = storage === 'memory';
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -21,7 +24,6 @@ export function ApiKeyStep(): ReactElement {
     setSaving(false);
     if (response.ok) {
       setStatus(response.value);
-      store.markApiKeySet(response.value.isSet);
       setKey('');
       setError(null);
       setSaved(true);
@@ -33,46 +35,52 @@ export function ApiKeyStep(): ReactElement {
   return (
     <div className="onboarding-step">
       <h2 className="step-title">Connect to OpenAI</h2>
-      <p className="step-lead">
-        Parley talks to the OpenAI Realtime API with your own API key. It is encrypted with your system keychain and never shown
-        again.
+      <p className="step-lead" data-testid="onboarding-key-storage" data-storage={storage}>
+        Parley talks to the OpenAI Realtime API with your own API key.{' '}
+        {storage ? <KeyStorageNote storage={storage} /> : loadError ? `Could not tell where a key would be kept: ${loadError}` : null}
       </p>
       {status?.source === 'environment' && (
         <div className="callout callout-info" data-testid="onboarding-env-key">
           <strong>Using OPENAI_API_KEY from the environment.</strong> Parley found a key in the <code>OPENAI_API_KEY</code>{' '}
-          environment variable and will use it, so you can go on without entering one. A key saved here takes precedence.
+          environment variable and will use it, so you can go on without entering one.{' '}
+          {inMemory ? 'A key entered here is used instead, for this run.' : 'A key saved here takes precedence.'}
         </div>
       )}
-      {status?.source === 'stored' && <div className="callout callout-success">An API key is already saved. You can replace it below.</div>}
-      <form className="key-form" onSubmit={(event) => void save(event)}>
-        <label htmlFor={inputId} className="field-label">
-          API key
-        </label>
-        <div className="inline-form">
-          <ApiKeyInput
-            id={inputId}
-            value={key}
-            error={error}
-            testId="onboarding-api-key"
-            onChange={(value) => {
-              setKey(value);
-              setError(null);
-              setSaved(false);
-            }}
-          />
-          <button type="submit" className="button button-primary" data-testid="onboarding-save-key" disabled={saving || key.trim() === ''}>
-            {saving ? 'Saving…' : 'Save key'}
-          </button>
-        </div>
-        {error && (
-          <p className="field-error" id={`${inputId}-error`} role="alert" data-testid="onboarding-key-error">
-            {error}
+      {status?.source === 'stored' && !saved && <div className="callout callout-success">An API key is already saved. You can replace it below.</div>}
+      {status?.source === 'memory' && !saved && (
+        <div className="callout callout-success">A key is set for this run (kept in memory). You can replace it below.</div>
+      )}
+      {storage !== 'unavailable' && (
+        <form className="key-form" onSubmit={(event) => void save(event)}>
+          <label htmlFor={inputId} className="field-label">
+            API key
+          </label>
+          <div className="inline-form">
+            <ApiKeyInput
+              id={inputId}
+              value={key}
+              error={error}
+              testId="onboarding-api-key"
+              onChange={(value) => {
+                setKey(value);
+                setError(null);
+                setSaved(false);
+              }}
+            />
+            <button type="submit" className="button button-primary" data-testid="onboarding-save-key" disabled={saving || key.trim() === ''}>
+              {saving ? 'Saving…' : inMemory ? 'Use key' : 'Save key'}
+            </button>
+          </div>
+          {error && (
+            <p className="field-error" id={`${inputId}-error`} role="alert" data-testid="onboarding-key-error">
+              {error}
+            </p>
+          )}
+          <p className="inline-status" role="status" data-testid="onboarding-key-status">
+            {saved && storage ? keySavedMessage(storage) : ''}
           </p>
-        )}
-        <p className="inline-status" role="status" data-testid="onboarding-key-status">
-          {saved ? 'Key saved.' : ''}
-        </p>
-      </form>
+        </form>
+      )}
     </div>
   );
 }

@@ -32,8 +32,7 @@ export function Onboarding(): ReactElement {
     setFinishing(true);
     const response = await attempt(() => store.api.settings.update({ onboardingDone: true }));
     setFinishing(false);
-    if (response.ok) store.markOnboardingDone();
-    else setError(response.error.message);
+    if (!response.ok) setError(response.error.message);
   };
 
   return (

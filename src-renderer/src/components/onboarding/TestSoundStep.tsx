@@ -4,11 +4,12 @@ import { useAppState, useStore } from '../../hooks/store-context';
 import { useDevices } from '../../hooks/use-devices';
 import { DeviceSelect } from '../common/DeviceSelect';
 import { TestSoundButton } from '../common/TestSoundButton';
+import { NoLiveAudio } from './NoLiveAudio';
 
 export function TestSoundStep(): ReactElement {
   const store = useStore();
   const { devices, error: listError } = useDevices();
-  const output = useAppState((state) => state.snapshot?.devices.output ?? null);
+  const output = useAppState((state) => state.app?.devices.output ?? null);
   const [chosen, setChosen] = useState<string | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
 
@@ -18,6 +19,14 @@ export function TestSoundStep(): ReactElement {
     setError(response.ok ? null : response.error.message);
   };
 
+  if (devices === null && listError !== null) {
+    return (
+      <div className="onboarding-step">
+        <h2 className="step-title">Check your speaker</h2>
+        <NoLiveAudio what="speaker" reason={listError} />
+      </div>
+    );
+  }
   return (
     <div className="onboarding-step">
       <h2 className="step-title">Check your speaker</h2>
@@ -30,7 +39,7 @@ export function TestSoundStep(): ReactElement {
         onChange={(name) => void choose(name)}
         testId="onboarding-output-device"
         label="Speaker"
-        error={error ?? listError}
+        error={error}
       />
     </div>
   );

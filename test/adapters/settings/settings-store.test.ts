@@ -3,18 +3,18 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Logger } from '../../src-main/core/util/logger';
+import type { Logger } from '../../../src-main/core/util/logger';
 import {
   DEFAULT_SETTINGS,
   SettingsValidationError,
   validateSettingsPatch,
-} from '../../src-main/adapters/settings/settings-schema';
+} from '../../../src-main/adapters/settings/settings-schema';
 import {
   ApiKeyStorageUnavailableError,
   createSettingsStore,
   type SecretCipher,
   type SettingsStoreOptions,
-} from '../../src-main/adapters/settings/settings-store';
+} from '../../../src-main/adapters/settings/settings-store';
 
 const SECRET = 'sk-test-0123456789abcdefSECRET';
 
@@ -78,23 +78,24 @@ test('update validates, returns the new settings and persists them for the next 
   });
 });
 
-test('a bad patch is refused with an error naming the key, and nothing is saved', () => {
+test('a bad patch is refused with an error naming the field in the form\'s words, and nothing is saved', () => {
   const store = open(tempDir());
-  const refusals: Array<[unknown, string]> = [
-    [{ talkMode: 'shouting' }, 'talkMode'],
-    [{ realtimeUrl: 'ftp://example.com' }, 'realtimeUrl'],
-    [{ agentUrl: 'wss://example.com' }, 'agentUrl'],
-    [{ startAtLogin: 'yes' }, 'startAtLogin'],
-    [{ agentModel: '' }, 'agentModel'],
-    [{ hotkeys: { talk: 42 } }, 'hotkeys.talk'],
-    [{ hotkeys: { scream: 'F1' } }, 'hotkeys.scream'],
-    [{ colour: 'blue' }, 'colour'],
-    [{ encryptedApiKey: 'AAAA' }, 'encryptedApiKey'],
+  const refusals: Array<[unknown, string, string]> = [
+    [{ talkMode: 'shouting' }, 'talkMode', 'Talk mode: '],
+    [{ realtimeUrl: 'ftp://example.com' }, 'realtimeUrl', 'Realtime URL: must be a URL starting with'],
+    [{ agentUrl: 'wss://example.com' }, 'agentUrl', 'Agent URL: must be a URL starting with'],
+    [{ startAtLogin: 'yes' }, 'startAtLogin', 'Start at login: '],
+    [{ agentModel: '' }, 'agentModel', 'Agent model: must not be empty'],
+    [{ hotkeys: { talk: 42 } }, 'hotkeys.talk', 'Talk hotkey: must be text'],
+    [{ hotkeys: { scream: 'F1' } }, 'hotkeys.scream', 'Setting "hotkeys.scream" is not a known hotkey'],
+    [{ colour: 'blue' }, 'colour', 'Setting "colour" is not a known setting'],
+    [{ encryptedApiKey: 'AAAA' }, 'encryptedApiKey', 'Setting "encryptedApiKey" cannot be changed here'],
   ];
-  for (const [patch, key] of refusals) {
+  for (const [patch, key, start] of refusals) {
     assert.throws(
       () => store.update(patch),
-      (error: unknown) => error instanceof SettingsValidationError && error.key === key && error.message.includes(`"${key}"`),
+      (error: unknown) =>
+        error instanceof SettingsValidationError && error.field === key && error.code === 'invalid_setting' && error.message.startsWith(start),
       `patch ${JSON.stringify(patch)} should be refused naming ${key}`,
     );
   }
@@ -130,7 +131,7 @@ test('a stored API key is encrypted on disk, reported as stored, resolved, and n
   assert.match(JSON.parse(raw).encryptedApiKey, /^[A-Za-z0-9+/]+=*$/);
   if (process.platform !== 'win32') assert.equal(statSync(store.path).mode & 0o077, 0, 'only the owner can read the file');
 
-  assert.deepEqual(store.apiKeyStatus(), { isSet: true, source: 'stored' });
+  assert.deepEqual(store.apiKeyStatus(), { isSet: true, source: 'stored', storage: 'keychain' });
   assert.equal(store.resolveApiKey(), SECRET, 'the stored key wins over the environment');
   assert.equal(JSON.stringify(store.get()).includes(SECRET), false);
   assert.equal(open(cwd).resolveApiKey(), SECRET, 'survives a restart');
@@ -142,13 +143,13 @@ test('clearing the key removes it from the file and falls back to the environmen
   store.setApiKey(SECRET);
   store.clearApiKey();
   assert.equal(JSON.parse(readFileSync(store.path, 'utf8')).encryptedApiKey, null);
-  assert.deepEqual(store.apiKeyStatus(), { isSet: true, source: 'environment' });
+  assert.deepEqual(store.apiKeyStatus(), { isSet: true, source: 'environment', storage: 'keychain' });
   assert.equal(store.resolveApiKey(), 'sk-from-environment');
 });
 
 test('with no stored key and no environment key the status is none', () => {
   const store = open(tempDir(), { env: { OPENAI_API_KEY: '   ' } });
-  assert.deepEqual(store.apiKeyStatus(), { isSet: false, source: 'none' });
+  assert.deepEqual(store.apiKeyStatus(), { isSet: false, source: 'none', storage: 'keychain' });
   assert.equal(store.resolveApiKey(), undefined);
 });
 
@@ -163,7 +164,7 @@ test('without an OS keychain setApiKey refuses clearly, points to OPENAI_API_KEY
       !error.message.includes(SECRET),
   );
   assert.equal(readFileSync(store.path, 'utf8').includes(SECRET), false);
-  assert.deepEqual(store.apiKeyStatus(), { isSet: false, source: 'none' });
+  assert.deepEqual(store.apiKeyStatus(), { isSet: false, source: 'none', storage: 'unavailable' });
 });
 
 test('a key that cannot be decrypted any more falls back to the environment without leaking', () => {
