@@ -3,12 +3,13 @@
 // loopback web bridge command, so both run exactly the same app.
 import { join } from 'node:path';
 import type { Logger } from '../core/util/logger';
-import { NativeAudioEngine } from '../adapters/audio/native/native-audio-engine';
 import type { NativeAudioHostOptions } from '../adapters/audio/native/native-audio-host';
 import { createSettingsStore, type SecretCipher } from '../adapters/settings/settings-store';
 import { connectWebSocket } from '../adapters/transport/ws-transport';
 import { AppController } from './app-controller';
+import { createSettingsCheck, nodeSettingsCheckDeps } from './settings-check';
 import type { AudioEngineFactory } from './audio-controller';
+import { createNativeAudioEngine } from './voice-runtime';
 
 export interface DesktopAppOptions {
   readonly userDataDir: string;
@@ -19,29 +20,34 @@ export interface DesktopAppOptions {
   readonly audio: boolean;
   /** How to start the audio process; the default runs the TypeScript source through tsx. */
   readonly audioHost?: NativeAudioHostOptions;
+  /** 'memory' (the browser UI, no keychain) keeps the API key for this run only; default 'keychain'. */
+  readonly keyStorage?: 'keychain' | 'memory';
 }
 
 export const HISTORY_FOLDER = 'history';
 
+/** The engine the headless command builds too (voice-runtime.ts), as the AudioController asks for it. */
 export function nativeAudioFactory(logger: Logger, host?: NativeAudioHostOptions): AudioEngineFactory {
-  return (request) =>
-    new NativeAudioEngine({
-      inputDevice: request.inputDevice,
-      outputDevice: request.outputDevice,
-      logger,
-      host,
-      onInputLevel: request.onInputLevel,
-      onNotice: request.onNotice,
-    });
+  return (request) => createNativeAudioEngine({ ...request, logger, host });
 }
 
 export function createDesktopApp(options: DesktopAppOptions): AppController {
-  const settings = createSettingsStore({ cwd: options.userDataDir, cipher: options.cipher, env: options.env, logger: options.logger });
+  const checkDeps = nodeSettingsCheckDeps(options.env);
+  const settings = createSettingsStore({
+    cwd: options.userDataDir,
+    cipher: options.cipher,
+    env: options.env,
+    logger: options.logger,
+    keyStorage: options.keyStorage,
+    // Every save is checked against this machine: voices, hotkeys, the agent command on PATH.
+    check: createSettingsCheck(checkDeps),
+  });
   return new AppController({
     settings,
     historyDir: join(options.userDataDir, HISTORY_FOLDER),
     transport: connectWebSocket,
     createAudioEngine: options.audio ? nativeAudioFactory(options.logger, options.audioHost) : undefined,
     logger: options.logger,
+    settingsCheck: checkDeps,
   });
 }

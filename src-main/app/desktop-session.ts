@@ -1,21 +1,20 @@
-// One voice session of the desktop app: the VoiceSession with its agent, the talk-mode controller
-// the microphone feeds, and the history file, created together from the settings of the moment
-// and thrown away together. A new start builds a new DesktopSession.
+// One voice session of the desktop app: the voice runtime (VoiceSession, agent, talk-mode
+// controller; assembled in voice-runtime.ts like the headless command's) and the history file,
+// created together from the settings of the moment and thrown away together. A new start builds
+// a new DesktopSession.
 import { randomBytes } from 'node:crypto';
 import type { Settings, TalkMode, TalkState } from '../../src-shared/ipc-contract';
 import type { SessionEvent, SessionState } from '../../src-shared/session-events';
-import type { AgentBackend } from '../core/agent/agent-backend';
 import type { AudioSink } from '../core/audio/audio-io';
 import type { CapturedFrame } from '../core/audio/capture-pipeline';
-import { TalkModeController, turnDetectionFor } from '../core/audio/talk-mode';
-import type { RealtimeSessionConfig } from '../core/protocol/session-config';
+import type { TalkModeController } from '../core/audio/talk-mode';
 import type { RealtimeTransport } from '../core/protocol/transport';
-import { VoiceSession } from '../core/session/voice-session';
+import type { VoiceSession } from '../core/session/voice-session';
 import { errorMessage } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
-import { createAgentBackend } from '../adapters/agent/create-agent-backend';
 import { HistoryRecorder } from '../adapters/history/history-recorder';
 import { agentSettingsFrom, realtimeConfigFrom } from './session-settings';
+import { createVoiceRuntime, type VoiceRuntime } from './voice-runtime';
 
 export interface DesktopSessionDeps {
   readonly transport: RealtimeTransport;
@@ -38,8 +37,7 @@ export function newHistorySessionId(now: Date): string {
 export class DesktopSession {
   readonly voice: VoiceSession;
   readonly talk: TalkModeController;
-  private readonly agent: AgentBackend;
-  private config: RealtimeSessionConfig;
+  private readonly runtime: VoiceRuntime;
   private recorder: HistoryRecorder | undefined;
 
   constructor(
@@ -48,16 +46,20 @@ export class DesktopSession {
     muted: boolean,
     private readonly deps: DesktopSessionDeps,
   ) {
-    this.config = realtimeConfigFrom(settings);
-    this.agent = createAgentBackend(agentSettingsFrom(settings, apiKey), deps.logger);
-    this.voice = new VoiceSession({ transport: deps.transport, agent: this.agent, sink: deps.sink, logger: deps.logger });
-    this.talk = new TalkModeController(this.voice, {
-      mode: settings.talkMode,
-      muted,
-      localBargeIn: settings.dialect === 'v1',
-      onStateChange: (state) => deps.onTalkState(state),
+    this.runtime = createVoiceRuntime({
+      config: realtimeConfigFrom(settings),
+      transport: deps.transport,
+      agent: agentSettingsFrom(settings, apiKey),
+      // The speaker and microphone belong to the AudioController, which outlives sessions: it
+      // feeds frames through onMicrophoneFrame and closes the speaker itself.
+      audio: { sink: deps.sink, ownsSink: false },
+      talk: { mode: settings.talkMode, muted, onStateChange: (state) => deps.onTalkState(state) },
+      logger: deps.logger,
+      now: deps.now,
+      onEvent: (event) => this.onEvent(event),
     });
-    this.voice.onEvent((event) => this.onEvent(event));
+    this.voice = this.runtime.session;
+    this.talk = this.runtime.talk;
   }
 
   get state(): SessionState {
@@ -69,31 +71,27 @@ export class DesktopSession {
   }
 
   start(apiKey: string | undefined): Promise<boolean> {
-    return this.voice.start({ config: this.config, apiKey, apiKeySource: API_KEY_WHERE });
+    return this.runtime.start(apiKey, API_KEY_WHERE);
   }
 
   onMicrophoneFrame(frame: CapturedFrame, playbackDbfs: number): void {
-    if (this.voice.state === 'live') this.talk.onMicrophoneFrame(frame, frame, playbackDbfs, this.deps.now());
+    this.runtime.onMicrophoneFrame(frame, playbackDbfs);
   }
 
   /** Talk mode and turn detection move together, on the live connection too. */
   setMode(mode: TalkMode): void {
-    this.talk.setMode(mode);
-    this.config = { ...this.config, turnDetection: turnDetectionFor(mode) };
-    if (this.voice.state === 'live') this.voice.updateConfig(this.config);
+    this.runtime.setMode(mode);
   }
 
   /** Voice, instructions and model changes reach the live connection; the rest waits for a restart. */
   applySettings(settings: Settings): void {
-    const next = { ...realtimeConfigFrom(settings), turnDetection: this.config.turnDetection };
-    const changed = next.voice !== this.config.voice || next.instructions !== this.config.instructions;
-    this.config = { ...this.config, voice: next.voice, instructions: next.instructions };
-    if (changed && this.voice.state === 'live') this.voice.updateConfig(this.config);
+    const next = realtimeConfigFrom(settings);
+    this.runtime.updateVoice({ voice: next.voice, instructions: next.instructions });
   }
 
+  /** Release failures are logged by the runtime (and not thrown: a stop always completes). */
   async stop(): Promise<void> {
-    await this.voice.stop();
-    await this.agent.dispose().catch((error: unknown) => this.deps.logger.warn('agent dispose failed', { error: errorMessage(error) }));
+    await this.runtime.stop();
   }
 
   private onEvent(event: SessionEvent): void {

@@ -81,7 +81,7 @@ const FLAGS: readonly FlagSpec[] = [
   { flag: '--exit-after-idle-ms', key: 'exitAfterIdleMs', kind: 'integer', value: 'N', help: 'stop once input is done and nothing happened for N ms' },
   { flag: '--api-key-env', key: 'apiKeyEnv', kind: 'string', value: 'NAME', help: 'environment variable holding the API key (default OPENAI_API_KEY)' },
   { flag: '--agent-api-key-env', key: 'agentApiKeyEnv', kind: 'string', value: 'NAME', help: 'environment variable with the agent API key (default: same as --api-key-env)' },
-  { flag: '--log-level', key: 'logLevel', kind: { oneOf: ['debug', 'info', 'warn', 'error', 'silent'] }, env: 'PARLEY_LOG_LEVEL', value: 'LEVEL', help: 'diagnostics on stderr (default warn)' },
+  { flag: '--log-level', key: 'logLevel', kind: { oneOf: ['debug', 'info', 'warn', 'error', 'silent'] }, env: 'PARLEY_LOG_LEVEL', value: 'LEVEL', help: 'diagnostics on stderr (default error; warn, info and debug add detail that events and notices already report in words)' },
   { flag: '--help', key: 'help', kind: 'boolean', help: 'show this help' },
 ];
 
@@ -112,7 +112,9 @@ const DEFAULTS: HeadlessOptions = {
   exitAfterIdleMs: undefined,
   apiKeyEnv: 'OPENAI_API_KEY',
   agentApiKeyEnv: undefined,
-  logLevel: 'warn',
+  // What goes wrong is already printed as one readable line (events, audio notices); warn-level
+  // diagnostics repeat it, so they are opt-in.
+  logLevel: 'error',
 };
 
 /** Parses argv (without node and script) and the environment; throws FlagError naming the flag. */

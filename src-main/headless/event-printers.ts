@@ -1,4 +1,4 @@
-import type { SessionEvent, TranscriptEntry } from '../../src-shared/session-events';
+import type { HandoffEndCause, SessionEvent, TranscriptEntry } from '../../src-shared/session-events';
 
 type Write = (text: string) => void;
 
@@ -30,14 +30,17 @@ export function createJsonLinesPrinter(write: Write): (event: SessionEvent) => v
 }
 
 /**
- * The default, for people: finished transcript lines, handoffs and the agent's answers.
- * A transcript entry is printed once it is final (the next entry started, or the session ends).
+ * The default, for people: finished transcript lines, handoffs and the agent's answers. A
+ * transcript entry is printed once it is final (the next entry started, or the session ends).
+ * Text of more than one line goes on indented lines under its label, so each visibly ends.
+ * An agent failure is one line (the `agent_failed` error event that comes with it is the same
+ * failure for other listeners, so it is not printed again).
  */
 export function createReadablePrinter(write: Write, writeError: Write): { onEvent(event: SessionEvent): void; flush(): void } {
   let pending: { entryId: number; entry: TranscriptEntry } | undefined;
   const label = (entry: TranscriptEntry) => (entry.role === 'user' ? 'you' : 'assistant');
   const flush = () => {
-    if (pending) write(`${label(pending.entry)}: ${pending.entry.text}\n`);
+    if (pending) write(labelled(label(pending.entry), pending.entry.text));
     pending = undefined;
   };
   return {
@@ -50,24 +53,26 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
           return;
         case 'user.text':
           flush();
-          write(`you (typed): ${event.text}\n`);
+          write(labelled('you (typed)', event.text));
           return;
         case 'handoff.requested':
           flush();
-          if (event.agentText) write(`→ agent [${event.handoffId}]:\n${indent(event.agentText)}\n`);
+          if (event.agentText) write(labelled(`→ agent [${event.handoffId}]`, event.agentText));
           else write(`→ handoff ${event.handoffId} had nothing to delegate\n`);
           return;
         case 'handoff.steered':
           write(`→ agent (steering the running turn) [${event.handoffId}]\n`);
           return;
         case 'handoff.answered':
-          write(`← agent [${event.handoffId}]: ${event.text}\n`);
+          flush();
+          write(labelled(`← agent [${event.handoffId}]`, event.text));
           return;
         case 'handoff.failed':
-          writeError(`← agent failed [${event.handoffId}]: ${event.reason}\n`);
+          flush();
+          write(labelled(`← ${handoffEnd(event.cause)} [${event.handoffId}]`, event.reason));
           return;
         case 'error':
-          if (event.recoverable) writeError(`parley: ${event.message}\n`);
+          if (event.recoverable && event.code !== 'agent_failed') writeError(`parley: ${event.message}\n`);
           return;
         case 'state':
           if (event.state === 'live') writeError('parley: connected\n');
@@ -79,9 +84,31 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
   };
 }
 
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `    ${line}`)
-    .join('\n');
+function handoffEnd(cause: HandoffEndCause): string {
+  switch (cause) {
+    case 'agent_failed':
+      return 'agent failed';
+    case 'cancelled':
+      return 'agent cancelled';
+    case 'not_delegated':
+      return 'not delegated';
+    case 'session_ended':
+      return 'agent stopped';
+    default:
+      return 'agent ended';
+  }
+}
+
+/** The indent of continuation lines under a label. */
+export const CONTINUATION_INDENT = '    ';
+
+/**
+ * `label: text` for one line; for more, the label alone and each line indented under it (blank
+ * lines stay empty, trailing blank lines are dropped), so a reader sees where the text ends.
+ */
+export function labelled(label: string, text: string): string {
+  const lines = text.replace(/\r\n?/g, '\n').replace(/\s+$/, '').split('\n');
+  while (lines.length > 1 && lines[0]!.trim() === '') lines.shift();
+  if (lines.length === 1) return `${label}: ${lines[0]}\n`;
+  return `${label}:\n${lines.map((line) => (line.trim() === '' ? '' : CONTINUATION_INDENT + line.trimEnd())).join('\n')}\n`;
 }

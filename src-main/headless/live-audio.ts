@@ -1,16 +1,15 @@
-import type { AudioSink } from '../core/audio/audio-io';
-import { TalkModeController, type TalkMode } from '../core/audio/talk-mode';
-import type { VoiceSession } from '../core/session/voice-session';
+import type { TalkModeController } from '../core/audio/talk-mode';
 import { errorMessage } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import type { AudioDeviceInfo } from '../adapters/audio/native/audio-host-protocol';
-import { NativeAudioEngine } from '../adapters/audio/native/native-audio-engine';
+import type { NativeAudioEngine } from '../adapters/audio/native/native-audio-engine';
+import { createNativeAudioEngine, engineAudio, type VoiceRuntimeAudio } from '../app/voice-runtime';
 
 type Write = (text: string) => void;
 
 /** `--list-devices`: names (what --input-device/--output-device take), host API, channels, rate. */
 export async function printDeviceList(stdout: Write, stderr: Write, logger: Logger): Promise<number> {
-  const engine = new NativeAudioEngine({ logger });
+  const engine = createNativeAudioEngine({ inputDevice: undefined, outputDevice: undefined, logger });
   try {
     await engine.start();
     const devices = await engine.listDevices();
@@ -35,30 +34,37 @@ export interface LiveAudioChoice {
   readonly output: boolean;
   readonly inputDevice: string;
   readonly outputDevice: string;
-  readonly talkMode: TalkMode;
-  readonly localBargeIn: boolean;
 }
 
 /**
- * The live microphone and speaker for the headless command. The microphone feeds the session
- * through the talk-mode controller (echo gate, push-to-talk); in push-to-talk and toggle modes
- * the terminal's Enter key starts and stops talking (terminals report no key release).
+ * The live microphone and speaker for the headless command: the same native engine the desktop
+ * app uses (createNativeAudioEngine), started and its speaker opened before connecting. Once
+ * started, the voice runtime owns it (`runtimeAudio`): it feeds the microphone through the
+ * talk-mode controller and shuts the engine down on stop.
  */
 export class HeadlessLiveAudio {
   private readonly engine: NativeAudioEngine;
-  private talk: TalkModeController | undefined;
+  /**
+   * Notices wait while starting: a failed start throws with the same reason (printed once by the
+   * caller), and after giving up the engine's late notices (restarts) are not news.
+   */
+  private notices: 'held' | 'printed' | 'dropped' = 'held';
+  private readonly held: string[] = [];
 
   constructor(
     private readonly choice: LiveAudioChoice,
     private readonly stderr: Write,
     logger: Logger,
   ) {
-    const named = (name: string) => (name === 'default' ? undefined : name);
-    this.engine = new NativeAudioEngine({
-      inputDevice: named(choice.inputDevice),
-      outputDevice: named(choice.outputDevice),
+    this.engine = createNativeAudioEngine({
+      inputDevice: choice.inputDevice,
+      outputDevice: choice.outputDevice,
       logger,
-      onNotice: (notice) => stderr(`parley: ${notice.message}\n`),
+      onNotice: (notice) => {
+        const line = `parley: ${notice.message}\n`;
+        if (this.notices === 'printed') stderr(line);
+        else if (this.notices === 'held') this.held.push(line);
+      },
     });
   }
 
@@ -66,35 +72,35 @@ export class HeadlessLiveAudio {
   async start(): Promise<void> {
     await this.engine.start();
     if (this.choice.output) await this.engine.prepareSpeaker();
+    this.notices = 'printed';
+    for (const line of this.held.splice(0)) this.stderr(line);
   }
 
-  get speaker(): AudioSink | undefined {
-    return this.choice.output ? this.engine.speaker : undefined;
-  }
-
-  /** Once the session is live: microphone frames go to it through the talk-mode controller. */
-  startMicrophone(session: VoiceSession, stdin: NodeJS.ReadStream | undefined, onFailure: (message: string) => void): void {
-    if (!this.choice.input) return;
-    const talk = new TalkModeController(session, { mode: this.choice.talkMode, localBargeIn: this.choice.localBargeIn });
-    this.talk = talk;
-    this.engine.microphone.start(
-      (frame) => talk.onMicrophoneFrame(frame, frame, this.engine.playbackLevelDbfs, Date.now()),
-      (error) => onFailure(error?.message ?? 'the microphone stopped'),
-    );
-    if (this.choice.talkMode === 'hands-free' || !stdin) return;
-    this.stderr('parley: press Enter to talk, Enter again to send\n');
-    stdin.setEncoding('utf8');
-    stdin.on('data', (text: string) => {
-      for (let count = text.split('\n').length - 1; count > 0; count--) {
-        talk.toggleTalk();
-        this.stderr(talk.talking ? 'parley: listening… (Enter to send)\n' : 'parley: sent\n');
-      }
-    });
-  }
-
-  async stop(): Promise<void> {
-    await this.engine.microphone.stop().catch(() => {});
-    await this.engine.speaker.close().catch(() => {});
+  /** Live audio could not start: shut the engine down without more notices. */
+  async abandon(): Promise<void> {
+    this.notices = 'dropped';
+    this.held.length = 0;
     await this.engine.shutdown();
   }
+
+  /** The engine's sides for the voice runtime, which from now on owns (and shuts down) the engine. */
+  runtimeAudio(onMicrophoneEnded: (error?: Error) => void): VoiceRuntimeAudio {
+    return engineAudio(this.engine, { input: this.choice.input, output: this.choice.output, onMicrophoneEnded });
+  }
+}
+
+/**
+ * Push-to-talk and toggle from a terminal: Enter starts talking, Enter again sends (terminals
+ * report no key release).
+ */
+export function listenForTalkKey(talk: TalkModeController, stdin: NodeJS.ReadStream | undefined, stderr: Write): void {
+  if (talk.mode === 'hands-free' || !stdin) return;
+  stderr('parley: press Enter to talk, Enter again to send\n');
+  stdin.setEncoding('utf8');
+  stdin.on('data', (text: string) => {
+    for (let count = text.split('\n').length - 1; count > 0; count--) {
+      talk.toggleTalk();
+      stderr(talk.talking ? 'parley: listening… (Enter to send)\n' : 'parley: sent\n');
+    }
+  });
 }

@@ -5,6 +5,7 @@ const exitCode = await runHeadless({
   argv: process.argv.slice(2),
   env: process.env,
   stdin: process.stdin.isTTY ? process.stdin : undefined,
+  stdoutIsTerminal: process.stdout.isTTY === true,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   onStopSignal: (handler) => {

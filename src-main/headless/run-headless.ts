@@ -1,18 +1,20 @@
-import type { SessionEvent } from '../../src-shared/session-events';
-import type { AudioSink, AudioSource } from '../core/audio/audio-io';
-import type { RealtimeSessionConfig } from '../core/protocol/session-config';
-import { VoiceSession } from '../core/session/voice-session';
 import { open } from 'node:fs/promises';
+import type { SessionEvent } from '../../src-shared/session-events';
+import type { AudioSource } from '../core/audio/audio-io';
 import { realtimeWebsocketUrl } from '../core/protocol/connect-url';
 import { errorMessage } from '../core/util/errors';
 import { createLineLogger } from '../core/util/logger';
-import { createAgentBackend } from '../adapters/agent/create-agent-backend';
-import { createWavFileSink } from '../adapters/audio/wav-file-sink';
 import { createPacedFrameSource, loadWavAsMicrophoneFrames } from '../adapters/audio/wav-file-source';
 import { connectWebSocket } from '../adapters/transport/ws-transport';
+import { TRANSCRIPTION_MODEL } from '../app/session-settings';
+import { createVoiceRuntime, type ReleaseFailure } from '../app/voice-runtime';
+import { createAgentProgress } from './agent-progress';
+import { chooseHeadlessAudio } from './choose-audio';
 import { FlagError, headlessUsage, parseHeadlessFlags, type HeadlessOptions } from './cli-flags';
 import { createJsonLinesPrinter, createReadablePrinter } from './event-printers';
-import { HeadlessLiveAudio, printDeviceList } from './live-audio';
+import { listenForTalkKey, printDeviceList } from './live-audio';
+import { createTerminalOutput } from './terminal-output';
+import { redactSecrets, registerSecret } from '../core/util/redact';
 
 export interface HeadlessIo {
   readonly argv: readonly string[];
@@ -23,6 +25,8 @@ export interface HeadlessIo {
   readonly stdin?: NodeJS.ReadStream;
   /** Registers the Ctrl-C / SIGTERM handler. */
   onStopSignal(handler: () => void): void;
+  /** stdout is a terminal: the agent's progress line is redrawn in place there. */
+  readonly stdoutIsTerminal?: boolean;
 }
 
 const IDLE_CHECK_INTERVAL_MS = 50;
@@ -54,14 +58,58 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
   }
   const agentKeyEnv = options.agentApiKeyEnv ?? options.apiKeyEnv;
   const agentApiKey = io.env[agentKeyEnv];
+  // Known from here on: every line printed below is redacted of them (core/util/redact.ts).
+  registerSecret(apiKey);
+  registerSecret(agentApiKey);
   if (options.agent === 'responses' && !agentApiKey) {
     io.stderr(`parley: no agent API key: set the ${agentKeyEnv} environment variable (named by --agent-api-key-env)\n`);
     return 1;
   }
 
-  const logger = createLineLogger(options.logLevel, (line) => io.stderr(line + '\n'));
-  const agent = createAgentBackend(
-    {
+  const jsonLines = options.events === 'jsonl';
+  // On a terminal the agent's progress line is redrawn in place; JSON lines get no progress.
+  const output = createTerminalOutput(
+    (text) => io.stdout(redactSecrets(text)),
+    (text) => io.stderr(redactSecrets(text)),
+    (io.stdoutIsTerminal ?? false) && !jsonLines,
+  );
+  const logger = createLineLogger(options.logLevel, (line) => output.err(line + '\n'));
+  // Check the files before connecting: a bad path fails fast with one line, not after a session.
+  let inputFrames: Buffer[] | undefined;
+  try {
+    if (options.inputWav) inputFrames = await loadWavAsMicrophoneFrames(options.inputWav);
+    if (options.outputWav) await assertWritable(options.outputWav);
+    realtimeWebsocketUrl(options.realtimeUrl, [], { setting: '--realtime-url', acceptWebsocketSchemes: options.protocol === 'v2' });
+  } catch (error) {
+    io.stderr(`parley: ${errorMessage(error)}\n`);
+    return 1;
+  }
+  const audio = await chooseHeadlessAudio(options, output.err, logger);
+  if (!audio) return 1;
+
+  const printer = jsonLines ? undefined : createReadablePrinter(output.out, output.err);
+  const progress = jsonLines ? undefined : createAgentProgress(output);
+  const printJson = jsonLines ? createJsonLinesPrinter(io.stdout) : undefined;
+  let lastActivityAt = Date.now();
+  let fatalMessage: string | undefined;
+  let closed!: () => void;
+  const closedPromise = new Promise<void>((resolve) => (closed = resolve));
+  let stopping = false;
+  let source: AudioSource | undefined;
+
+  const runtime = createVoiceRuntime({
+    config: {
+      dialect: options.protocol,
+      realtimeUrl: options.realtimeUrl,
+      model: options.model,
+      voice: options.voice,
+      instructions: options.instructions,
+      transcriptionModel: TRANSCRIPTION_MODEL,
+      turnDetection: options.turnDetection,
+      sessionId: undefined,
+    },
+    transport: connectWebSocket,
+    agent: {
       kind: options.agent,
       apiKey: agentApiKey,
       url: options.agentUrl,
@@ -71,112 +119,70 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
       cwd: options.agentCwd,
       timeoutMs: options.agentTimeoutMs,
     },
+    audio: audio.runtimeAudio((error) => {
+      if (!error || stopping) return;
+      if (options.text !== undefined) {
+        output.err(`parley: the microphone is off (${error.message}); typed text still works\n`);
+        return;
+      }
+      fatalMessage ??= error.message;
+      stop();
+    }),
+    talk: { mode: options.talkMode },
     logger,
-  );
-  // Check the files before connecting: a bad path fails fast with one line, not after a session.
-  let inputFrames: Buffer[] | undefined;
-  try {
-    if (options.inputWav) inputFrames = await loadWavAsMicrophoneFrames(options.inputWav);
-    if (options.outputWav) await assertWritable(options.outputWav);
-    realtimeWebsocketUrl(options.realtimeUrl, [], { setting: '--realtime-url', acceptWebsocketSchemes: options.protocol === 'v2' });
-  } catch (error) {
-    io.stderr(`parley: ${errorMessage(error)}\n`);
-    await agent.dispose();
-    return 1;
-  }
-  // Live devices unless a WAV file takes that side or the device is `none`.
-  const liveInput = !options.inputWav && options.inputDevice !== 'none';
-  const liveOutput = !options.outputWav && options.outputDevice !== 'none';
-  let liveAudio: HeadlessLiveAudio | undefined;
-  if (liveInput || liveOutput) {
-    liveAudio = new HeadlessLiveAudio(
-      {
-        input: liveInput,
-        output: liveOutput,
-        inputDevice: options.inputDevice,
-        outputDevice: options.outputDevice,
-        talkMode: options.talkMode,
-        localBargeIn: options.protocol === 'v1',
-      },
-      io.stderr,
-      logger,
-    );
-    try {
-      await liveAudio.start();
-    } catch (error) {
-      io.stderr(`parley: live audio is unavailable (${errorMessage(error)}); use --input-wav/--output-wav, or --input-device none --output-device none\n`);
-      await liveAudio.stop().catch(() => {});
-      await agent.dispose();
-      return 1;
-    }
-  }
-  const sink: AudioSink | undefined = options.outputWav ? createWavFileSink(options.outputWav) : liveAudio?.speaker;
-  const session = new VoiceSession({ transport: connectWebSocket, agent, sink, logger });
-
-  const printer = options.events === 'jsonl' ? undefined : createReadablePrinter(io.stdout, io.stderr);
-  const printJson = options.events === 'jsonl' ? createJsonLinesPrinter(io.stdout) : undefined;
-  let lastActivityAt = Date.now();
-  let fatalMessage: string | undefined;
-  let closed!: () => void;
-  const closedPromise = new Promise<void>((resolve) => (closed = resolve));
-  session.onEvent((event: SessionEvent) => {
-    lastActivityAt = Date.now();
-    printJson?.(event);
-    printer?.onEvent(event);
-    if (event.type === 'error' && !event.recoverable) fatalMessage ??= event.message;
-    if (event.type === 'closed') closed();
+    now: Date.now,
+    onEvent: (event: SessionEvent) => {
+      lastActivityAt = Date.now();
+      printJson?.(event);
+      progress?.onEvent(event);
+      printer?.onEvent(event);
+      if (event.type === 'error' && !event.recoverable) fatalMessage ??= event.message;
+      if (event.type === 'closed') closed();
+    },
   });
 
-  let stopping = false;
+  // One ordered release: the WAV input first (nothing more is sent), then the runtime.
+  let released: Promise<ReleaseFailure[]> | undefined;
+  const release = () =>
+    (released ??= (async () => {
+      const failures: ReleaseFailure[] = [];
+      await source?.stop().catch((error: unknown) => failures.push({ part: `the input WAV file ${options.inputWav}`, message: errorMessage(error) }));
+      failures.push(...(await runtime.stop()));
+      progress?.end();
+      printer?.flush();
+      return failures;
+    })());
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    void session.stop();
+    void release();
   };
   io.onStopSignal(stop);
-
-  const config: RealtimeSessionConfig = {
-    dialect: options.protocol,
-    realtimeUrl: options.realtimeUrl,
-    model: options.model,
-    voice: options.voice,
-    instructions: options.instructions,
-    transcriptionModel: 'gpt-4o-mini-transcribe',
-    turnDetection: options.turnDetection,
-    sessionId: undefined,
+  const exitCode = (failures: readonly ReleaseFailure[], cleanExit: number): number => {
+    for (const failure of failures) output.err(`parley: could not close ${failure.part}: ${failure.message}\n`);
+    if (fatalMessage) {
+      output.err(`parley: ${fatalMessage}\n`);
+      return 1;
+    }
+    return failures.length > 0 ? 1 : cleanExit;
   };
 
-  let source: AudioSource | undefined;
-  const cleanup = async () => {
-    await source?.stop().catch(() => {});
-    await liveAudio?.stop().catch(() => {});
-    await sink?.close().catch((error) => {
-      fatalMessage ??= `could not finish ${options.outputWav}: ${errorMessage(error)}`;
-    });
-    await agent.dispose().catch(() => {});
-    printer?.flush();
-  };
-
-  const live = await session.start({ config, apiKey, apiKeySource: `the ${options.apiKeyEnv} environment variable` });
+  const live = await runtime.start(apiKey, `the ${options.apiKeyEnv} environment variable`);
   if (!live) {
-    await cleanup();
-    if (stopping) return 0;
-    io.stderr(`parley: ${fatalMessage ?? 'the session could not start'}\n`);
-    return 1;
+    const failures = await release();
+    if (!stopping) fatalMessage ??= 'the session could not start';
+    return exitCode(failures, 0);
   }
 
   let inputDone = !options.inputWav;
-  liveAudio?.startMicrophone(session, io.stdin, (message) => {
-    fatalMessage ??= message;
-    stop();
-  });
-  if (options.text !== undefined) session.sendText(options.text);
+  if (audio.microphoneLive) listenForTalkKey(runtime.talk, io.stdin, output.err);
+  if (options.text !== undefined) runtime.session.sendText(options.text);
   if (options.inputWav && inputFrames) {
     const frames = inputFrames;
     const wavSource = createPacedFrameSource(async () => frames, options.inputWav);
     source = wavSource;
     wavSource.start(
-      (frame) => session.sendAudio(frame.pcm),
+      (frame) => runtime.session.sendAudio(frame.pcm),
       (error) => {
         inputDone = true;
         lastActivityAt = Date.now();
@@ -185,7 +191,7 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
           stop();
           return;
         }
-        if (options.turnDetection === 'none' && session.state === 'live') session.commitAudio();
+        if (options.turnDetection === 'none' && runtime.session.state === 'live') runtime.session.commitAudio();
       },
     );
   }
@@ -196,19 +202,14 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
     const idleMs = options.exitAfterIdleMs;
     timers.push(
       setInterval(() => {
-        if (inputDone && !session.isAgentWorking && Date.now() - lastActivityAt >= idleMs) stop();
+        if (inputDone && !runtime.session.isAgentWorking && Date.now() - lastActivityAt >= idleMs) stop();
       }, IDLE_CHECK_INTERVAL_MS),
     );
   }
 
   await closedPromise;
   for (const timer of timers) clearTimeout(timer);
-  await cleanup();
-  if (fatalMessage) {
-    io.stderr(`parley: ${fatalMessage}\n`);
-    return 1;
-  }
-  return 0;
+  return exitCode(await release(), 0);
 }
 
 async function assertWritable(path: string): Promise<void> {

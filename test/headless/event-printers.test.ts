@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SessionEvent } from '../../src-shared/session-events';
-import { createJsonLinesPrinter, createReadablePrinter } from '../../src-main/headless/event-printers';
+import { createJsonLinesPrinter, createReadablePrinter, labelled } from '../../src-main/headless/event-printers';
 
 test('JSON lines summarize audio instead of dumping it', () => {
   const lines: string[] = [];
@@ -26,7 +26,7 @@ test('readable output prints each transcript line once it is final, then the han
     { type: 'handoff.requested', handoffId: 'h1', inputTranscript: '', agentText: 'user: what is up\nassistant: checking', transcript: [] },
     { type: 'handoff.answered', handoffId: 'h1', text: 'all good' },
     { type: 'transcript.entry', entryId: 2, index: 0, entry: { role: 'assistant', text: 'All good.' } },
-    { type: 'error', code: 'agent_failed', message: 'The background agent failed: boom.', recoverable: true },
+    { type: 'error', code: 'server_error', message: 'The server is busy.', recoverable: true },
   ];
   for (const event of events) printer.onEvent(event);
   printer.flush();
@@ -34,5 +34,42 @@ test('readable output prints each transcript line once it is final, then the han
     out.join(''),
     'you: what is up\nassistant: checking\n→ agent [h1]:\n    user: what is up\n    assistant: checking\n← agent [h1]: all good\nassistant: All good.\n',
   );
-  assert.deepEqual(err, ['parley: The background agent failed: boom.\n']);
+  assert.deepEqual(err, ['parley: The server is busy.\n']);
+});
+
+test('an agent failure is one line with its reason, though the session reports it twice', () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const printer = createReadablePrinter((text) => out.push(text), (text) => err.push(text));
+  printer.onEvent({ type: 'handoff.failed', handoffId: 'h1', cause: 'agent_failed', reason: 'the agent API answered 500', spoken: 'The background agent failed: the agent API answered 500.' });
+  printer.onEvent({ type: 'error', code: 'agent_failed', message: 'The background agent failed: the agent API answered 500.', recoverable: true });
+  assert.deepEqual([...out, ...err], ['← agent failed [h1]: the agent API answered 500\n']);
+});
+
+test('a handoff that ends without an answer says why in words, not as a failure', () => {
+  const out: string[] = [];
+  const printer = createReadablePrinter((text) => out.push(text), () => {});
+  printer.onEvent({ type: 'handoff.failed', handoffId: 'h1', cause: 'cancelled', reason: 'cancelled by the user', spoken: '' });
+  printer.onEvent({ type: 'handoff.failed', handoffId: 'h2', cause: 'not_delegated', reason: 'no background agent is configured', spoken: '' });
+  printer.onEvent({ type: 'handoff.failed', handoffId: 'h3', cause: 'session_ended', reason: 'the voice session ended', spoken: '' });
+  assert.deepEqual(out, [
+    '← agent cancelled [h1]: cancelled by the user\n',
+    '← not delegated [h2]: no background agent is configured\n',
+    '← agent stopped [h3]: the voice session ended\n',
+  ]);
+});
+
+test('multi-line answers and assistant text are indented under their label; one line stays on it', () => {
+  const out: string[] = [];
+  const printer = createReadablePrinter((text) => out.push(text), () => {});
+  printer.onEvent({ type: 'handoff.answered', handoffId: 'h1', text: 'Found two files:\r\n- a.ts\r\n\r\n- b.ts\n\n' });
+  printer.onEvent({ type: 'transcript.entry', entryId: 4, index: 0, entry: { role: 'assistant', text: 'Here it is.\nLine two.' } });
+  printer.onEvent({ type: 'transcript.entry', entryId: 5, index: 1, entry: { role: 'user', text: 'thanks' } });
+  printer.flush();
+  assert.equal(out.join(''), '← agent [h1]:\n    Found two files:\n    - a.ts\n\n    - b.ts\nassistant:\n    Here it is.\n    Line two.\nyou: thanks\n');
+});
+
+test('labelled keeps one line on the label and puts blank lines without trailing spaces', () => {
+  assert.equal(labelled('you', 'hello  '), 'you: hello\n');
+  assert.equal(labelled('← agent [h]', '\nfirst\n   \nsecond'), '← agent [h]:\n    first\n\n    second\n');
 });

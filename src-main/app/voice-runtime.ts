@@ -1,0 +1,227 @@
+// One voice runtime: the VoiceSession with its agent backend, the TalkModeController the
+// microphone feeds, and (when the caller hands them over) the audio engine's microphone,
+// speaker and process. The desktop app and the headless command both assemble it here, so a
+// session is wired the same way everywhere and released in one order by one stop().
+import type { SessionEvent } from '../../src-shared/session-events';
+import type { AgentBackend } from '../core/agent/agent-backend';
+import type { AudioSink } from '../core/audio/audio-io';
+import type { CapturedFrame } from '../core/audio/capture-pipeline';
+import { TalkModeController, turnDetectionFor, type TalkMode, type TalkState } from '../core/audio/talk-mode';
+import type { RealtimeSessionConfig } from '../core/protocol/session-config';
+import type { RealtimeTransport } from '../core/protocol/transport';
+import { VoiceSession } from '../core/session/voice-session';
+import { errorMessage } from '../core/util/errors';
+import type { Logger } from '../core/util/logger';
+import { createAgentBackend, type AgentBackendSettings } from '../adapters/agent/create-agent-backend';
+import { NativeAudioEngine, type AudioNotice, type LevelledMicrophone } from '../adapters/audio/native/native-audio-engine';
+import type { NativeAudioHostOptions } from '../adapters/audio/native/native-audio-host';
+import type { PcmLevels } from '../core/audio/pcm';
+
+/** The live audio engine as the runtime uses it; NativeAudioEngine is the real one. */
+export interface RuntimeAudioEngine {
+  readonly microphone: LevelledMicrophone;
+  readonly speaker: AudioSink;
+  /** What the speaker plays now, dBFS (-Infinity when silent): the echo gate's reference. */
+  readonly playbackLevelDbfs: number;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The audio one runtime uses. Everything is optional: no sink is a session without audio out,
+ * no microphone is a session fed through `onMicrophoneFrame` (the desktop app's shared engine)
+ * or not at all (typed text only).
+ */
+export interface VoiceRuntimeAudio {
+  /** Where assistant audio goes: a speaker or a WAV file. */
+  readonly sink?: AudioSink;
+  /** Names the sink in a release failure ("the output WAV file answer.wav"). */
+  readonly sinkName?: string;
+  /** True: stop() closes the sink (a WAV file must be finished). False: someone else owns it. */
+  readonly ownsSink?: boolean;
+  /** A microphone the runtime opens once the session is live and closes first on stop. */
+  readonly microphone?: LevelledMicrophone;
+  /** The speaker's level now, for the echo gate (default: silent). */
+  readonly playbackLevelDbfs?: () => number;
+  /** The microphone ended by itself; `error` says why when it failed. */
+  readonly onMicrophoneEnded?: (error?: Error) => void;
+  /** Released last: the audio engine's process, when this runtime owns it. */
+  readonly shutdown?: () => Promise<void>;
+}
+
+export interface VoiceRuntimeTalk {
+  readonly mode: TalkMode;
+  readonly muted?: boolean;
+  readonly onStateChange?: (state: TalkState) => void;
+}
+
+export interface VoiceRuntimeOptions {
+  /** What the session connects with; `turnDetection` follows the talk mode on `setMode`. */
+  readonly config: RealtimeSessionConfig;
+  readonly transport: RealtimeTransport;
+  readonly agent: AgentBackendSettings;
+  readonly audio?: VoiceRuntimeAudio;
+  readonly talk: VoiceRuntimeTalk;
+  readonly logger: Logger;
+  /** Monotonic-enough milliseconds for the talk-mode controller (Date.now in the app). */
+  readonly now: () => number;
+  /** Every session event, in order (subscribed before anything can be emitted). */
+  readonly onEvent?: (event: SessionEvent) => void;
+  /** The agent backend for these settings; tests pass their own. */
+  readonly createAgent?: (settings: AgentBackendSettings, logger: Logger) => AgentBackend;
+}
+
+/** One part that did not close; stop() answers these (and logs each), it never swallows them. */
+export interface ReleaseFailure {
+  readonly part: string;
+  readonly message: string;
+}
+
+export interface VoiceRuntime {
+  readonly session: VoiceSession;
+  readonly talk: TalkModeController;
+  readonly agent: AgentBackend;
+  /** The configuration of the live connection and the next start. */
+  readonly config: RealtimeSessionConfig;
+  /** Connects; once live, opens the runtime's own microphone. Resolves true when live. */
+  start(apiKey: string | undefined, apiKeySource: string): Promise<boolean>;
+  /** A frame from a microphone the caller owns; dropped unless the session is live. */
+  onMicrophoneFrame(frame: CapturedFrame, playbackDbfs: number): void;
+  /** Talk mode and turn detection move together, on the live connection too. */
+  setMode(mode: TalkMode): void;
+  /** Voice and instructions reach the live connection at once; the rest waits for a new runtime. */
+  updateVoice(change: Pick<RealtimeSessionConfig, 'voice' | 'instructions'>): void;
+  /**
+   * Releases in order: microphone, session, sink (if owned), agent, engine (if owned), event
+   * subscription. Every step runs even if an earlier one fails. Idempotent.
+   */
+  stop(): Promise<readonly ReleaseFailure[]>;
+}
+
+export function createVoiceRuntime(options: VoiceRuntimeOptions): VoiceRuntime {
+  const { logger } = options;
+  const audio = options.audio ?? {};
+  const agent = (options.createAgent ?? createAgentBackend)(options.agent, logger);
+  const session = new VoiceSession({ transport: options.transport, agent, sink: audio.sink, logger });
+  const talk = new TalkModeController(session, {
+    mode: options.talk.mode,
+    muted: options.talk.muted,
+    // v2 has the server's speech_started; v1 needs the local detector to stop playback.
+    localBargeIn: options.config.dialect === 'v1',
+    onStateChange: options.talk.onStateChange,
+  });
+  const subscription = options.onEvent ? session.onEvent(options.onEvent) : undefined;
+  let config = options.config;
+  let microphoneOpen = false;
+  let stopping: Promise<readonly ReleaseFailure[]> | undefined;
+
+  const onMicrophoneFrame = (frame: CapturedFrame, playbackDbfs: number): void => {
+    if (session.state === 'live') talk.onMicrophoneFrame(frame, frame, playbackDbfs, options.now());
+  };
+
+  const release = async (): Promise<readonly ReleaseFailure[]> => {
+    const failures: ReleaseFailure[] = [];
+    const step = async (part: string, close: () => unknown): Promise<void> => {
+      try {
+        await close();
+      } catch (error) {
+        failures.push({ part, message: errorMessage(error) });
+        // Logged for the app's log file; the caller gets it too and reports it in its own words.
+        logger.warn(`could not close ${part}`, { error: errorMessage(error) });
+      }
+    };
+    // Frames stop first, so nothing reaches a session that is closing.
+    if (microphoneOpen && audio.microphone) {
+      microphoneOpen = false;
+      await step('the microphone', () => audio.microphone!.stop());
+    }
+    await step('the voice session', () => session.stop());
+    if (audio.ownsSink && audio.sink) await step(audio.sinkName ?? 'the speaker', () => audio.sink!.close());
+    await step('the agent', () => agent.dispose());
+    if (audio.shutdown) await step('the audio engine', audio.shutdown);
+    await step('the session event subscription', () => subscription?.dispose());
+    return failures;
+  };
+
+  return {
+    session,
+    talk,
+    agent,
+    get config() {
+      return config;
+    },
+    async start(apiKey, apiKeySource) {
+      if (stopping) throw new Error('This voice runtime is stopped: create a new one to start again.');
+      const live = await session.start({ config, apiKey, apiKeySource });
+      if (live && audio.microphone && !microphoneOpen && !stopping) {
+        microphoneOpen = true;
+        const playbackLevelDbfs = audio.playbackLevelDbfs ?? (() => -Infinity);
+        audio.microphone.start(
+          (frame) => onMicrophoneFrame(frame, playbackLevelDbfs()),
+          (error) => {
+            microphoneOpen = false;
+            audio.onMicrophoneEnded?.(error);
+          },
+        );
+      }
+      return live;
+    },
+    onMicrophoneFrame,
+    setMode(mode) {
+      talk.setMode(mode);
+      config = { ...config, turnDetection: turnDetectionFor(mode) };
+      if (session.state === 'live') session.updateConfig(config);
+    },
+    updateVoice(change) {
+      const changed = change.voice !== config.voice || change.instructions !== config.instructions;
+      config = { ...config, voice: change.voice, instructions: change.instructions };
+      if (changed && session.state === 'live') session.updateConfig(config);
+    },
+    stop() {
+      stopping ??= release();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * The live audio engine of the app and the headless command: one native audio process with the
+ * chosen devices (undefined or "default": the system default).
+ */
+export interface NativeAudioEngineRequest {
+  readonly inputDevice: string | undefined;
+  readonly outputDevice: string | undefined;
+  readonly logger: Logger;
+  readonly host?: NativeAudioHostOptions;
+  readonly onInputLevel?: (levels: PcmLevels) => void;
+  readonly onNotice?: (notice: AudioNotice) => void;
+}
+
+export function createNativeAudioEngine(request: NativeAudioEngineRequest): NativeAudioEngine {
+  const named = (name: string | undefined) => (name === 'default' ? undefined : name);
+  return new NativeAudioEngine({
+    inputDevice: named(request.inputDevice),
+    outputDevice: named(request.outputDevice),
+    logger: request.logger,
+    host: request.host,
+    onInputLevel: request.onInputLevel,
+    onNotice: request.onNotice,
+  });
+}
+
+/**
+ * The audio of a runtime that owns a started engine: its microphone (when `input`), its speaker
+ * (when `output`, closed on stop), its echo reference, and its process, shut down last.
+ */
+export function engineAudio(
+  engine: RuntimeAudioEngine,
+  sides: { readonly input: boolean; readonly output: boolean; readonly onMicrophoneEnded?: (error?: Error) => void },
+): VoiceRuntimeAudio {
+  return {
+    microphone: sides.input ? engine.microphone : undefined,
+    sink: sides.output ? engine.speaker : undefined,
+    ownsSink: sides.output,
+    playbackLevelDbfs: () => engine.playbackLevelDbfs,
+    onMicrophoneEnded: sides.onMicrophoneEnded,
+    shutdown: () => engine.shutdown(),
+  };
+}
