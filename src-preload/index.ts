@@ -15,6 +15,7 @@ import type {
 
 const COMMAND_LIST: Record<CommandName, true> = {
   'app.ready': true,
+  'problems.dismiss': true,
   'session.start': true,
   'session.stop': true,
   'session.sendText': true,
@@ -38,7 +39,7 @@ const COMMAND_LIST: Record<CommandName, true> = {
   'history.exportMarkdown': true,
   'history.delete': true,
 };
-const EVENT_LIST: Record<EventName, true> = { session: true, state: true, levels: true, notice: true, navigate: true };
+const EVENT_LIST: Record<EventName, true> = { state: true, levels: true, notice: true, navigate: true };
 const EVENT_CHANNEL = 'parley:event' satisfies typeof CONTRACT_EVENT_CHANNEL;
 
 function channelOf<N extends CommandName>(name: N): CommandChannel<N> {

@@ -11,15 +11,17 @@
  * Pure TS + zod: no electron, so tests and the loopback web bridge load it directly.
  */
 import { z } from 'zod';
-import type { SessionEvent, SessionState } from './session-events';
+import { TALK_MODES, type AppState, type TalkMode, type TalkState } from './app-state';
+import type { SessionEvent } from './session-events';
+import type { StatePatch } from './state-patch';
+
+export { APP_STATUSES, SETTINGS_PAGES, TALK_MODES } from './app-state';
+export type { AppState, AppStatus, HotkeyBinding, HotkeyStatus, Problem, ProblemCode, SettingsPage, TalkMode, TalkState } from './app-state';
+export type { StatePatch } from './state-patch';
 
 // ---------------------------------------------------------------------------------------------
 // Shared value types (plain data; mirrors of core/adapter types the renderer may not import)
 // ---------------------------------------------------------------------------------------------
-
-/** Mirrors `TalkMode` in src-main/core/audio/talk-mode.ts (a test pins that they match). */
-export const TALK_MODES = ['hands-free', 'push-to-talk', 'toggle'] as const;
-export type TalkMode = (typeof TALK_MODES)[number];
 
 export const DIALECTS = ['v1', 'v2'] as const;
 export type Dialect = (typeof DIALECTS)[number];
@@ -40,13 +42,6 @@ export interface AudioDevice {
 export interface DeviceList {
   readonly inputs: readonly AudioDevice[];
   readonly outputs: readonly AudioDevice[];
-}
-
-export interface TalkState {
-  readonly mode: TalkMode;
-  readonly muted: boolean;
-  /** Push-to-talk held / toggle on; always false in hands-free. */
-  readonly talking: boolean;
 }
 
 export interface Hotkeys {
@@ -78,10 +73,18 @@ export interface Settings {
   readonly onboardingDone: boolean;
 }
 
-export type ApiKeySource = 'stored' | 'environment' | 'none';
+/** 'stored': encrypted by the OS keychain; 'memory': held by this run only (the browser UI). */
+export type ApiKeySource = 'stored' | 'memory' | 'environment' | 'none';
+/**
+ * Where a key the user enters now would be kept, known before one is set: 'keychain' (encrypted
+ * on disk, desktop app), 'memory' (this run only, the browser UI), 'unavailable' (no usable
+ * keychain: only OPENAI_API_KEY works).
+ */
+export type ApiKeyStorage = 'keychain' | 'memory' | 'unavailable';
 export interface ApiKeyStatus {
   readonly isSet: boolean;
   readonly source: ApiKeySource;
+  readonly storage: ApiKeyStorage;
 }
 
 export interface HistorySummary {
@@ -98,52 +101,6 @@ export interface HistorySummary {
 export interface HistoryExport {
   readonly fileName: string;
   readonly markdown: string;
-}
-
-export interface AppError {
-  readonly code: string;
-  /** A readable sentence for the UI. */
-  readonly message: string;
-  readonly recoverable: boolean;
-}
-
-/**
- * One word for what Parley is doing, shown by the tray icon and the status line. `listening`
- * means the session is live and the microphone is open to the model (hands-free, or talk held).
- */
-export const APP_STATUSES = ['idle', 'connecting', 'listening', 'speaking', 'agent-working', 'error'] as const;
-export type AppStatus = (typeof APP_STATUSES)[number];
-
-/** How one global hotkey fared when main tried to register it. */
-export interface HotkeyBinding {
-  /** The accelerator as configured ('' when none is set). */
-  readonly accelerator: string;
-  /** True when pressing it reaches Parley. */
-  readonly active: boolean;
-  /** Why it is not active, or how it degraded (e.g. hold fell back to toggle); null when fine. */
-  readonly problem: string | null;
-}
-
-export interface HotkeyStatus {
-  readonly talk: HotkeyBinding;
-  /** `hold`: press/release through the native key hook; `toggle`: the fallback; `off`: none set. */
-  readonly holdToTalk: HotkeyBinding & { readonly mode: 'hold' | 'toggle' | 'off' };
-}
-
-/** Everything the renderer needs to draw itself; sent on subscribe (`app.ready`) and on change. */
-export interface AppStateSnapshot {
-  readonly status: AppStatus;
-  readonly session: SessionState;
-  readonly talk: TalkState;
-  /** Chosen device names; null means the system default. */
-  readonly devices: { readonly input: string | null; readonly output: string | null };
-  readonly agentWorking: boolean;
-  readonly apiKeySet: boolean;
-  readonly onboardingDone: boolean;
-  /** The microphone is open for the onboarding/settings level check (no session needed). */
-  readonly micCheck: boolean;
-  readonly hotkeys: HotkeyStatus;
-  readonly lastError: AppError | null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,7 +197,10 @@ export const COMMANDS = {
    * The renderer calls this once its event listeners are attached. Main answers with the current
    * snapshot and then flushes the events it queued while the renderer was not ready.
    */
-  'app.ready': command(NO_ARGS).returns<AppStateSnapshot>(),
+  'app.ready': command(NO_ARGS).returns<AppState>(),
+
+  /** The user closed a problem's banner: it stays gone until its cause comes back. */
+  'problems.dismiss': command(z.strictObject({ id: z.string().min(1).max(500) })).returns<void>(),
 
   'session.start': command(NO_ARGS).returns<void>(),
   'session.stop': command(NO_ARGS).returns<void>(),
@@ -297,11 +257,13 @@ export type CommandResult<N extends CommandName> =
   (typeof COMMANDS)[N] extends CommandSpec<z.ZodType, infer Result> ? Result : never;
 
 /** Codes main uses; handlers may add their own (e.g. a SessionErrorCode). */
-export type KnownCommandErrorCode = 'unknown_command' | 'invalid_arguments' | 'untrusted_sender' | 'failed';
+export type KnownCommandErrorCode = 'unknown_command' | 'invalid_arguments' | 'untrusted_sender' | 'failed' | 'invalid_setting';
 export interface CommandError {
   readonly code: KnownCommandErrorCode | (string & {});
   /** A readable sentence naming what went wrong. */
   readonly message: string;
+  /** With 'invalid_setting': the refused setting ("voice", "hotkeys.talk"), so the form marks it. */
+  readonly field?: string;
 }
 export type CommandResponse<N extends CommandName> =
   | { readonly ok: true; readonly value: CommandResult<N> }
@@ -323,8 +285,8 @@ export function commandChannel<N extends CommandName>(name: N): CommandChannel<N
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Session events as forwarded to the renderer. `audio.output` is never forwarded: playback
- * happens in main, and PCM at 24 kHz would flood IPC for nothing; levels come as 'levels'.
+ * Session events as the app state folds them (everything but raw audio: playback happens in
+ * main, and the renderer sees the conversation through the state, levels as 'levels').
  */
 export type ForwardedSessionEvent = Exclude<SessionEvent, { readonly type: 'audio.output' }>;
 
@@ -333,9 +295,11 @@ export interface LevelsEvent {
   readonly output: { readonly rmsDbfs: number };
 }
 
-export type NoticeKind = 'info' | 'warning' | 'error';
+/**
+ * A passing piece of news (a toast): "Audio restarted", "Settings saved". Anything the user must
+ * act on is a Problem in the state instead, so it survives a reload and stays until solved.
+ */
 export interface NoticeEvent {
-  readonly kind: NoticeKind;
   readonly message: string;
 }
 
@@ -348,8 +312,8 @@ export interface NavigateEvent {
 
 /** Event name → payload type. An interface, so declare one entry per event. */
 export interface EventPayloads {
-  readonly session: ForwardedSessionEvent;
-  readonly state: AppStateSnapshot;
+  /** A revisioned change of the app state (see state-patch.ts). */
+  readonly state: StatePatch;
   readonly levels: LevelsEvent;
   readonly notice: NoticeEvent;
   readonly navigate: NavigateEvent;
@@ -358,7 +322,7 @@ export type EventName = keyof EventPayloads;
 export type EventPayload<E extends EventName> = EventPayloads[E];
 
 /** Exhaustive: a new entry in EventPayloads does not compile until it is listed here. */
-const EVENT_NAME_SET: Record<EventName, true> = { session: true, state: true, levels: true, notice: true, navigate: true };
+const EVENT_NAME_SET: Record<EventName, true> = { state: true, levels: true, notice: true, navigate: true };
 export const EVENT_NAMES = Object.keys(EVENT_NAME_SET) as readonly EventName[];
 
 export function isEventName(value: unknown): value is EventName {
@@ -369,7 +333,7 @@ export function isEventName(value: unknown): value is EventName {
 export const EVENT_CHANNEL = 'parley:event';
 export type EventEnvelope = { [E in EventName]: { readonly event: E; readonly payload: EventPayload<E> } }[EventName];
 
-/** True for session events the renderer receives (everything but raw audio). */
+/** True for session events the app state folds (everything but raw audio). */
 export function isForwardedSessionEvent(event: SessionEvent): event is ForwardedSessionEvent {
   return event.type !== 'audio.output';
 }

@@ -27,6 +27,12 @@ export type SessionErrorCode =
 
 export type HandoffStatus = 'requested' | 'started' | 'steered' | 'answered' | 'failed';
 
+/**
+ * Why a handoff ended without an answer: the agent failed, the user cancelled it, the voice
+ * session ended under it, or no agent is configured so nothing was delegated.
+ */
+export type HandoffEndCause = 'agent_failed' | 'cancelled' | 'session_ended' | 'not_delegated';
+
 export type SessionEvent =
   | { readonly type: 'state'; readonly state: SessionState }
   | { readonly type: 'session.ready'; readonly serverSessionId: string }
@@ -59,7 +65,14 @@ export type SessionEvent =
   | { readonly type: 'handoff.started'; readonly handoffId: string; readonly agentText: string }
   | { readonly type: 'handoff.steered'; readonly handoffId: string; readonly agentText: string }
   | { readonly type: 'handoff.answered'; readonly handoffId: string; readonly text: string }
-  | { readonly type: 'handoff.failed'; readonly handoffId: string; readonly reason: string; readonly spoken: string }
+  /** The handoff ended without an answer; `cause` says why (only `agent_failed` is a failure of the agent). */
+  | {
+      readonly type: 'handoff.failed';
+      readonly handoffId: string;
+      readonly cause: HandoffEndCause;
+      readonly reason: string;
+      readonly spoken: string;
+    }
   | { readonly type: 'handoff.completed'; readonly handoffId: string }
   | { readonly type: 'agent.text'; readonly handoffId: string; readonly delta: string }
   | {

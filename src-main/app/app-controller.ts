@@ -1,29 +1,25 @@
 // The desktop app without Electron: settings, the voice session, live audio, talk modes and
-// history behind the IPC contract's command handlers, with one event stream for the renderer,
-// the tray and the web bridge. The Electron shell and the loopback web bridge are thin layers
-// over this; tests drive it directly in plain Node.
-import type {
-  AppError,
-  AppStateSnapshot,
-  CommandHandlers,
-  EventEnvelope,
-  HotkeyStatus,
-  NoticeKind,
-  Settings,
-  TalkState,
-} from '../../src-shared/ipc-contract';
+// history behind the IPC contract's command handlers. Every part reports into one AppStore,
+// which owns the app state; the renderer, the tray and the web bridge receive that state and
+// its revisioned patches. The Electron shell and the loopback web bridge are thin layers over
+// this; tests drive it directly in plain Node.
+import type { AppState, HotkeyStatus, Problem } from '../../src-shared/app-state';
+import type { CommandHandlers, EventEnvelope, Settings, TalkState } from '../../src-shared/ipc-contract';
 import { isForwardedSessionEvent } from '../../src-shared/ipc-contract';
 import type { SessionEvent } from '../../src-shared/session-events';
 import type { RealtimeTransport } from '../core/protocol/transport';
 import { errorMessage } from '../core/util/errors';
 import { silentLogger, type Logger } from '../core/util/logger';
+import { registerSecret } from '../core/util/redact';
 import type { SettingsStore } from '../adapters/settings/settings-store';
 import type { AppPort } from './app-port';
-import { appStatus } from './app-status';
 import { AudioController, type AudioEngineFactory } from './audio-controller';
 import { DesktopSession } from './desktop-session';
 import { HistoryService } from './history-service';
 import { agentSettingsProblem } from './session-settings';
+import { nodeSettingsCheckDeps, settingsProblems, type SettingsCheckDeps } from './settings-check';
+import { AppStore } from './state/app-store';
+import { problem } from './state/problems';
 
 export interface AppControllerOptions {
   readonly settings: SettingsStore;
@@ -33,6 +29,8 @@ export interface AppControllerOptions {
   readonly createAudioEngine: AudioEngineFactory | undefined;
   readonly logger?: Logger;
   readonly now?: () => number;
+  /** How to check settings against this machine (PATH, folders); the default is the real one. */
+  readonly settingsCheck?: SettingsCheckDeps;
   /** Quit must finish within 2 s; the parts get this long together. */
   readonly shutdownDeadlineMs?: number;
 }
@@ -54,17 +52,29 @@ export class AppController implements AppPort {
   private readonly history: HistoryService;
   private readonly eventListeners = new Set<(envelope: EventEnvelope) => void>();
   private readonly settingsListeners = new Set<(settings: Settings) => void>();
+  private readonly store: AppStore;
+  private readonly settingsCheck: SettingsCheckDeps;
   private session: DesktopSession | undefined;
   private muted = false;
-  private lastError: AppError | null = null;
-  private hotkeys: HotkeyStatus;
-  private lastSnapshotKey = '';
   private shuttingDown: Promise<void> | undefined;
 
   constructor(private readonly options: AppControllerOptions) {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
-    this.hotkeys = inactiveHotkeys(options.settings.get());
+    this.settingsCheck = options.settingsCheck ?? nodeSettingsCheckDeps();
+    const settings = options.settings.get();
+    this.store = new AppStore(
+      {
+        talk: { mode: settings.talkMode, muted: false, talking: false },
+        devices: { input: settings.inputDevice, output: settings.outputDevice },
+        apiKeySet: options.settings.apiKeyStatus().isSet,
+        onboardingDone: settings.onboardingDone,
+        hotkeys: inactiveHotkeys(settings),
+      },
+      this.logger,
+    );
+    this.store.subscribe((_state, patch) => this.publish({ event: 'state', payload: patch }));
+    registerSecret(options.settings.resolveApiKey());
     this.audio = new AudioController({
       createEngine: options.createAudioEngine,
       devices: () => {
@@ -73,8 +83,8 @@ export class AppController implements AppPort {
       },
       logger: this.logger,
       onLevels: (levels) => this.publish({ event: 'levels', payload: levels }),
-      onNotice: (kind, message) => this.notice(kind, message),
-      onChange: () => this.refreshState(),
+      onNotice: (kind, message) => this.audioNotice(kind, message),
+      onChange: () => this.reportAudio(),
     });
     this.history = new HistoryService(options.historyDir, () => {
       const state = this.session?.state;
@@ -83,29 +93,13 @@ export class AppController implements AppPort {
     options.settings.onChange((settings, previous) => this.onSettingsChanged(settings, previous));
     this.commands = this.buildCommands();
     const settingsNotice = options.settings.notice;
-    // After the composition root has subscribed (the outbox then holds it for the renderer).
-    if (settingsNotice) setImmediate(() => this.notice('warning', settingsNotice.message));
-    this.lastSnapshotKey = JSON.stringify(this.snapshot());
+    if (settingsNotice) this.store.dispatch({ type: 'problem', problem: problem({ code: 'settings_reset', message: settingsNotice.message, recoverable: true }) });
+    this.reportSettings(settings);
   }
 
-  snapshot(): AppStateSnapshot {
-    const settings = this.options.settings.get();
-    const session = this.session;
-    const talk = this.talkState();
-    const agentWorking = session?.voice.isAgentWorking ?? false;
-    const sessionState = session?.state ?? 'idle';
-    return {
-      status: appStatus({ session: sessionState, talk, assistantSpeaking: sessionState === 'live' && this.audio.speaking, agentWorking, lastError: this.lastError }),
-      session: sessionState,
-      talk,
-      devices: { input: settings.inputDevice, output: settings.outputDevice },
-      agentWorking,
-      apiKeySet: this.options.settings.apiKeyStatus().isSet,
-      onboardingDone: settings.onboardingDone,
-      micCheck: this.audio.isMicCheckOn,
-      hotkeys: this.hotkeys,
-      lastError: this.lastError,
-    };
+  /** The app state now (also pushed as revisioned `state` patches whenever it changes). */
+  snapshot(): AppState {
+    return this.store.state;
   }
 
   settings(): Settings {
@@ -123,8 +117,7 @@ export class AppController implements AppPort {
   }
 
   reportHotkeys(status: HotkeyStatus): void {
-    this.hotkeys = status;
-    this.refreshState();
+    this.store.dispatch({ type: 'hotkeys', hotkeys: status });
   }
 
   /** Stops the session (socket closed) and the audio process; bounded by the deadline. */
@@ -147,6 +140,7 @@ export class AppController implements AppPort {
     const store = this.options.settings;
     return {
       'app.ready': () => this.snapshot(),
+      'problems.dismiss': ({ id }) => this.store.dispatch({ type: 'dismiss-problem', id }),
       'session.start': () => this.startSession(),
       'session.stop': () => this.stopSession(),
       'session.sendText': ({ text }) => {
@@ -156,7 +150,7 @@ export class AppController implements AppPort {
       'agent.cancel': () => {
         if (!this.session?.voice.isAgentWorking) throw new Error('No agent is working right now.');
         this.session.voice.cancelAgent();
-        this.refreshState();
+        this.reportSessionFacts();
       },
       'talk.setMode': ({ mode }) => {
         store.update({ talkMode: mode });
@@ -165,7 +159,7 @@ export class AppController implements AppPort {
       'talk.setMuted': ({ muted }) => {
         this.muted = muted;
         this.session?.talk.setMuted(muted);
-        this.refreshState();
+        this.reportSessionFacts();
         return this.talkState();
       },
       'talk.press': () => this.withTalk((talk) => talk.pressTalk()),
@@ -184,14 +178,14 @@ export class AppController implements AppPort {
       'settings.update': (patch) => store.update(patch),
       'apiKey.status': () => store.apiKeyStatus(),
       'apiKey.set': ({ key }) => {
+        registerSecret(key);
         store.setApiKey(key);
-        if (this.lastError?.code === 'missing_api_key' || this.lastError?.code === 'key_rejected') this.lastError = null;
-        this.refreshState();
+        this.store.dispatch({ type: 'api-key-changed', apiKeySet: store.apiKeyStatus().isSet });
         return store.apiKeyStatus();
       },
       'apiKey.clear': () => {
         store.clearApiKey();
-        this.refreshState();
+        this.store.dispatch({ type: 'api-key-changed', apiKeySet: store.apiKeyStatus().isSet });
         return store.apiKeyStatus();
       },
       'history.list': () => this.history.list(),
@@ -203,20 +197,21 @@ export class AppController implements AppPort {
   private async startSession(): Promise<void> {
     if (this.shuttingDown) throw new Error('Parley is quitting.');
     const settings = this.options.settings.get();
-    const problem = agentSettingsProblem(settings);
-    if (problem) {
-      this.setError({ code: 'invalid_config', message: problem, recoverable: true });
-      throw new Error(problem);
-    }
+    // The stored settings may have gone stale (a folder deleted): show it, and refuse what would fail.
+    this.reportSettings(settings);
+    // Shown already as a settings problem (with the page that fixes it); the refusal says it too.
+    const settingsProblem = agentSettingsProblem(settings, this.settingsCheck);
+    if (settingsProblem) throw new Error(settingsProblem);
     const previous = this.session;
     this.session = undefined;
     if (previous) {
       await this.audio.attachSession(undefined);
       await previous.stop();
     }
-    this.lastError = null;
     const apiKey = this.options.settings.resolveApiKey();
-    const sink = await this.audio.speakerForSession();
+    registerSecret(apiKey);
+    // Live audio turned off on purpose (PARLEY_NO_AUDIO, --no-audio) is no problem to report.
+    const sink = this.options.createAudioEngine ? await this.audio.speakerForSession() : undefined;
     const session = new DesktopSession(settings, apiKey, this.muted, {
       transport: this.options.transport,
       sink,
@@ -224,16 +219,16 @@ export class AppController implements AppPort {
       logger: this.logger,
       now: this.now,
       emit: (event) => this.onSessionEvent(session, event),
-      onTalkState: () => this.refreshState(),
+      onTalkState: () => this.reportSessionFacts(),
     });
     this.session = session;
-    this.refreshState();
+    this.reportSessionFacts();
     const live = await session.start(apiKey);
-    if (live && this.session === session) {
+    if (live && this.session === session && this.options.createAudioEngine) {
       await this.audio.attachSession((frame, playbackDbfs) => session.onMicrophoneFrame(frame, playbackDbfs));
       this.audio.keepReporting();
     }
-    this.refreshState();
+    this.reportSessionFacts();
   }
 
   private async stopSession(): Promise<void> {
@@ -241,7 +236,7 @@ export class AppController implements AppPort {
     if (!session) return;
     await this.audio.attachSession(undefined);
     await session.stop();
-    this.refreshState();
+    this.reportSessionFacts();
   }
 
   private onSessionEvent(session: DesktopSession, event: SessionEvent): void {
@@ -250,12 +245,9 @@ export class AppController implements AppPort {
       this.audio.keepReporting();
       return;
     }
-    if (event.type === 'error' && event.code !== 'not_running') {
-      this.setError({ code: event.code, message: event.message, recoverable: event.recoverable });
-    }
     if (event.type === 'closed') void this.audio.attachSession(undefined);
-    if (isForwardedSessionEvent(event)) this.publish({ event: 'session', payload: event });
-    this.refreshState();
+    if (isForwardedSessionEvent(event)) this.store.dispatch({ type: 'session-event', event, at: this.now() });
+    this.reportSessionFacts();
   }
 
   private onSettingsChanged(settings: Settings, previous: Settings): void {
@@ -263,16 +255,42 @@ export class AppController implements AppPort {
     if (settings.talkMode !== previous.talkMode) session?.setMode(settings.talkMode);
     if (session) session.applySettings(settings);
     if (settings.inputDevice !== previous.inputDevice) {
-      this.audio.switchInput(settings.inputDevice).catch((error: unknown) => this.notice('warning', `Could not switch the microphone: ${errorMessage(error)}`));
+      this.audio.switchInput(settings.inputDevice).catch((error: unknown) => this.audioNotice('warning', `Could not switch the microphone: ${errorMessage(error)}`));
     }
     if (settings.outputDevice !== previous.outputDevice) {
-      this.audio.switchOutput(settings.outputDevice).catch((error: unknown) => this.notice('warning', `Could not switch the speaker: ${errorMessage(error)}`));
+      this.audio.switchOutput(settings.outputDevice).catch((error: unknown) => this.audioNotice('warning', `Could not switch the speaker: ${errorMessage(error)}`));
     }
     if (settings.hotkeys.talk !== previous.hotkeys.talk || settings.hotkeys.holdToTalk !== previous.hotkeys.holdToTalk) {
-      this.hotkeys = inactiveHotkeys(settings);
+      this.store.dispatch({ type: 'hotkeys', hotkeys: inactiveHotkeys(settings) });
     }
+    this.reportSettings(settings);
+    this.reportSessionFacts();
     for (const listener of this.settingsListeners) listener(settings);
-    this.refreshState();
+  }
+
+  private reportSettings(settings: Settings): void {
+    this.store.dispatch({
+      type: 'settings',
+      devices: { input: settings.inputDevice, output: settings.outputDevice },
+      onboardingDone: settings.onboardingDone,
+      apiKeySet: this.options.settings.apiKeyStatus().isSet,
+      settingsProblems: this.storedSettingsProblems(settings),
+    });
+  }
+
+  /** Problems of the settings as stored (a folder deleted since, a command gone from PATH). */
+  private storedSettingsProblems(settings: Settings): readonly Problem[] {
+    return settingsProblems(settings, this.settingsCheck).map((found) =>
+      problem({ code: 'settings_invalid', message: found.message, recoverable: true, cause: found.field, settingsPage: found.page }),
+    );
+  }
+
+  private reportSessionFacts(): void {
+    this.store.dispatch({ type: 'session-facts', talk: this.talkState(), agentWorking: this.session?.voice.isAgentWorking ?? false });
+  }
+
+  private reportAudio(): void {
+    this.store.dispatch({ type: 'audio', micCheck: this.audio.isMicCheckOn, assistantSpeaking: this.audio.speaking });
   }
 
   private talkState(): TalkState {
@@ -282,7 +300,7 @@ export class AppController implements AppPort {
   private withTalk(action: (talk: DesktopSession['talk']) => void): TalkState {
     const session = this.requireLiveSession('talk');
     action(session.talk);
-    this.refreshState();
+    this.reportSessionFacts();
     return session.talk.state;
   }
 
@@ -292,22 +310,17 @@ export class AppController implements AppPort {
     return session;
   }
 
-  private setError(error: AppError): void {
-    this.lastError = error;
-  }
-
-  private notice(kind: NoticeKind, message: string): void {
-    this.logger.info('notice', { kind, message });
-    this.publish({ event: 'notice', payload: { kind, message } });
-  }
-
-  /** Sends a `state` event when the snapshot really changed (levels polls call this 20×/s). */
-  private refreshState(): void {
-    const snapshot = this.snapshot();
-    const key = JSON.stringify(snapshot);
-    if (key === this.lastSnapshotKey) return;
-    this.lastSnapshotKey = key;
-    this.publish({ event: 'state', payload: snapshot });
+  /** Audio news: passing news is a toast; a warning or failure is a problem until solved. */
+  private audioNotice(kind: 'info' | 'warning' | 'error', message: string): void {
+    this.logger.info('audio notice', { kind, message });
+    if (kind === 'info') {
+      this.publish({ event: 'notice', payload: { message } });
+      return;
+    }
+    this.store.dispatch({
+      type: 'problem',
+      problem: problem({ code: 'audio_problem', message, recoverable: kind === 'warning', severity: kind, cause: message }),
+    });
   }
 
   private publish(envelope: EventEnvelope): void {

@@ -1,12 +1,12 @@
 // What the Electron shell (IPC server, tray, hotkeys, windows, quit) and the loopback web bridge
 // need from the app. Electron-free: the app controller implements it in plain Node.
-import type { AppStateSnapshot, CommandHandlers, EventEnvelope, HotkeyStatus, Settings } from '../../src-shared/ipc-contract';
+import type { AppState, CommandHandlers, EventEnvelope, HotkeyStatus, Settings } from '../../src-shared/ipc-contract';
 
 export interface AppPort {
   /** One handler per contract command; the dispatcher validates arguments before calling them. */
   readonly commands: CommandHandlers;
   /** What the app is doing now (also pushed as the `state` event whenever it changes). */
-  snapshot(): AppStateSnapshot;
+  snapshot(): AppState;
   /** The current settings (the tray and hotkeys read talk mode, devices and accelerators). */
   settings(): Settings;
   /**

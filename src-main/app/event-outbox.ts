@@ -1,6 +1,6 @@
 // Events for one renderer: held back until the renderer says it is listening (`app.ready`), then
 // delivered in order. A reload makes the renderer deaf again until its next `app.ready`.
-import type { AppStateSnapshot, CommandHandlers, EventEnvelope } from '../../src-shared/ipc-contract';
+import type { AppState, CommandHandlers, EventEnvelope } from '../../src-shared/ipc-contract';
 
 /** Enough for a long burst of transcript while the window loads; older events give way first. */
 export const DEFAULT_OUTBOX_LIMIT = 5_000;
@@ -29,8 +29,8 @@ export class EventOutbox {
       this.deliver(envelope);
       return;
     }
-    // Levels are only worth anything live, and `state` is superseded by the snapshot `app.ready`
-    // returns, so neither is queued.
+    // Levels are only worth anything live, and `state` patches are superseded by the whole
+    // state `app.ready` returns, so neither is queued.
     if (envelope.event === 'levels' || envelope.event === 'state') return;
     if (this.queue.length >= this.limit) {
       this.queue.shift();
@@ -54,16 +54,17 @@ export class EventOutbox {
 }
 
 /**
- * The app's command handlers with `app.ready` wired to an outbox: answer the snapshot first, then
- * flush the queued events on the next turn, so they arrive after the snapshot they follow.
+ * The app's command handlers with `app.ready` wired to an outbox: the renderer is ready from the
+ * moment its state is taken, so every patch after that revision reaches it (it applies the ones
+ * newer than the state it got, in order, and asks again if it ever sees a gap).
  */
 export function withReadySignal(commands: CommandHandlers, outbox: EventOutbox): CommandHandlers {
   return {
     ...commands,
     'app.ready': async () => {
-      const snapshot: AppStateSnapshot = await commands['app.ready'](undefined);
-      setImmediate(() => outbox.markReady());
-      return snapshot;
+      const state: AppState = await commands['app.ready'](undefined);
+      outbox.markReady();
+      return state;
     },
   };
 }

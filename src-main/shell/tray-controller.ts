@@ -4,7 +4,7 @@
 // the menu is about to open and on notices (a device may have come or gone).
 import { join } from 'node:path';
 import { Menu, Tray, nativeImage, type NativeImage } from 'electron';
-import type { AppStateSnapshot, CommandArgs, DeviceList, EventEnvelope, Settings } from '../../src-shared/ipc-contract';
+import type { AppState, CommandArgs, DeviceList, EventEnvelope, Settings } from '../../src-shared/ipc-contract';
 import type { AppPort } from '../app/app-port';
 import type { Disposable } from '../core/util/disposable';
 import { errorMessage } from '../core/util/errors';
@@ -48,7 +48,7 @@ export class TrayController implements Disposable {
   private readonly unsubscribes: Array<() => void> = [];
   private readonly menuActions: TrayMenuActions;
   private readonly timer: ReturnType<typeof setInterval> | undefined;
-  private snapshot: AppStateSnapshot;
+  private snapshot: AppState;
   private settings: Settings;
   private devices: DeviceList | undefined;
   private devicesLoaded = false;
@@ -116,12 +116,15 @@ export class TrayController implements Disposable {
   private onEvent(envelope: EventEnvelope): void {
     if (this.disposed) return;
     if (envelope.event === 'state') {
-      this.snapshot = envelope.payload;
+      this.snapshot = this.options.app.snapshot();
       this.render();
+      // An audio problem or a device change may mean a device came or went.
+      const { problems, devices } = envelope.payload.fields;
+      if (devices || problems?.some((problem) => problem.code === 'audio_problem')) this.refreshDevices('notice');
     } else if (envelope.event === 'notice') {
       this.refreshDevices('notice');
     }
-    // `levels` (20 Hz) and `session` events change nothing the tray shows.
+    // `levels` (20 Hz) change nothing the tray shows.
   }
 
   private render(): void {
@@ -202,8 +205,4 @@ export class TrayController implements Disposable {
     }
     return image;
   }
-}
-
-export function createTrayController(options: TrayControllerOptions): TrayController {
-  return new TrayController(options);
 }

@@ -2,7 +2,7 @@
 // (no electron import): the tray controller hands the template to Menu.buildFromTemplate, and
 // tests read it as plain data.
 import type {
-  AppStateSnapshot,
+  AppState,
   AppStatus,
   AudioDevice,
   CommandArgs,
@@ -13,8 +13,9 @@ import type {
   TalkMode,
 } from '../../src-shared/ipc-contract';
 import type { SessionState } from '../../src-shared/session-events';
+import { blockingProblem } from '../../src-shared/app-state';
 import { assertNever } from '../core/util/assert-never';
-import { displayAccelerator } from './accelerator';
+import { displayAccelerator } from '../../src-shared/accelerator';
 
 /** A plain subset of Electron's MenuItemConstructorOptions (assignable to it). */
 export interface MenuTemplateItem {
@@ -50,7 +51,7 @@ export interface TrayMenuActions {
 }
 
 export interface TrayMenuInput {
-  readonly snapshot: AppStateSnapshot;
+  readonly snapshot: AppState;
   readonly settings: Settings;
   /** undefined when the device list could not be read (no audio host). */
   readonly devices: DeviceList | undefined;
@@ -89,7 +90,13 @@ export function trayIconFor(status: AppStatus): TrayIconName {
 }
 
 /** The one-line summary shown as the first (disabled) menu item. */
-export function statusLine(snapshot: AppStateSnapshot): string {
+/** The problem behind an error status, as "Title: reason". */
+function errorLine(snapshot: AppState): string {
+  const shown = blockingProblem(snapshot) ?? snapshot.problems.find((problem) => problem.severity === 'error');
+  return shown ? `${shown.title}: ${shown.message}` : 'something went wrong';
+}
+
+export function statusLine(snapshot: AppState): string {
   const status = snapshot.status;
   switch (status) {
     case 'idle':
@@ -105,13 +112,13 @@ export function statusLine(snapshot: AppStateSnapshot): string {
     case 'agent-working':
       return `${APP_NAME} — Agent working…`;
     case 'error':
-      return `Error: ${shorten(snapshot.lastError?.message ?? 'something went wrong', MAX_ERROR_CHARS)}`;
+      return `Error: ${shorten(errorLine(snapshot), MAX_ERROR_CHARS)}`;
     default:
       return assertNever(status, 'statusLine');
   }
 }
 
-export function trayTooltip(snapshot: AppStateSnapshot, platform: NodeJS.Platform = process.platform): string {
+export function trayTooltip(snapshot: AppState, platform: NodeJS.Platform = process.platform): string {
   const problems = hotkeyProblemLines(snapshot.hotkeys, platform).length;
   const tooltip = statusLine(snapshot) + (problems > 0 ? ' (hotkey problem)' : '');
   return shorten(tooltip, MAX_TOOLTIP_CHARS);
@@ -185,7 +192,7 @@ export function buildTrayMenu(input: TrayMenuInput): MenuTemplateItem[] {
 }
 
 /** One item whose label and action follow the session: start, stop, or wait while it closes. */
-function sessionItem(snapshot: AppStateSnapshot, actions: TrayMenuActions): MenuTemplateItem {
+function sessionItem(snapshot: AppState, actions: TrayMenuActions): MenuTemplateItem {
   const state: SessionState = snapshot.session;
   switch (state) {
     case 'idle':

@@ -1,7 +1,7 @@
 // The window: startup screens, first-run onboarding, then header + controls + banners + page.
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import { useAppState, useStore } from './hooks/store-context';
-import type { SettingsTab } from './state/banners';
+import type { SettingsPage as SettingsTab } from '../../src-shared/app-state';
 import { AppHeader, type View } from './components/AppHeader';
 import { BannerStack } from './components/banners/BannerStack';
 import { Toasts } from './components/banners/Toasts';
@@ -16,7 +16,7 @@ export function App(): ReactElement {
   const store = useStore();
   const phase = useAppState((state) => state.phase);
   const startupError = useAppState((state) => state.startupError);
-  const onboardingDone = useAppState((state) => state.snapshot?.onboardingDone ?? true);
+  const onboardingDone = useAppState((state) => state.app?.onboardingDone ?? true);
   const [view, setView] = useState<View>('conversation');
   const [settingsTab, setSettingsTab] = useState<SettingsTab>('general');
 

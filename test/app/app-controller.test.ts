@@ -5,20 +5,19 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { AppState } from '../../src-shared/app-state';
+import type { EntryItem, HandoffItem } from '../../src-shared/conversation-reducer';
 import type { HistorySummary } from '../../src-shared/ipc-contract';
 import { startMockRealtimeServer } from '../support/mock-realtime-server';
 import { assistantMessageEvents, startMockResponsesServer } from '../support/mock-responses-server';
 import { startAppHarness } from '../support/app-harness';
 import { fakeAudio } from '../support/fake-audio-engine';
+import { assistantDelta, functionCall, sessionCreated, userTranscript } from '../support/v2-server-events';
 
 const KEY = 'sk-test-app-0123456789abcdef';
-const sessionCreated = (id: string) => ({ type: 'session.created', session: { id, type: 'realtime' } });
-const userTranscript = (text: string) => ({ type: 'conversation.item.input_audio_transcription.completed', item_id: 'item_user', transcript: text });
-const assistantDelta = (itemId: string, delta: string) => ({ type: 'response.output_audio_transcript.delta', item_id: itemId, delta });
-const functionCall = (callId: string, prompt: string) => ({
-  type: 'conversation.item.done',
-  item: { id: `item_${callId}`, type: 'function_call', name: 'background_agent', call_id: callId, arguments: JSON.stringify({ prompt }) },
-});
+
+const entries = (state: AppState) => state.conversation.items.filter((item): item is EntryItem => item.kind === 'entry');
+const cards = (state: AppState) => state.conversation.items.filter((item): item is HandoffItem => item.kind === 'handoff');
 
 test('a fresh app: idle, no key, onboarding pending, hotkeys not yet registered', (t) => {
   const { app } = startAppHarness(t);
@@ -29,7 +28,8 @@ test('a fresh app: idle, no key, onboarding pending, hotkeys not yet registered'
   assert.equal(snapshot.onboardingDone, false);
   assert.deepEqual(snapshot.talk, { mode: 'hands-free', muted: false, talking: false });
   assert.equal(snapshot.hotkeys.talk.active, false);
-  assert.equal(snapshot.lastError, null);
+  assert.deepEqual(snapshot.problems, []);
+  assert.deepEqual(snapshot.conversation.items, []);
 });
 
 test('starting without a key fails with an error that says where to put one, and the status shows it', async (t) => {
@@ -37,13 +37,18 @@ test('starting without a key fails with an error that says where to put one, and
   await harness.app.commands['session.start'](undefined);
   const snapshot = harness.app.snapshot();
   assert.equal(snapshot.status, 'error');
-  assert.equal(snapshot.lastError?.code, 'missing_api_key');
-  assert.match(snapshot.lastError!.message, /Settings › API key/);
-  assert.match(snapshot.lastError!.message, /OPENAI_API_KEY/);
-  const error = harness.payloadsOf('session').find((event) => event.type === 'error');
-  assert.equal(error?.type === 'error' && error.code, 'missing_api_key');
-  const state = harness.payloadsOf('state').at(-1);
-  assert.equal(state?.status, 'error', 'a state event carried the change');
+  const [problem] = snapshot.problems;
+  assert.equal(problem?.code, 'missing_api_key');
+  assert.equal(problem.settingsPage, 'api-key');
+  assert.match(problem.message, /Settings › API key/);
+  assert.match(problem.message, /OPENAI_API_KEY/);
+  assert.equal(snapshot.problems.length, 1, 'one problem, delivered once');
+  assert.equal(harness.payloadsOf('state').at(-1)?.fields.status ?? harness.mirror().status, 'error', 'a patch carried the change');
+  assert.deepEqual(harness.mirror(), harness.app.snapshot(), 'the patches rebuild the state exactly');
+
+  harness.app.commands['apiKey.set']({ key: KEY });
+  assert.deepEqual(harness.app.snapshot().problems, [], 'setting a key solves the missing key');
+  assert.notEqual(harness.app.snapshot().status, 'error');
 });
 
 test('a rejected key is an error banner, and the key never appears in events or logs', async (t) => {
@@ -52,7 +57,7 @@ test('a rejected key is an error banner, and the key never appears in events or 
   const harness = startAppHarness(t, { settings: { realtimeUrl: realtime.url, agentBackend: 'none' } });
   harness.app.commands['apiKey.set']({ key: KEY });
   await harness.app.commands['session.start'](undefined);
-  assert.equal(harness.app.snapshot().lastError?.code, 'key_rejected');
+  assert.equal(harness.app.snapshot().problems[0]?.code, 'key_rejected');
   const everything = JSON.stringify(harness.envelopes) + harness.logLines.join('\n');
   assert.equal(everything.includes(KEY), false);
   assert.equal(JSON.stringify(harness.app.commands['apiKey.status'](undefined)).includes(KEY), false);
@@ -81,14 +86,18 @@ test('a live session streams transcript entries, runs the handoff, and records h
   await harness.app.commands['session.start'](undefined);
   assert.equal(harness.app.snapshot().session, 'live');
 
-  const merged = await harness.waitFor('session', (event) => event.type === 'transcript.entry' && event.entry.text === 'Let me check.');
-  assert.equal(merged.type === 'transcript.entry' && merged.entry.role, 'assistant');
-  const requested = await harness.waitFor('session', (event) => event.type === 'handoff.requested');
-  assert.equal(requested.type === 'handoff.requested' && requested.agentText.startsWith('Find flights to Lisbon tomorrow'), true);
-  await harness.waitFor('session', (event) => event.type === 'handoff.answered');
-  assert.ok(harness.payloadsOf('session').some((event) => event.type === 'agent.text' && event.delta === 'Two flights '), 'agent text streams');
-  assert.ok(harness.payloadsOf('state').some((state) => state.agentWorking && state.status === 'agent-working'), 'the agent-working status was shown');
-  assert.equal(harness.payloadsOf('session').some((event) => (event as { type: string }).type === 'audio.output'), false, 'raw audio is never forwarded');
+  const merged = await harness.waitForState((state) => entries(state).some((entry) => entry.text === 'Let me check.'));
+  assert.equal(entries(merged).find((entry) => entry.text === 'Let me check.')?.role, 'assistant');
+  const answered = await harness.waitForState((state) => cards(state)[0]?.status === 'answered');
+  const [card] = cards(answered);
+  assert.ok(card!.agentText.startsWith('Find flights to Lisbon tomorrow'));
+  assert.equal(card!.answer, 'Two flights leave at 9.');
+  assert.ok(harness.payloadsOf('state').some((patch) => patch.fields.agentWorking === true), 'the agent-working flag was sent');
+  assert.ok(harness.payloadsOf('state').some((patch) => patch.fields.status === 'agent-working'), 'the agent-working status was shown');
+  const streamed = harness.payloadsOf('state').flatMap((patch) => patch.conversation?.splice?.items ?? []);
+  assert.ok(streamed.some((item) => item.kind === 'handoff' && item.streaming === 'Two flights '), 'agent text streamed into the card');
+  assert.equal(JSON.stringify(harness.envelopes).includes('audio.output'), false, 'raw audio is never forwarded');
+  assert.deepEqual(harness.mirror(), harness.app.snapshot(), 'the patches rebuild the conversation exactly');
 
   await harness.app.commands['session.stop'](undefined);
   assert.equal(harness.app.snapshot().session, 'closed');
@@ -161,17 +170,22 @@ test('without working audio the app still runs a typed conversation and says why
   const harness = startAppHarness(t, { createAudioEngine: audio.factory, settings: { realtimeUrl: realtime.url, agentBackend: 'none' }, env: { OPENAI_API_KEY: KEY } });
   await harness.app.commands['session.start'](undefined);
   assert.equal(harness.app.snapshot().session, 'live');
-  const notice = harness.payloadsOf('notice')[0];
-  assert.match(notice?.message ?? '', /Live audio is unavailable \(no PortAudio devices\); you can still type/);
+  const problem = harness.app.snapshot().problems.find((shown) => shown.code === 'audio_problem');
+  assert.match(problem?.message ?? '', /Live audio is unavailable \(no PortAudio devices\); you can still type/);
+  assert.equal(problem?.settingsPage, 'audio');
   harness.app.commands['session.sendText']({ text: 'hi there' });
-  await harness.waitFor('session', (event) => event.type === 'transcript.entry' && event.entry.text === 'Hello!');
+  await harness.waitForState((state) => entries(state).some((entry) => entry.text === 'Hello!'));
   await assert.rejects(Promise.resolve(harness.app.commands['devices.list'](undefined)), /Live audio is unavailable/);
 });
 
 test('an agent backend of "command" without a command is refused before connecting, naming the setting', async (t) => {
   const harness = startAppHarness(t, { settings: { agentBackend: 'command', agentCommand: '' }, env: { OPENAI_API_KEY: KEY } });
   await assert.rejects(Promise.resolve(harness.app.commands['session.start'](undefined)), /no agent command is set: set one in Settings › Agent/);
-  assert.equal(harness.app.snapshot().lastError?.code, 'invalid_config');
+  const problems = harness.app.snapshot().problems;
+  assert.equal(problems.length, 1, 'one problem, not one per place that noticed it');
+  assert.equal(problems[0]?.code, 'settings_invalid');
+  assert.equal(problems[0].title, 'Settings need attention');
+  assert.equal(problems[0].settingsPage, 'agent', '"Settings need attention" opens the page that holds the problem');
 });
 
 test('shutdown closes the socket and the audio engine well inside 2 s', async (t) => {
@@ -190,13 +204,13 @@ test('shutdown closes the socket and the audio engine well inside 2 s', async (t
   await assert.rejects(Promise.resolve(harness.app.commands['session.start'](undefined)), /quitting/);
 });
 
-test('a corrupt settings file is kept as a backup and the user is told through a notice', async (t) => {
+test('a corrupt settings file is kept as a backup and the user is told by a problem that stays', async (t) => {
   const userDataDir = mkdtempSync(join(tmpdir(), 'parley-corrupt-'));
   writeFileSync(join(userDataDir, 'settings.json'), '{ not json');
   const harness = startAppHarness(t, { userDataDir });
-  const notice = await harness.waitFor('notice');
-  assert.equal(notice.kind, 'warning');
-  assert.match(notice.message, /settings/i);
+  const [problem] = harness.app.snapshot().problems;
+  assert.equal(problem?.code, 'settings_reset');
+  assert.match(problem.message, /settings/i);
   assert.ok(readdirSync(userDataDir).some((name) => name !== 'settings.json' && name.startsWith('settings')), 'a backup file exists');
   assert.equal(harness.app.settings().dialect, 'v2', 'defaults in place');
 });

@@ -3,42 +3,25 @@
 // loopback web bridge. Only the far side of each wire is a mock: the realtime server and the agent
 // API on loopback. Screenshots go to test-artifacts/e2e/ (the README uses them).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { after, before, test, type TestContext } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { startWebBridge, type WebBridge } from '../../src-main/web-bridge/web-bridge-server';
+import { before, test, type TestContext } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { WebBridge } from '../../src-main/web-bridge/web-bridge-server';
 import { startAppHarness, type AppHarness, type AppHarnessOptions } from '../support/app-harness';
-import { chromiumUnavailableReason, launchChromium } from '../support/chromium';
+import { browserSkipReason as skipReason, openAppPage, useBrowser } from '../support/browser-stage';
 import { startMockRealtimeServer, type ConnectionScript } from '../support/mock-realtime-server';
 import { assistantMessageEvents, startMockResponsesServer, type ScriptedReply } from '../support/mock-responses-server';
+import { assistantDelta, functionCall, sessionCreated, userTranscript } from '../support/v2-server-events';
 
-const RENDERER_DIR = resolve('out/renderer');
 const ARTIFACTS = resolve('test-artifacts/e2e');
 const KEY = 'sk-test-e2e-0123456789abcdef';
-const skipReason = chromiumUnavailableReason();
 
-const sessionCreated = (id: string) => ({ type: 'session.created', session: { id, type: 'realtime' } });
-const userTranscript = (text: string) => ({ type: 'conversation.item.input_audio_transcription.completed', item_id: 'item_user', transcript: text });
-const assistantDelta = (itemId: string, delta: string) => ({ type: 'response.output_audio_transcript.delta', item_id: itemId, delta });
-const functionCall = (callId: string, prompt: string) => ({
-  type: 'conversation.item.done',
-  item: { id: `item_${callId}`, type: 'function_call', name: 'background_agent', call_id: callId, arguments: JSON.stringify({ prompt }) },
+
+const chromium = useBrowser();
+before(() => {
+  if (!skipReason) mkdirSync(ARTIFACTS, { recursive: true });
 });
-
-let browser: Browser | undefined;
-
-before(async () => {
-  if (skipReason) return;
-  if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
-    const build = spawnSync(process.execPath, [resolve('node_modules/electron-vite/bin/electron-vite.js'), 'build'], { stdio: 'inherit' });
-    assert.equal(build.status, 0, 'electron-vite build failed');
-  }
-  mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-});
-after(() => browser?.close());
 
 interface Stage {
   harness: AppHarness;
@@ -53,17 +36,11 @@ async function stage(t: TestContext, options: AppHarnessOptions & { realtime?: C
     ...options,
     settings: { realtimeUrl: realtime.url, agentUrl: agent.baseUrl, ...options.settings },
   });
-  const bridge = await startWebBridge({ app: harness.app, rendererDir: RENDERER_DIR });
-  const context = await browser!.newContext({ viewport: { width: 1100, height: 760 } });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  t.after(async () => {
-    await context.close();
-    await bridge.close();
-    await realtime.close();
-    await agent.close();
-    assert.deepEqual(pageErrors, [], 'the page threw no uncaught errors');
+  const { page, bridge } = await openAppPage(t, chromium.browser(), harness.app, {
+    cleanup: async () => {
+      await realtime.close();
+      await agent.close();
+    },
   });
   return { harness, bridge, page, realtimeUrl: realtime.url };
 }
@@ -145,8 +122,9 @@ test('a live session: transcript bubbles stream, a handoff card shows the exact 
   assert.equal(await page.locator('[data-testid="bubble"][data-role="assistant"]').count() >= 1, true);
   assert.ok(await firstAssistant.getAttribute('data-entry-id'));
 
-  const requested = await harness.waitFor('session', (event) => event.type === 'handoff.requested');
-  const agentText = requested.type === 'handoff.requested' ? requested.agentText : '';
+  const withCard = await harness.waitForState((state) => state.conversation.items.some((item) => item.kind === 'handoff'));
+  const requested = withCard.conversation.items.find((item) => item.kind === 'handoff');
+  const agentText = requested?.kind === 'handoff' ? requested.agentText : '';
   assert.match(agentText, /^Find flights to Lisbon tomorrow/);
   const card = page.locator('[data-testid="handoff-card"][data-handoff-id="call_1"]');
   await card.waitFor();
@@ -196,7 +174,7 @@ test('changing a setting in the UI saves it to the settings file', { skip: skipR
     await byTestId(page, 'setting-agentUrl').fill('ftp://example.com');
     await byTestId(page, 'settings-save').click();
     await byTestId(page, 'settings-error').waitFor();
-    assert.match((await byTestId(page, 'settings-error').textContent()) ?? '', /agentUrl/);
+    assert.match((await byTestId(page, 'settings-error').textContent()) ?? '', /^Agent URL: must be a URL/);
     assert.notEqual(harness.app.settings().agentUrl, 'ftp://example.com');
   });
 });
@@ -241,16 +219,15 @@ test('thousands of transcript entries: only the visible bubbles are in the page,
   await page.goto(bridge.url);
   await byTestId(page, 'session-toggle').click();
   // Wait for the stream to finish, then take what the core says the newest entry is.
-  let count = -1;
-  while (count !== harness.payloadsOf('session').length) {
-    count = harness.payloadsOf('session').length;
+  let revision = -1;
+  while (revision !== harness.app.snapshot().revision) {
+    revision = harness.app.snapshot().revision;
     await new Promise((done) => setTimeout(done, 500));
   }
-  const entryEvents = harness.payloadsOf('session').filter((event) => event.type === 'transcript.entry');
-  const distinct = new Set(entryEvents.map((event) => (event.type === 'transcript.entry' ? event.entryId : -1))).size;
-  assert.ok(distinct >= 1_000, `${distinct} distinct transcript entries`);
-  const newest = entryEvents.at(-1);
-  const newestText = newest?.type === 'transcript.entry' ? newest.entry.text : '';
+  const entryItems = harness.app.snapshot().conversation.items.filter((item) => item.kind === 'entry');
+  assert.ok(entryItems.length >= 1_000, `${entryItems.length} distinct transcript entries`);
+  const newest = entryItems.at(-1);
+  const newestText = newest?.kind === 'entry' ? newest.text : '';
   await page.waitForFunction((last) => document.body.innerText.includes(last), newestText, { timeout: 15_000 });
   const rendered = await page.locator('[data-testid="bubble"]').count();
   assert.ok(rendered > 0 && rendered < 100, `${rendered} bubbles in the DOM for ${entries} entries`);
@@ -258,7 +235,7 @@ test('thousands of transcript entries: only the visible bubbles are in the page,
   // the top may need a second look).
   await page.locator('.virtual-scroller').focus();
   await page.keyboard.press('Home');
-  const oldest = entryEvents[0]?.type === 'transcript.entry' ? entryEvents[0].entry.text : '';
+  const oldest = entryItems[0]?.kind === 'entry' ? entryItems[0].text : '';
   await page.waitForFunction(
     (first) => {
       const scroller = document.querySelector('.virtual-scroller');
@@ -269,4 +246,133 @@ test('thousands of transcript entries: only the visible bubbles are in the page,
     { timeout: 5_000, polling: 100 },
   );
   assert.ok((await page.locator('[data-testid="bubble"]').count()) < 100, 'still windowed after scrolling to the top');
+});
+
+test('an agent answer in Markdown shows a list, code and a link that opens in a new tab; the history preview is a document, not its source', { skip: skipReason }, async (t) => {
+  const answer = [
+    'Two options:',
+    '',
+    '1. **Morning** flight',
+    '2. Evening flight, see [the timetable](https://timetable.example/flights)',
+    '',
+    '```',
+    'TP 1351 09:00',
+    '```',
+    '',
+    '[not a link](javascript:alert(1))',
+  ].join('\n');
+  const { page, bridge, harness } = await stage(t, {
+    env: { OPENAI_API_KEY: KEY },
+    settings: { onboardingDone: true },
+    agent: [{ kind: 'sse', events: assistantMessageEvents('r1', 'm1', answer, { deltas: [answer.slice(0, 30), answer.slice(30, 90), answer.slice(90)] }), delayMsBetweenEvents: 60 }],
+    realtime: [{ eventDelayMs: 20, batches: [[sessionCreated('sess_markdown'), userTranscript('which flights are there'), functionCall('call_md', 'List the flights')], []] }],
+  });
+  // The link's site, answered locally: the test never leaves the machine.
+  await page.context().route('https://timetable.example/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>timetable</title>' }));
+  await page.goto(bridge.url);
+  await byTestId(page, 'session-toggle').click();
+  const card = page.locator('[data-testid="handoff-card"][data-handoff-id="call_md"]');
+  await page.locator('[data-testid="handoff-card"][data-handoff-id="call_md"][data-status="answered"]').waitFor({ timeout: 10_000 });
+  const shown = card.getByTestId('handoff-answer');
+  assert.equal(await shown.locator('ol > li').count(), 2);
+  assert.equal(await shown.locator('li strong').textContent(), 'Morning');
+  assert.equal(await shown.locator('pre code').textContent(), 'TP 1351 09:00');
+  const link = shown.locator('a');
+  assert.equal(await link.count(), 1, 'only the https link is a link');
+  assert.equal(await link.getAttribute('href'), 'https://timetable.example/flights');
+  assert.equal(await link.getAttribute('target'), '_blank');
+  assert.equal(await link.getAttribute('rel'), 'noreferrer noopener');
+  const text = (await shown.textContent()) ?? '';
+  assert.match(text, /\[not a link\]\(javascript:alert\(1\)\)/, 'the javascript: link is shown as text');
+  assert.equal(text.includes('**'), false, 'no Markdown source is shown');
+  await shot(page, 'conversation-markdown');
+
+  const appUrl = page.url();
+  const [tab] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+  await tab.waitForLoadState();
+  assert.equal(tab.url(), 'https://timetable.example/flights', 'the link opened in a new tab');
+  assert.equal(page.url(), appUrl, 'the app stayed where it was');
+  await tab.close();
+
+  await byTestId(page, 'session-toggle').click();
+  await waitUntil(() => harness.app.snapshot().session === 'closed', 'the session to stop');
+  await byTestId(page, 'nav-history').click();
+  await byTestId(page, 'history-item').first().click();
+  const preview = byTestId(page, 'history-preview');
+  await preview.locator('h2').waitFor();
+  assert.equal(await preview.locator('h2').textContent(), 'which flights are there');
+  assert.ok((await preview.locator('strong', { hasText: 'You:' }).count()) >= 1);
+  assert.equal(await preview.locator('ol > li').count(), 2, "the agent's list is a list in the history too");
+  assert.equal(((await preview.textContent()) ?? '').includes('**'), false, 'no Markdown source is shown');
+  await shot(page, 'history-markdown');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForFunction(() => document.documentElement.dataset['theme'] === 'dark');
+  await shot(page, 'history-markdown-dark');
+});
+
+test('a reload mid-session shows the same conversation, and a new window does too', { skip: skipReason }, async (t) => {
+  const answer = 'Two flights leave at 9 and 11.';
+  const { page, bridge, harness } = await stage(t, {
+    env: { OPENAI_API_KEY: KEY },
+    settings: { onboardingDone: true },
+    realtime: [
+      {
+        batches: [
+          [sessionCreated('sess_reload'), userTranscript('find me flights to lisbon'), assistantDelta('item_a', 'Let me look that up.'), functionCall('call_r', 'Find flights to Lisbon')],
+        ],
+      },
+    ],
+    agent: [{ kind: 'sse', events: assistantMessageEvents('r1', 'm1', answer) }],
+  });
+  await page.goto(bridge.url);
+  await byTestId(page, 'session-toggle').click();
+  await page.locator('[data-testid="handoff-card"][data-status="answered"]').waitFor({ timeout: 10_000 });
+  const conversationText = async (target: Page) => (await target.locator('.virtual-scroller').first().innerText()).trim();
+  const before = await conversationText(page);
+  assert.match(before, /find me flights to lisbon/);
+  assert.match(before, /Let me look that up\./);
+  assert.equal(harness.app.snapshot().session, 'live', 'still mid-session');
+
+  await page.reload();
+  await page.locator('[data-testid="handoff-card"][data-status="answered"]').waitFor({ timeout: 5_000 });
+  assert.equal(await conversationText(page), before, 'the reloaded window shows the conversation as it is');
+  assert.equal(await page.locator('[data-testid="bubble"]').count(), 2);
+
+  const second = await page.context().newPage();
+  await second.goto(bridge.url);
+  await second.locator('[data-testid="handoff-card"][data-status="answered"]').waitFor({ timeout: 5_000 });
+  assert.equal(await conversationText(second), before, 'a second window shows it too');
+  await shot(page, 'conversation-after-reload');
+});
+
+test('a server error mid-session stays visible with its reason until dismissed', { skip: skipReason }, async (t) => {
+  const rateLimit = { type: 'error', error: { type: 'rate_limit_error', code: 'rate_limit_exceeded', message: 'Rate limit reached for gpt-realtime. Try again in 20s.' } };
+  const { page, bridge, harness } = await stage(t, {
+    env: { OPENAI_API_KEY: KEY },
+    settings: { onboardingDone: true, agentBackend: 'none' },
+    realtime: [{ batches: [[sessionCreated('sess_err')], [rateLimit, assistantDelta('item_b', 'Still with you.')]] }],
+  });
+  await page.goto(bridge.url);
+  await byTestId(page, 'session-toggle').click();
+  await page.waitForFunction(() => /listening|connected/i.test(document.querySelector('[data-testid="status"]')?.textContent ?? ''));
+  await byTestId(page, 'composer-input').fill('hello');
+  await byTestId(page, 'composer-input').press('Enter');
+  const banner = byTestId(page, 'error-banner').first();
+  await banner.waitFor();
+  await page.waitForFunction(() => document.body.innerText.includes('Still with you.'));
+  await new Promise((done) => setTimeout(done, 1_000));
+  assert.equal(await banner.isVisible(), true, 'still shown a second later, with the conversation going on');
+  const title = (await banner.locator('.banner-title').textContent()) ?? '';
+  const message = (await banner.getByTestId('error-banner-message').textContent()) ?? '';
+  assert.equal(title, 'The voice service reported an error');
+  assert.equal(message, 'Rate limit reached for gpt-realtime. Try again in 20s.');
+  assert.equal(message.includes('{'), false, 'no raw server JSON');
+  assert.equal(harness.app.snapshot().session, 'live');
+  await shot(page, 'error-mid-session');
+  await page.reload();
+  await banner.waitFor();
+  assert.equal((await banner.getByTestId('error-banner-message').textContent()) ?? '', message, 'the problem survives a reload');
+  await banner.getByTestId('error-banner-dismiss').click();
+  await waitUntil(() => harness.app.snapshot().problems.length === 0, `main to drop the dismissed problem: ${JSON.stringify(harness.app.snapshot().problems)}`);
+  assert.equal(await byTestId(page, 'error-banner').count(), 0);
 });

@@ -61,11 +61,14 @@ test('events reach the window only after app.ready, in order; a reload queues th
   await call('session.start'); // no key anywhere: an error event
   assert.equal(sent.length, before, 'nothing is sent to a renderer that is not ready');
   const ready = await call('app.ready');
-  assert.equal(ready.value.lastError.code, 'missing_api_key');
+  assert.equal(ready.value.problems[0].code, 'missing_api_key', 'the whole state, problems included, comes with ready');
+  await settle();
+  assert.equal(sent.length, before, 'patches from before ready are not replayed: the state already holds them');
+  await call('apiKey.set', { key: 'sk-test-composition-0123456789' });
   await settle();
   const delivered = sent.slice(before);
   assert.ok(delivered.every(([channel]) => channel === EVENT_CHANNEL));
-  assert.ok(delivered.some(([, envelope]) => envelope.event === 'session' && envelope.payload.type === 'error' && envelope.payload.code === 'missing_api_key'));
+  assert.ok(delivered.some(([, envelope]) => envelope.event === 'state' && envelope.payload.base === ready.value.revision), 'the next patch follows the revision ready answered');
 });
 
 test('the tray Settings item shows the window and asks the renderer for the settings page', async () => {

@@ -1,11 +1,13 @@
 // A small in-memory AppPort for the shell tests: records commands, lets the test push events and
 // settings changes, and answers with whatever snapshot/settings the test set.
+import { initialConversationState } from '../../src-shared/conversation-reducer';
 import type {
-  AppStateSnapshot,
+  AppState,
   CommandHandlers,
   CommandName,
   EventEnvelope,
   HotkeyStatus,
+  Problem,
   Settings,
 } from '../../src-shared/ipc-contract';
 import type { AppPort } from '../../src-main/app/app-port';
@@ -34,7 +36,7 @@ export const HOTKEYS_OK: HotkeyStatus = {
   holdToTalk: { accelerator: 'Alt+F8', active: true, problem: null, mode: 'hold' },
 };
 
-export function makeSnapshot(overrides: Partial<AppStateSnapshot> = {}): AppStateSnapshot {
+export function makeSnapshot(overrides: Partial<AppState> = {}): AppState {
   return {
     status: 'idle',
     session: 'idle',
@@ -45,9 +47,17 @@ export function makeSnapshot(overrides: Partial<AppStateSnapshot> = {}): AppStat
     onboardingDone: true,
     micCheck: false,
     hotkeys: HOTKEYS_OK,
-    lastError: null,
+    problems: [],
+    conversation: initialConversationState,
+    historyRevision: 0,
+    revision: 1,
     ...overrides,
   };
+}
+
+/** A shown error problem, as main's store makes them. */
+export function errorProblem(title: string, message: string, recoverable = true): Problem {
+  return { id: title, code: 'server_error', severity: 'error', title, message, recoverable, settingsPage: null, scope: 'session' };
 }
 
 type Handler = (args: any) => unknown;
@@ -58,7 +68,7 @@ export class FakeAppPort implements AppPort {
   private readonly handlers = new Map<CommandName, Handler>();
   private readonly eventListeners = new Set<(envelope: EventEnvelope) => void>();
   private readonly settingsListeners = new Set<(settings: Settings) => void>();
-  currentSnapshot: AppStateSnapshot;
+  currentSnapshot: AppState;
   currentSettings: Settings;
   shutdownCalls = 0;
   /** What shutdown() does; resolves at once by default. */
@@ -72,7 +82,7 @@ export class FakeAppPort implements AppPort {
     },
   });
 
-  constructor(snapshot: AppStateSnapshot = makeSnapshot(), settings: Settings = TEST_SETTINGS) {
+  constructor(snapshot: AppState = makeSnapshot(), settings: Settings = TEST_SETTINGS) {
     this.currentSnapshot = snapshot;
     this.currentSettings = settings;
   }
@@ -85,7 +95,7 @@ export class FakeAppPort implements AppPort {
     return this.calls.filter(([called]) => called === name).map(([, args]) => args);
   }
 
-  snapshot(): AppStateSnapshot {
+  snapshot(): AppState {
     return this.currentSnapshot;
   }
 
@@ -120,10 +130,11 @@ export class FakeAppPort implements AppPort {
     for (const listener of this.eventListeners) listener(envelope);
   }
 
-  /** Pushes a new snapshot as a `state` event, as the app does. */
-  setSnapshot(overrides: Partial<AppStateSnapshot>): AppStateSnapshot {
-    this.currentSnapshot = { ...this.currentSnapshot, ...overrides };
-    this.emit({ event: 'state', payload: this.currentSnapshot });
+  /** Changes the state and sends the patch, as the app's store does. */
+  setSnapshot(overrides: Partial<AppState>): AppState {
+    const base = this.currentSnapshot.revision;
+    this.currentSnapshot = { ...this.currentSnapshot, ...overrides, revision: base + 1 };
+    this.emit({ event: 'state', payload: { base, revision: base + 1, fields: overrides } });
     return this.currentSnapshot;
   }
 

@@ -8,7 +8,8 @@ import { beforeEach, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { DeviceList, EventEnvelope } from '../../src-shared/ipc-contract';
 import type { TrayControllerOptions } from '../../src-main/shell/tray-controller';
-import { FakeAppPort } from './fake-app-port';
+import { initialConversationState } from '../../src-shared/conversation-reducer';
+import { errorProblem, FakeAppPort } from './fake-app-port';
 
 register('../support/electron-resolve-hook.mjs', import.meta.url);
 const { TrayController, DEVICE_REFRESH_INTERVAL_MS, MIN_DEVICE_REFRESH_GAP_MS } = await import('../../src-main/shell/tray-controller');
@@ -85,9 +86,9 @@ test('the icon follows the status; connecting keeps the idle icon', () => {
   app.setSnapshot({ status: 'listening', session: 'live' });
   app.setSnapshot({ status: 'speaking' });
   app.setSnapshot({ status: 'agent-working' });
-  app.setSnapshot({ status: 'error', lastError: { code: 'unreachable', message: 'The server is unreachable.', recoverable: true } });
+  app.setSnapshot({ status: 'error', problems: [errorProblem('Cannot reach the voice service', 'The server is unreachable.')] });
   assert.deepEqual(iconNames(), ['idle', 'listening', 'speaking', 'agent-working', 'error']);
-  assert.equal(tray.tooltip, 'Error: The server is unreachable.');
+  assert.equal(tray.tooltip, 'Error: Cannot reach the voice service: The server is unreachable.');
   assert.ok(tray.images.every((image) => !image.isEmpty()), 'every icon file exists');
 });
 
@@ -98,9 +99,9 @@ test('levels events and repeated identical states rebuild nothing', async () => 
   const menus = recorded.menus.length;
   const images = tray.images.length;
   for (let frame = 0; frame < 200; frame++) app.emit(LEVELS);
-  app.emit({ event: 'state', payload: app.currentSnapshot });
-  app.emit({ event: 'state', payload: { ...app.currentSnapshot } });
-  app.emit({ event: 'session', payload: { type: 'transcript.delta', role: 'user', delta: 'hi' } });
+  const revision = app.currentSnapshot.revision;
+  app.emit({ event: 'state', payload: { base: revision, revision: revision + 1, fields: {} } });
+  app.emit({ event: 'state', payload: { base: revision + 1, revision: revision + 2, fields: {}, conversation: { fields: { ...initialConversationState, items: undefined } as never, splice: null } } });
   assert.equal(recorded.menus.length, menus);
   assert.equal(tray.images.length, images);
   assert.equal(tray.contextMenus.length, menus);
@@ -144,15 +145,15 @@ test('menu items run their commands; a failing command is logged and the menu re
   assert.equal(item('talk-mode-hands-free').checked, true, 'the refused mode is not shown as chosen');
 });
 
-test('devices are listed again on a notice, but not more than once per second', async () => {
+test('devices are listed again on a notice or an audio problem, but not more than once per second', async () => {
   const { app, controller, advance } = setUp();
   await controller.whenDevicesSettled();
-  app.emit({ event: 'notice', payload: { kind: 'info', message: 'x' } });
+  app.emit({ event: 'notice', payload: { message: 'x' } });
   await controller.whenDevicesSettled();
   assert.equal(app.callsOf('devices.list').length, 1, 'too soon after the start-up listing');
   advance(MIN_DEVICE_REFRESH_GAP_MS);
-  app.emit({ event: 'notice', payload: { kind: 'info', message: 'Headset connected' } });
-  app.emit({ event: 'notice', payload: { kind: 'info', message: 'again' } });
+  app.emit({ event: 'notice', payload: { message: 'Headset connected' } });
+  app.emit({ event: 'notice', payload: { message: 'again' } });
   await controller.whenDevicesSettled();
   assert.equal(app.callsOf('devices.list').length, 2);
 });
@@ -189,12 +190,12 @@ test('when devices cannot be listed the submenus say audio is unavailable, and r
   await controller.whenDevicesSettled();
   app.handle('devices.list', () => Promise.reject(new Error('audio host exited')));
   advance(MIN_DEVICE_REFRESH_GAP_MS);
-  app.emit({ event: 'notice', payload: { kind: 'warning', message: 'Audio stopped' } });
+  app.emit({ event: 'notice', payload: { message: 'Audio stopped' } });
   await controller.whenDevicesSettled();
   assert.equal(item('output-device').submenu[0].label, 'Audio unavailable');
   app.handle('devices.list', () => DEVICES);
   advance(MIN_DEVICE_REFRESH_GAP_MS);
-  app.emit({ event: 'notice', payload: { kind: 'info', message: 'Audio back' } });
+  app.emit({ event: 'notice', payload: { message: 'Audio back' } });
   await controller.whenDevicesSettled();
   assert.equal(item('output-device').submenu[1].label, 'Speakers');
 });

@@ -1,7 +1,7 @@
 // The tray menu as pure data: what each app state shows, and which command each item runs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AppStateSnapshot, AppStatus, DeviceList, HotkeyStatus } from '../../src-shared/ipc-contract';
+import type { AppState, AppStatus, DeviceList, HotkeyStatus } from '../../src-shared/ipc-contract';
 import {
   buildTrayMenu,
   statusLine,
@@ -10,7 +10,7 @@ import {
   type MenuTemplateItem,
   type TrayMenuActions,
 } from '../../src-main/shell/tray-menu';
-import { makeSnapshot, TEST_SETTINGS } from './fake-app-port';
+import { errorProblem, makeSnapshot, TEST_SETTINGS } from './fake-app-port';
 
 function recordingActions() {
   const log: Array<[string, unknown]> = [];
@@ -23,7 +23,7 @@ function recordingActions() {
   return { actions, log };
 }
 
-function menuFor(snapshot: AppStateSnapshot, devices: DeviceList | 'none' = DEVICES, devicesLoading = false) {
+function menuFor(snapshot: AppState, devices: DeviceList | 'none' = DEVICES, devicesLoading = false) {
   const { actions, log } = recordingActions();
   const items = buildTrayMenu({ snapshot, settings: TEST_SETTINGS, devices: devices === 'none' ? undefined : devices, devicesLoading, actions, platform: 'linux' });
   return { items, log };
@@ -78,16 +78,16 @@ test('the status line says what Parley is doing', () => {
   assert.deepEqual(items[0], { id: 'status', label: 'Parley — Assistant speaking', enabled: false });
 });
 
-test('an error shows its message, shortened at a word boundary', () => {
-  const message = 'The realtime server refused the API key: check the key in Settings and try again in a moment please';
-  const line = statusLine(makeSnapshot({ status: 'error', session: 'error', lastError: { code: 'key_rejected', message, recoverable: true } }));
-  assert.match(line, /^Error: The realtime server refused the API key: check the key .*…$/);
+test('an error shows its problem (title and reason), shortened at a word boundary', () => {
+  const message = 'The realtime server refused the key: check the key in Settings and try again in a moment please';
+  const line = statusLine(makeSnapshot({ status: 'error', session: 'error', problems: [errorProblem('Key rejected', message)] }));
+  assert.match(line, /^Error: Key rejected: The realtime server refused the key: check.*…$/);
   assert.ok(line.length <= 'Error: '.length + 60, line);
   assert.ok(!line.includes('please'));
-  assert.equal(statusLine(makeSnapshot({ status: 'error', lastError: { code: 'x', message: 'Mic & speaker lost', recoverable: true } })), 'Error: Mic & speaker lost');
-  const { items } = menuFor(makeSnapshot({ status: 'error', lastError: { code: 'x', message: 'Mic & speaker lost', recoverable: true } }));
-  assert.equal(items[0]!.label, 'Error: Mic && speaker lost', '& is escaped so it is not taken as a mnemonic');
-  assert.equal(statusLine(makeSnapshot({ status: 'error', lastError: null })), 'Error: something went wrong');
+  assert.equal(statusLine(makeSnapshot({ status: 'error', problems: [errorProblem('Audio', 'Mic & speaker lost')] })), 'Error: Audio: Mic & speaker lost');
+  const { items } = menuFor(makeSnapshot({ status: 'error', problems: [errorProblem('Audio', 'Mic & speaker lost')] }));
+  assert.equal(items[0]!.label, 'Error: Audio: Mic && speaker lost', '& is escaped so it is not taken as a mnemonic');
+  assert.equal(statusLine(makeSnapshot({ status: 'error', problems: [] })), 'Error: something went wrong');
 });
 
 test('one session item: Start when stopped, Stop while connecting or live, disabled while closing', () => {
@@ -248,6 +248,6 @@ test('the tooltip is the status line, flags hotkey problems and fits Windows\' 1
   assert.equal(trayTooltip(makeSnapshot({ status: 'listening', session: 'live' }), 'linux'), 'Parley — Listening');
   const broken: HotkeyStatus = { talk: { accelerator: 'F9', active: false, problem: 'F9 is in use by another application' }, holdToTalk: { accelerator: '', active: false, mode: 'off', problem: null } };
   assert.equal(trayTooltip(makeSnapshot({ hotkeys: broken }), 'linux'), 'Parley — Idle (hotkey problem)');
-  const long = makeSnapshot({ status: 'error', lastError: { code: 'x', message: 'word '.repeat(100), recoverable: false } });
+  const long = makeSnapshot({ status: 'error', problems: [errorProblem('Long', 'word '.repeat(100), false)] });
   assert.ok(trayTooltip(long, 'linux').length <= 127);
 });

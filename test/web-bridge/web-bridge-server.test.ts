@@ -79,7 +79,7 @@ test('commands are validated by the contract and refused from another origin', a
   assert.equal(malformed.status, 400);
 });
 
-test('events stream as server-sent events: queued until app.ready, then live', async (t) => {
+test('events stream as server-sent events: nothing before app.ready, then patches that follow its revision', async (t) => {
   const { bridge, cookie, harness } = await start(t);
   const controller = new AbortController();
   t.after(() => controller.abort());
@@ -94,13 +94,18 @@ test('events stream as server-sent events: queued until app.ready, then live', a
       text += new TextDecoder().decode(value);
     }
   };
-  await harness.app.commands['session.start'](undefined); // no key: an error event, queued
-  assert.equal(text.includes('missing_api_key'), false);
-  const ready = (await (await command(bridge, 'app.ready', {}, { cookie })).json()) as { ok: boolean; value: { status: string } };
+  await harness.app.commands['session.start'](undefined); // no key: a problem in the state
+  assert.equal(text.includes('missing_api_key'), false, 'nothing reaches a page that is not ready');
+  const ready = (await (await command(bridge, 'app.ready', {}, { cookie })).json()) as {
+    ok: boolean;
+    value: { status: string; revision: number; problems: { code: string }[] };
+  };
   assert.equal(ready.value.status, 'error');
-  await readUntil('missing_api_key');
-  const frame = text.split('\n\n').find((chunk) => chunk.includes('missing_api_key'))!;
+  assert.equal(ready.value.problems[0]?.code, 'missing_api_key', 'the whole state comes with ready');
+  await harness.app.commands['talk.setMuted']({ muted: true });
+  await readUntil('"muted":true');
+  const frame = text.split('\n\n').find((chunk) => chunk.includes('"muted":true'))!;
   const envelope = JSON.parse(frame.replace(/^data: /, ''));
-  assert.equal(envelope.event, 'session');
-  assert.equal(envelope.payload.type, 'error');
+  assert.equal(envelope.event, 'state');
+  assert.equal(envelope.payload.base, ready.value.revision, 'the first patch follows the revision ready answered');
 });

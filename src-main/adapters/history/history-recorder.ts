@@ -1,4 +1,9 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { redactSecrets } from '../../core/util/redact';
+
+/** A conversation is private: only its owner may read the file (and list the folder). */
+const PRIVATE_FILE_MODE = 0o600;
+const PRIVATE_FOLDER_MODE = 0o700;
 import { join } from 'node:path';
 import type { SessionEvent, TranscriptEntry } from '../../../src-shared/session-events';
 import { errorMessage } from '../../core/util/errors';
@@ -7,17 +12,38 @@ import type { HistoryRecord } from './history-record';
 
 export const HISTORY_FILE_SUFFIX = '.jsonl';
 
+/** Records that make a session worth keeping: something was said, typed, delegated or answered. */
+export function isMessageRecord(record: HistoryRecord): boolean {
+  switch (record.kind) {
+    case 'transcript':
+    case 'typed':
+    case 'handoff':
+    case 'agent.answer':
+      return true;
+    case 'session.started':
+    case 'agent.failed':
+    case 'session.ended':
+      return false;
+  }
+}
+
 /**
  * Writes one voice session's history as JSON lines, from the session's own event stream: each
  * transcript entry once it is final (the next entry started, a handoff took it, or the session
  * ended), typed text, every handoff with the exact agent text, answers and failures. Appends are
  * small and synchronous so nothing is lost if the app dies; a write error is logged once and
  * recording stops rather than disturbing the conversation.
+ *
+ * A session that connected but never had a message leaves no file: records are held back until
+ * the first message, which is written together with them in one append. So every history file
+ * holds a message from its first write on, and a file without one is debris (see listHistory).
  */
 export class HistoryRecorder {
   private readonly path: string;
   private pending: { entryId: number; entry: TranscriptEntry; at: number } | undefined;
   private broken = false;
+  /** Records waiting for the first message; undefined once the file exists. */
+  private heldBack: HistoryRecord[] | undefined = [];
 
   constructor(
     directory: string,
@@ -25,11 +51,12 @@ export class HistoryRecorder {
     private readonly now: () => number = Date.now,
     private readonly logger: Logger = silentLogger,
   ) {
-    mkdirSync(directory, { recursive: true });
+    mkdirSync(directory, { recursive: true, mode: PRIVATE_FOLDER_MODE });
     this.path = join(directory, `${sessionId}${HISTORY_FILE_SUFFIX}`);
     this.append({ kind: 'session.started', at: now(), sessionId });
   }
 
+  /** Where the history goes; the file exists only once the session had a message. */
   get file(): string {
     return this.path;
   }
@@ -66,13 +93,22 @@ export class HistoryRecorder {
   private flushTranscript(): void {
     const pending = this.pending;
     this.pending = undefined;
-    if (pending) this.append({ kind: 'transcript', at: pending.at, role: pending.entry.role, text: pending.entry.text });
+    // An entry that never got words (speech that was not transcribed) has nothing to keep.
+    if (pending && pending.entry.text.trim() !== '') this.append({ kind: 'transcript', at: pending.at, role: pending.entry.role, text: pending.entry.text });
   }
 
   private append(record: HistoryRecord): void {
     if (this.broken) return;
+    let records = [record];
+    if (this.heldBack) {
+      this.heldBack.push(record);
+      if (!isMessageRecord(record)) return;
+      records = this.heldBack;
+      this.heldBack = undefined;
+    }
     try {
-      appendFileSync(this.path, JSON.stringify(record) + '\n');
+      // The one redaction rule (redact.ts) applies to history as to every other output.
+      appendFileSync(this.path, redactSecrets(records.map((each) => JSON.stringify(each) + '\n').join('')), { mode: PRIVATE_FILE_MODE });
     } catch (error) {
       this.broken = true;
       this.logger.error('history recording stopped', { file: this.path, error: errorMessage(error) });

@@ -58,6 +58,7 @@ export class HandoffController {
     }
     if (!deps.agent.delegates) {
       deps.sendToVoice(handoffId, NO_AGENT_CONFIGURED_TEXT);
+      deps.emit({ type: 'handoff.failed', handoffId, cause: 'not_delegated', reason: 'no background agent is configured', spoken: NO_AGENT_CONFIGURED_TEXT });
       return;
     }
     const previousHandoffId = this.activeHandoffId;
@@ -84,7 +85,7 @@ export class HandoffController {
     turn.abort();
     const spoken = 'The user cancelled the background agent.';
     this.deps.sendToVoice(handoffId, spoken);
-    this.deps.emit({ type: 'handoff.failed', handoffId, reason: 'cancelled by the user', spoken });
+    this.deps.emit({ type: 'handoff.failed', handoffId, cause: 'cancelled', reason: 'cancelled by the user', spoken });
     return true;
   }
 
@@ -135,7 +136,7 @@ export class HandoffController {
     const spoken = agentFailureSentence(reason);
     this.deps.logger.warn('agent turn ended without an answer', { handoffId, status: outcome.status, reason });
     this.deps.sendToVoice(handoffId, spoken);
-    this.deps.emit({ type: 'handoff.failed', handoffId, reason, spoken });
+    this.deps.emit({ type: 'handoff.failed', handoffId, cause: 'agent_failed', reason, spoken });
     this.deps.emit({ type: 'error', code: 'agent_failed', message: spoken, recoverable: true });
   }
 }

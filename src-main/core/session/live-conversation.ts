@@ -14,6 +14,9 @@ import { redactSecrets } from '../util/redact';
 import type { Logger } from '../util/logger';
 import { ResponseGate } from './response-gate';
 
+/** Starts the message of a `server_error` event; the server's own words follow. */
+export const SERVER_ERROR_PREFIX = 'The realtime server reported: ';
+
 export const SUPERSEDED_HANDOFF_TEXT = 'This request was merged into a newer one; the answer comes with that one.';
 
 export interface LiveConversationDeps {
@@ -200,7 +203,7 @@ export class LiveConversation {
           return;
         }
         this.responses.onOtherError();
-        emit({ type: 'error', code: 'server_error', message: `The realtime server reported: ${redactSecrets(event.message)}`, recoverable: true });
+        emit({ type: 'error', code: 'server_error', message: `${SERVER_ERROR_PREFIX}${redactSecrets(event.message)}`, recoverable: true });
         return;
       case 'session.updated':
         // v2 sends session.created, then session.updated for our update: ready once.

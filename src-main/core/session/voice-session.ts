@@ -238,7 +238,7 @@ export class VoiceSession {
       const abandonedHandoffId = conversation?.dispose();
       if (abandonedHandoffId) {
         // Tell the UI the card is finished; the voice session is gone, so nothing is spoken.
-        this.hub.emit({ type: 'handoff.failed', handoffId: abandonedHandoffId, reason: 'the voice session ended', spoken: '' });
+        this.hub.emit({ type: 'handoff.failed', handoffId: abandonedHandoffId, cause: 'session_ended', reason: 'the voice session ended', spoken: '' });
       }
     } catch (error) {
       this.logger.error('disposing the conversation failed', { error: errorMessage(error) });

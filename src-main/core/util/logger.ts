@@ -1,6 +1,9 @@
+import { redactSecrets } from './redact';
+
 /**
  * The core's only way to log. Adapters decide where lines go (stderr for the headless command,
- * a file in the app). Nothing secret is ever passed to a logger: callers redact before logging.
+ * a file in the app). Callers never pass a secret on purpose, and every line is redacted once
+ * more on its way out (redact.ts), so one quoted back by a server cannot slip through.
  */
 export interface Logger {
   debug(message: string, details?: Record<string, unknown>): void;
@@ -29,7 +32,7 @@ export function createLineLogger(
   const emit = (at: Exclude<LogLevel, 'silent'>, message: string, details?: Record<string, unknown>) => {
     if (LEVEL_RANK[at] < threshold) return;
     const suffix = details ? ' ' + safeStringify(details) : '';
-    write(`[parley] ${at}: ${message}${suffix}`);
+    write(redactSecrets(`[parley] ${at}: ${message}${suffix}`));
   };
   return {
     debug: (m, d) => emit('debug', m, d),

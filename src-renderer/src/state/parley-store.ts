@@ -1,26 +1,10 @@
-// The renderer's one store over window.parley: it subscribes to every event first, then says
-// `app.ready` (main flushes what it queued after answering), and folds everything into one
-// immutable AppViewState that React reads with useSyncExternalStore. No React in here.
-import type {
-  AppStateSnapshot,
-  CommandError,
-  ForwardedSessionEvent,
-  NoticeEvent,
-  ParleyApi,
-  TalkState,
-} from '../../../src-shared/ipc-contract';
+// The renderer's one store over window.parley. Main owns the app state: this store subscribes to
+// its patches, asks for the whole state with `app.ready`, then applies each revisioned patch in
+// order (asking again if one is ever missing). It derives nothing of its own but passing toasts,
+// so a reload or a reopened window shows exactly what main holds. No React in here.
+import type { AppState, CommandError, NoticeEvent, ParleyApi, StatePatch } from '../../../src-shared/ipc-contract';
+import { applyStatePatch } from '../../../src-shared/state-patch';
 import { attempt } from '../bridge/attempt';
-import {
-  addCommandError,
-  addNotice,
-  addSessionError,
-  applySnapshotError,
-  clearSolvedByLiveSession,
-  dismissBanner,
-  initialBannerState,
-  type BannerState,
-} from './banners';
-import { conversationReducer, initialConversationState, type ConversationAction, type ConversationState } from './conversation-reducer';
 import { LevelsStore } from './levels-store';
 
 export const TOAST_LIFETIME_MS = 5_000;
@@ -34,36 +18,19 @@ export interface AppViewState {
   /** `starting` until app.ready answers; `failed` when it could not (with the reason). */
   readonly phase: 'starting' | 'ready' | 'failed';
   readonly startupError: CommandError | null;
-  readonly snapshot: AppStateSnapshot | null;
-  readonly conversation: ConversationState;
-  readonly banners: BannerState;
+  /** The app state as main last sent it (null until the first `app.ready` answer). */
+  readonly app: AppState | null;
+  /** Passing news: info notices from main and commands that were refused. */
   readonly toasts: readonly Toast[];
-  /** Bumped when a session closes, so the history list refreshes. */
-  readonly historyRevision: number;
-  /** Hotkey problems the user dismissed (by text), until the problem changes. */
-  readonly dismissedHotkeyProblems: readonly string[];
 }
 
-const INITIAL_STATE: AppViewState = {
-  phase: 'starting',
-  startupError: null,
-  snapshot: null,
-  conversation: initialConversationState,
-  banners: initialBannerState,
-  toasts: [],
-  historyRevision: 0,
-  dismissedHotkeyProblems: [],
-};
+const INITIAL_STATE: AppViewState = { phase: 'starting', startupError: null, app: null, toasts: [] };
 
 export interface StoreClock {
-  now(): number;
   setTimeout(callback: () => void, ms: number): unknown;
 }
 
-const browserClock: StoreClock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-};
+const browserClock: StoreClock = { setTimeout: (callback, ms) => setTimeout(callback, ms) };
 
 export class ParleyStore {
   readonly levels = new LevelsStore();
@@ -71,8 +38,9 @@ export class ParleyStore {
   private readonly listeners = new Set<() => void>();
   private started = false;
   private unsubscribers: (() => void)[] = [];
-  /** A `state` event that arrived while app.ready was in flight is newer than its answer. */
-  private stateEventsDuringReady = 0;
+  /** Patches that arrived while a whole state was being fetched; applied after it. */
+  private pendingPatches: StatePatch[] | undefined;
+  private syncing: Promise<void> | undefined;
   private toastSerial = 0;
   private notifyScheduled = false;
 
@@ -92,23 +60,22 @@ export class ParleyStore {
 
   /** Idempotent: React's strict mode mounts twice, the store starts once. */
   start(): Promise<void> {
-    if (this.started) return Promise.resolve();
+    if (this.started) return this.syncing ?? Promise.resolve();
     this.started = true;
     const { api } = this;
     this.unsubscribers = [
-      api.on('session', (event) => this.onSessionEvent(event)),
-      api.on('state', (snapshot) => this.onSnapshot(snapshot, 'event')),
+      api.on('state', (patch) => this.onPatch(patch)),
       api.on('levels', (levels) => this.levels.push(levels)),
       api.on('notice', (notice) => this.onNotice(notice)),
     ];
-    return this.sayReady();
+    return this.sync();
   }
 
   /** After a failed start: ask again (listeners stay attached). */
   retryStart(): Promise<void> {
     if (!this.started) return this.start();
     this.update({ ...this.state, phase: 'starting', startupError: null });
-    return this.sayReady();
+    return this.sync();
   }
 
   stop(): void {
@@ -117,42 +84,9 @@ export class ParleyStore {
     this.started = false;
   }
 
-  private async sayReady(): Promise<void> {
-    this.stateEventsDuringReady = 0;
-    const response = await attempt(() => this.api.app.ready());
-    if (!response.ok) {
-      this.update({ ...this.state, phase: 'failed', startupError: response.error });
-      return;
-    }
-    const snapshot = this.stateEventsDuringReady > 0 && this.state.snapshot ? this.state.snapshot : response.value;
-    const conversation = conversationReducer(this.state.conversation, { type: 'sync-session-state', state: snapshot.session });
-    this.update({ ...this.state, phase: 'ready', startupError: null, conversation });
-    this.onSnapshot(snapshot, 'ready');
-  }
-
-  private onSnapshot(snapshot: AppStateSnapshot, origin: 'event' | 'ready'): void {
-    if (origin === 'event') this.stateEventsDuringReady += 1;
-    let banners = applySnapshotError(this.state.banners, snapshot.lastError);
-    if (snapshot.session === 'live') banners = clearSolvedByLiveSession(banners);
-    this.update({ ...this.state, snapshot, banners });
-  }
-
-  private onSessionEvent(event: ForwardedSessionEvent): void {
-    let { banners, historyRevision } = this.state;
-    if (event.type === 'error') banners = addSessionError(banners, event);
-    if (event.type === 'state' && event.state === 'live') banners = clearSolvedByLiveSession(banners);
-    if (event.type === 'closed') historyRevision += 1;
-    const action: ConversationAction = { type: 'session-event', event, at: this.clock.now() };
-    const conversation = conversationReducer(this.state.conversation, action);
-    this.update({ ...this.state, conversation, banners, historyRevision });
-  }
-
-  private onNotice(notice: NoticeEvent): void {
-    if (notice.kind === 'info') {
-      this.showToast(notice.message);
-      return;
-    }
-    this.update({ ...this.state, banners: addNotice(this.state.banners, notice.kind, notice.message) });
+  /** A command failed in a way the user should see (form errors show in place instead). */
+  reportCommandError(error: CommandError): void {
+    this.showToast(error.message);
   }
 
   showToast(message: string): void {
@@ -166,41 +100,48 @@ export class ParleyStore {
     if (toasts.length !== this.state.toasts.length) this.update({ ...this.state, toasts });
   }
 
-  dismissBanner(id: string): void {
-    this.update({ ...this.state, banners: dismissBanner(this.state.banners, id) });
+  /** Asks main for the whole state; patches arriving meanwhile wait and follow it. */
+  private sync(): Promise<void> {
+    this.syncing ??= (async () => {
+      this.pendingPatches = [];
+      const response = await attempt(() => this.api.app.ready());
+      const waiting = this.pendingPatches ?? [];
+      this.pendingPatches = undefined;
+      this.syncing = undefined;
+      if (!response.ok) {
+        this.update({ ...this.state, phase: 'failed', startupError: response.error });
+        return;
+      }
+      this.update({ ...this.state, phase: 'ready', startupError: null, app: response.value });
+      for (const patch of waiting) this.onPatch(patch);
+    })();
+    return this.syncing;
   }
 
-  dismissHotkeyProblem(problem: string): void {
-    this.update({ ...this.state, dismissedHotkeyProblems: [...this.state.dismissedHotkeyProblems, problem] });
+  private onPatch(patch: StatePatch): void {
+    if (this.pendingPatches) {
+      this.pendingPatches.push(patch);
+      return;
+    }
+    const current = this.state.app;
+    if (!current) return;
+    const next = applyStatePatch(current, patch);
+    if (next === undefined) {
+      // A patch went missing (a reload raced main): the whole state again, then onwards.
+      void this.sync();
+      return;
+    }
+    if (next !== current) this.update({ ...this.state, app: next });
   }
 
-  /** A command failed in a way the user should see (not form errors, which show in place). */
-  reportCommandError(error: CommandError): void {
-    this.update({ ...this.state, banners: addCommandError(this.state.banners, error) });
-  }
-
-  /** Talk commands answer the new TalkState; show it before the next snapshot arrives. */
-  applyTalkState(talk: TalkState): void {
-    const { snapshot } = this.state;
-    if (snapshot) this.update({ ...this.state, snapshot: { ...snapshot, talk } });
-  }
-
-  /** Onboarding finished: hide it now rather than wait for the snapshot that says so. */
-  markOnboardingDone(): void {
-    const { snapshot } = this.state;
-    if (snapshot && !snapshot.onboardingDone) this.update({ ...this.state, snapshot: { ...snapshot, onboardingDone: true } });
-  }
-
-  /** The API key changed: mirror it in the snapshot until main sends a fresh one. */
-  markApiKeySet(isSet: boolean): void {
-    const { snapshot } = this.state;
-    if (snapshot && snapshot.apiKeySet !== isSet) this.update({ ...this.state, snapshot: { ...snapshot, apiKeySet: isSet } });
+  private onNotice(notice: NoticeEvent): void {
+    this.showToast(notice.message);
   }
 
   private update(next: AppViewState): void {
     if (next === this.state) return;
     this.state = next;
-    // Bursts of events (a flushed queue, fast streaming) notify React once per microtask.
+    // Bursts of patches (fast streaming) notify React once per microtask.
     if (this.notifyScheduled) return;
     this.notifyScheduled = true;
     queueMicrotask(() => {

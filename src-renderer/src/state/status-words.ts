@@ -1,5 +1,5 @@
-// The status line in words people say, from the snapshot's one-word status.
-import type { AppStateSnapshot, AppStatus, TalkMode } from '../../../src-shared/ipc-contract';
+// The status line in words people say, from the app state's one-word status.
+import { blockingProblem, type AppState, type AppStatus, type TalkMode } from '../../../src-shared/app-state';
 
 const STATUS_WORDS: Record<AppStatus, string> = {
   idle: 'Not connected',
@@ -7,12 +7,17 @@ const STATUS_WORDS: Record<AppStatus, string> = {
   listening: 'Listening',
   speaking: 'Speaking',
   'agent-working': 'Agent working…',
-  error: 'Something went wrong',
+  error: 'Stopped by a problem',
 };
 
-export function statusWords(snapshot: AppStateSnapshot | null): string {
+export function statusWords(snapshot: AppState | null): string {
   if (!snapshot) return 'Starting…';
   const { status, session, talk } = snapshot;
+  if (status === 'error') {
+    // Name the problem (its banner holds the reason and the fix).
+    const shown = blockingProblem(snapshot) ?? snapshot.problems.find((problem) => problem.severity === 'error');
+    return shown ? `Stopped: ${shown.title}` : STATUS_WORDS.error;
+  }
   if (status === 'idle' && session === 'live') {
     // Live, but the microphone is closed: say why.
     if (talk.muted) return 'Connected · microphone muted';

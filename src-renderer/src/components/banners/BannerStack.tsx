@@ -1,73 +1,72 @@
-// Problems above the page: errors and warnings with a fix, plus hotkey trouble from the snapshot.
-import { useMemo, useState, type ReactElement } from 'react';
+// Problems above the page, exactly as main holds them: each with its reason, the settings page
+// that fixes it (or Retry for a session that can be started again), and a dismiss button that
+// tells main. Nothing here decides what a problem is or when it is solved.
+import { useState, type ReactElement } from 'react';
+import type { Problem, SettingsPage } from '../../../../src-shared/app-state';
 import { attempt } from '../../bridge/attempt';
 import { useAppState, useStore } from '../../hooks/store-context';
-import { fixFor, hotkeyProblems, type Banner, type BannerFix, type SettingsTab } from '../../state/banners';
-import { ErrorBanner } from './ErrorBanner';
+import { ErrorBanner, type BannerFix } from './ErrorBanner';
 
 const MAX_VISIBLE = 3;
 
-const TITLES: Record<string, string> = {
-  missing_api_key: 'No API key',
-  key_rejected: 'API key rejected',
-  unreachable: 'Cannot reach the voice service',
-  connect_timeout: 'Connection timed out',
-  not_found: 'Voice service not found',
-  upgrade_rejected: 'Connection refused',
-  invalid_config: 'Settings need attention',
-  server_error: 'The voice service reported an error',
-  audio_source_failed: 'Microphone problem',
-  audio_sink_failed: 'Speaker problem',
-  agent_failed: 'The background agent failed',
-  bridge_unreachable: 'Lost contact with Parley',
+const FIX_LABELS: Record<SettingsPage, string> = {
+  general: 'Open connection settings',
+  agent: 'Open agent settings',
+  audio: 'Open audio settings',
+  hotkeys: 'Open hotkey settings',
+  'api-key': 'Open API key settings',
 };
 
-function titleFor(banner: Banner): string {
-  if (banner.source === 'notice') return banner.severity === 'warning' ? 'Warning' : 'Error';
-  return TITLES[banner.code] ?? 'Something went wrong';
+const NO_PROBLEMS: readonly Problem[] = [];
+
+/** What the banner offers: the page that fixes it, else Retry when starting again can help. */
+export function fixFor(problem: Problem, sessionRunning: boolean): BannerFix | null {
+  if (problem.settingsPage) return { kind: 'settings', page: problem.settingsPage, label: FIX_LABELS[problem.settingsPage] };
+  if (problem.scope === 'session' && problem.recoverable && !sessionRunning) return { kind: 'retry', label: 'Retry' };
+  return null;
 }
 
-export function BannerStack({ onOpenSettings }: { readonly onOpenSettings: (tab: SettingsTab) => void }): ReactElement | null {
+export function BannerStack({ onOpenSettings }: { readonly onOpenSettings: (page: SettingsPage) => void }): ReactElement | null {
   const store = useStore();
-  const banners = useAppState((state) => state.banners.banners);
-  const hotkeys = useAppState((state) => state.snapshot?.hotkeys);
-  const dismissedHotkeys = useAppState((state) => state.dismissedHotkeyProblems);
-  const session = useAppState((state) => state.snapshot?.session);
+  const problems = useAppState((state) => state.app?.problems ?? NO_PROBLEMS);
+  const session = useAppState((state) => state.app?.session);
   const [showAll, setShowAll] = useState(false);
   const sessionRunning = session === 'connecting' || session === 'live' || session === 'closing';
 
-  const hotkeyWarnings = useMemo(
-    () => hotkeyProblems(hotkeys).filter((problem) => !dismissedHotkeys.includes(problem)),
-    [hotkeys, dismissedHotkeys],
-  );
+  const dismiss = (problem: Problem) => {
+    void attempt(() => store.api.problems.dismiss({ id: problem.id })).then((response) => {
+      if (!response.ok) store.reportCommandError(response.error);
+    });
+  };
 
-  const onFix = (banner: Banner | null, fix: BannerFix) => {
+  const onFix = (fix: BannerFix) => {
     if (fix.kind === 'settings') {
-      onOpenSettings(fix.tab);
+      onOpenSettings(fix.page);
       return;
     }
-    if (banner) store.dismissBanner(banner.id);
     void attempt(() => store.api.session.start()).then((response) => {
       if (!response.ok) store.reportCommandError(response.error);
     });
   };
 
-  if (banners.length === 0 && hotkeyWarnings.length === 0) return null;
-  const visible = showAll ? banners : banners.slice(0, MAX_VISIBLE);
-  const hidden = banners.length - visible.length;
+  if (problems.length === 0) return null;
+  const visible = showAll ? problems : problems.slice(0, MAX_VISIBLE);
+  const hidden = problems.length - visible.length;
 
   return (
     <div className="banner-stack">
-      {visible.map((banner) => (
+      {visible.map((problem) => (
         <ErrorBanner
-          key={banner.id}
-          severity={banner.severity}
-          title={titleFor(banner)}
-          message={banner.message}
-          code={banner.code}
-          fix={fixFor(banner, sessionRunning)}
-          onFix={(fix) => onFix(banner, fix)}
-          onDismiss={() => store.dismissBanner(banner.id)}
+          key={problem.id}
+          severity={problem.severity}
+          title={problem.title}
+          message={problem.message}
+          code={problem.code}
+          fix={fixFor(problem, sessionRunning)}
+          onFix={onFix}
+          onDismiss={() => dismiss(problem)}
+          testId={problem.code === 'hotkey_unavailable' ? 'hotkey-warning' : 'error-banner'}
+          role={problem.severity === 'error' ? 'alert' : 'status'}
         />
       ))}
       {hidden > 0 && (
@@ -75,19 +74,6 @@ export function BannerStack({ onOpenSettings }: { readonly onOpenSettings: (tab:
           Show {hidden} more
         </button>
       )}
-      {hotkeyWarnings.map((problem) => (
-        <ErrorBanner
-          key={problem}
-          severity="warning"
-          title="Hotkey not available"
-          message={problem}
-          fix={{ kind: 'settings', tab: 'hotkeys', label: 'Hotkey settings' }}
-          onFix={(fix) => onFix(null, fix)}
-          onDismiss={() => store.dismissHotkeyProblem(problem)}
-          testId="hotkey-warning"
-          role="status"
-        />
-      ))}
     </div>
   );
 }

@@ -1,6 +1,10 @@
 import type { ReactElement } from 'react';
-import type { BannerFix } from '../../state/banners';
+import type { SettingsPage } from '../../../../src-shared/app-state';
 import { AlertIcon, CloseIcon } from '../common/icons';
+
+export type BannerFix =
+  | { readonly kind: 'settings'; readonly page: SettingsPage; readonly label: string }
+  | { readonly kind: 'retry'; readonly label: string };
 
 interface ErrorBannerProps {
   readonly severity: 'error' | 'warning';
@@ -9,7 +13,7 @@ interface ErrorBannerProps {
   readonly fix: BannerFix | null;
   readonly onFix: (fix: BannerFix) => void;
   readonly onDismiss: () => void;
-  /** data-testid prefix: "error-banner" for problems, "hotkey-warning" for hotkey state. */
+  /** data-testid prefix: "error-banner" for problems, "hotkey-warning" for hotkey problems. */
   readonly testId?: string;
   readonly role?: 'alert' | 'status';
   readonly code?: string;

@@ -5,7 +5,7 @@ import { useAppState, useStore } from '../../hooks/store-context';
 /** Shown only while the background agent works, with a way to stop it. */
 export function AgentWorkingIndicator(): ReactElement | null {
   const store = useStore();
-  const working = useAppState((state) => state.snapshot?.agentWorking ?? false);
+  const working = useAppState((state) => state.app?.agentWorking ?? false);
   if (!working) return null;
 
   const cancel = async () => {

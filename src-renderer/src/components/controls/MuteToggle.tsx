@@ -5,12 +5,11 @@ import { MicIcon, MicOffIcon } from '../common/icons';
 
 export function MuteToggle(): ReactElement {
   const store = useStore();
-  const muted = useAppState((state) => state.snapshot?.talk.muted ?? false);
+  const muted = useAppState((state) => state.app?.talk.muted ?? false);
 
   const onClick = async () => {
     const response = await attempt(() => store.api.talk.setMuted({ muted: !muted }));
-    if (response.ok) store.applyTalkState(response.value);
-    else store.reportCommandError(response.error);
+    if (!response.ok) store.reportCommandError(response.error);
   };
 
   return (

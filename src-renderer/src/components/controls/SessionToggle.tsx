@@ -9,7 +9,7 @@ function isRunning(session: SessionState | undefined): boolean {
 
 export function SessionToggle(): ReactElement {
   const store = useStore();
-  const session = useAppState((state) => state.snapshot?.session);
+  const session = useAppState((state) => state.app?.session);
   const [pending, setPending] = useState(false);
   const running = isRunning(session);
 

@@ -14,14 +14,15 @@ const SESSION_ANNOUNCEMENTS: Record<SessionState, string> = {
 };
 
 export function StatusLine(): ReactElement {
-  const snapshot = useAppState((state) => state.snapshot);
-  const status = snapshot?.status ?? 'idle';
+  const words = useAppState((state) => statusWords(state.app));
+  const status = useAppState((state) => state.app?.status ?? 'idle');
+  const session = useAppState((state) => state.app?.session);
   return (
     <div className={`status-line status-${status}`}>
       <span className="status-indicator" aria-hidden="true" />
-      <span data-testid="status">{statusWords(snapshot)}</span>
+      <span data-testid="status">{words}</span>
       <span className="visually-hidden" aria-live="polite">
-        {snapshot ? SESSION_ANNOUNCEMENTS[snapshot.session] : ''}
+        {session ? SESSION_ANNOUNCEMENTS[session] : ''}
       </span>
     </div>
   );

@@ -6,7 +6,7 @@ import { useAppState, useStore } from '../../hooks/store-context';
 
 export function TalkButton(): ReactElement | null {
   const store = useStore();
-  const talk = useAppState((state) => state.snapshot?.talk);
+  const talk = useAppState((state) => state.app?.talk);
   const held = useRef(false);
 
   if (!talk || talk.mode === 'hands-free') return null;
@@ -14,8 +14,7 @@ export function TalkButton(): ReactElement | null {
 
   const run = async (command: 'press' | 'release' | 'toggle') => {
     const response = await attempt(() => store.api.talk[command]());
-    if (response.ok) store.applyTalkState(response.value);
-    else store.reportCommandError(response.error);
+    if (!response.ok) store.reportCommandError(response.error);
   };
 
   const press = () => {

@@ -6,12 +6,11 @@ import { TALK_MODE_LABELS } from '../../state/status-words';
 
 export function TalkModeSelect(): ReactElement {
   const store = useStore();
-  const mode = useAppState((state) => state.snapshot?.talk.mode ?? 'hands-free');
+  const mode = useAppState((state) => state.app?.talk.mode ?? 'hands-free');
 
   const onChange = async (next: TalkMode) => {
     const response = await attempt(() => store.api.talk.setMode({ mode: next }));
-    if (response.ok) store.applyTalkState(response.value);
-    else store.reportCommandError(response.error);
+    if (!response.ok) store.reportCommandError(response.error);
   };
 
   return (

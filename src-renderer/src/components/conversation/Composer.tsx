@@ -7,7 +7,7 @@ import { SendIcon } from '../common/icons';
 /** Type a message to the voice session: Enter sends, Shift+Enter adds a line. */
 export function Composer(): ReactElement {
   const api = useParley();
-  const live = useAppState((state) => state.snapshot?.session === 'live');
+  const live = useAppState((state) => state.app?.session === 'live');
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);

@@ -5,7 +5,7 @@ import { Timeline } from './Timeline';
 import { TranscriptAnnouncer } from './TranscriptAnnouncer';
 
 function EmptyConversation({ onOpenApiKey }: { readonly onOpenApiKey: () => void }): ReactElement {
-  const apiKeySet = useAppState((state) => state.snapshot?.apiKeySet ?? true);
+  const apiKeySet = useAppState((state) => state.app?.apiKeySet ?? true);
   return (
     <div className="empty-conversation">
       <div className="empty-mark" aria-hidden="true">

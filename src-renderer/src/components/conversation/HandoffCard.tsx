@@ -1,8 +1,9 @@
 import { memo, useState, type ReactElement } from 'react';
 import { attempt } from '../../bridge/attempt';
 import { useStore } from '../../hooks/store-context';
-import { handoffAnswerText, type HandoffCardStatus, type HandoffItem } from '../../state/conversation-reducer';
+import { handoffAnswerText, type HandoffCardStatus, type HandoffItem } from '../../../../src-shared/conversation-reducer';
 import { AgentIcon } from '../common/icons';
+import { Markdown } from '../common/Markdown';
 
 const STATUS_WORDS: Record<HandoffCardStatus, string> = {
   requested: 'requested',
@@ -10,7 +11,18 @@ const STATUS_WORDS: Record<HandoffCardStatus, string> = {
   steered: 'steered',
   answered: 'answered',
   failed: 'failed',
+  cancelled: 'cancelled',
+  'not-delegated': 'not delegated',
+  ended: 'stopped',
   done: 'done',
+};
+
+/** What the card says under its text when the turn ended without an answer. */
+const REASON_PREFIX: Partial<Record<HandoffCardStatus, string>> = {
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  'not-delegated': 'Not delegated',
+  ended: 'Stopped',
 };
 
 const STATUS_HINTS: Partial<Record<HandoffCardStatus, string>> = {
@@ -79,16 +91,16 @@ export const HandoffCard = memo(function HandoffCard({ card }: { readonly card: 
           <div className="handoff-label">Answer</div>
           {answer ? (
             <div className={`handoff-answer ${card.streaming ? 'is-streaming' : ''}`} data-testid="handoff-answer">
-              {answer}
+              <Markdown text={answer} />
             </div>
           ) : (
             <p className="handoff-waiting">Waiting for the agent…</p>
           )}
         </div>
       )}
-      {card.status === 'failed' && card.reason && (
+      {REASON_PREFIX[card.status] && card.reason && (
         <p className="handoff-reason" data-testid="handoff-reason">
-          Failed: {card.reason}
+          {REASON_PREFIX[card.status]}: {card.reason}
         </p>
       )}
     </article>

@@ -1,11 +1,12 @@
 import { useCallback, type ReactElement, type ReactNode } from 'react';
 import { useAppState } from '../../hooks/store-context';
-import type { TimelineItem } from '../../state/conversation-reducer';
+import type { TimelineItem } from '../../../../src-shared/conversation-reducer';
 import { Bubble } from './Bubble';
 import { HandoffCard } from './HandoffCard';
 import { SessionDivider } from './SessionDivider';
 import { VirtualList } from './VirtualList';
 
+const NO_ITEMS: readonly TimelineItem[] = [];
 const CHARS_PER_LINE = 70;
 const LINE_HEIGHT_PX = 22;
 
@@ -40,7 +41,7 @@ function renderItem(item: TimelineItem): ReactNode {
 }
 
 export function Timeline({ empty }: { readonly empty: ReactNode }): ReactElement {
-  const items = useAppState((state) => state.conversation.items);
+  const items = useAppState((state) => state.app?.conversation.items ?? NO_ITEMS);
   const render = useCallback(renderItem, []);
   return (
     <VirtualList

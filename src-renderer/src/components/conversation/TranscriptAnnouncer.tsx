@@ -2,7 +2,7 @@
 // handoff took it, the session ended) or once it has been quiet for a moment, never per delta.
 import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { useAppState } from '../../hooks/store-context';
-import type { ConversationState, EntryItem } from '../../state/conversation-reducer';
+import { initialConversationState, type ConversationState, type EntryItem } from '../../../../src-shared/conversation-reducer';
 
 const QUIET_MS = 1_500;
 const REMEMBERED_ENTRIES = 50;
@@ -18,8 +18,8 @@ function openEntry(conversation: ConversationState): EntryItem | null {
 }
 
 export function TranscriptAnnouncer(): ReactElement {
-  const lastFinished = useAppState((state) => state.conversation.lastFinished);
-  const growing = useAppState((state) => openEntry(state.conversation));
+  const lastFinished = useAppState((state) => state.app?.conversation.lastFinished ?? null);
+  const growing = useAppState((state) => openEntry(state.app?.conversation ?? initialConversationState));
   const announced = useRef(new Map<string, string>());
   const [message, setMessage] = useState('');
 

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { SessionEvent } from '../../src-shared/session-events';
-import { historyToMarkdown, listHistory, readHistory } from '../../src-main/adapters/history/history-library';
-import { HistoryRecorder } from '../../src-main/adapters/history/history-recorder';
+import type { SessionEvent } from '../../../src-shared/session-events';
+import { historyToMarkdown, listHistory, readHistory } from '../../../src-main/adapters/history/history-library';
+import { HistoryRecorder } from '../../../src-main/adapters/history/history-recorder';
+import { registerSecret } from '../../../src-main/core/util/redact';
 
 function conversation(): SessionEvent[] {
   return [
@@ -16,7 +17,7 @@ function conversation(): SessionEvent[] {
     { type: 'handoff.answered', handoffId: 'h1', text: 'Sunny, 24 degrees.' },
     { type: 'transcript.entry', entryId: 2, index: 0, entry: { role: 'assistant', text: 'It is sunny.' } },
     { type: 'user.text', text: 'thanks' },
-    { type: 'handoff.failed', handoffId: 'h2', reason: 'the agent API answered 500', spoken: 'The background agent failed.' },
+    { type: 'handoff.failed', handoffId: 'h2', cause: 'agent_failed', reason: 'the agent API answered 500', spoken: 'The background agent failed.' },
     { type: 'closed', reason: 'requested' },
   ];
 }
@@ -49,6 +50,41 @@ test('the history list shows sessions newest first with a title from the first w
   assert.equal(list[0]!.endedAt, 2_000);
   assert.equal(list[1]!.title, 'book a table for two');
   assert.deepEqual(listHistory(join(dir, 'missing')), []);
+});
+
+test('a session that connected but had no message leaves no file and is not listed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const recorder = new HistoryRecorder(dir, 'silent', () => 1_000);
+  recorder.onEvent({ type: 'state', state: 'live' });
+  // Speech that never got words is not a message either.
+  recorder.onEvent({ type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: '  ' } });
+  recorder.onEvent({ type: 'closed', reason: 'requested' });
+  assert.equal(existsSync(recorder.file), false);
+  assert.deepEqual(readdirSync(dir), []);
+  assert.deepEqual(listHistory(dir), []);
+});
+
+test('what happened before the first message is written with it, in one append', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  let clock = 1_000;
+  const recorder = new HistoryRecorder(dir, 'late', () => clock++);
+  clock = 9_000;
+  assert.equal(existsSync(recorder.file), false, 'nothing on disk while nobody has spoken');
+  recorder.onEvent({ type: 'user.text', text: 'hello' });
+  const records = readHistory(dir, 'late');
+  assert.deepEqual(records.map((record) => record.kind), ['session.started', 'typed']);
+  assert.equal(records[0]!.at, 1_000, 'the start keeps its own time');
+  assert.equal(listHistory(dir)[0]!.startedAt, 1_000);
+});
+
+test('history files without a message (an older version, a crash in the first write) are not listed and are removed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  writeFileSync(join(dir, 'connected-only.jsonl'), JSON.stringify({ kind: 'session.started', at: 1, sessionId: 'connected-only' }) + '\n' + JSON.stringify({ kind: 'session.ended', at: 2, reason: 'requested' }) + '\n');
+  writeFileSync(join(dir, 'torn-first.jsonl'), '{"kind":"session.star');
+  const kept = new HistoryRecorder(dir, 'kept', () => 3);
+  kept.onEvent({ type: 'user.text', text: 'book a table' });
+  assert.deepEqual(listHistory(dir).map((summary) => summary.sessionId), ['kept']);
+  assert.deepEqual(readdirSync(dir), ['kept.jsonl']);
 });
 
 test('a torn last line (a crash mid-write) loses only that line', () => {
@@ -92,4 +128,22 @@ test('export to Markdown reads as the conversation', () => {
 
 test('a session id that could escape the folder is refused', () => {
   assert.throws(() => readHistory(tmpdir(), '../etc/passwd'), /is not a session id/);
+});
+
+test('history files are private (600) and hold no known secret, even one the agent quoted back', () => {
+  const key = 'sk-live-history-0123456789abcdefghij';
+  const forget = registerSecret(key);
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+    const recorder = new HistoryRecorder(dir, 'private', () => 1_000);
+    recorder.onEvent({ type: 'user.text', text: 'what key do I use?' });
+    recorder.onEvent({ type: 'handoff.answered', handoffId: 'h1', text: `Your key is ${key}, again:${key}` });
+    const text = readFileSync(recorder.file, 'utf8');
+    assert.equal(text.includes(key), false);
+    assert.equal((text.match(/\[redacted\]/g) ?? []).length, 2, 'the exact value is masked wherever it appears');
+    assert.equal(statSync(recorder.file).mode & 0o777, 0o600);
+    assert.equal(statSync(dir).mode & 0o077, 0, 'the folder is not open to others');
+  } finally {
+    forget();
+  }
 });

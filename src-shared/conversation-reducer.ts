@@ -1,13 +1,17 @@
-// Session events → the conversation timeline the view draws. Pure TS, no React, so it is unit
-// tested in Node (test/renderer/conversation-reducer.test.ts).
+// Session events → the conversation timeline. Pure TS: main folds it into the app state it owns
+// (src-main/app/state), the renderer only draws it; tested in test/shared/conversation-reducer.test.ts.
 //
 // The timeline keeps everything in order of first appearance: transcript bubbles (keyed by
 // entryId, which survives handoffs but restarts with each connection, hence `epoch`), typed
 // messages, handoff cards (one per handoffId) and a divider where a new session started.
-import type { ForwardedSessionEvent } from '../../../src-shared/ipc-contract';
-import type { SessionState, TranscriptRole } from '../../../src-shared/session-events';
+import type { ForwardedSessionEvent } from './ipc-contract';
+import type { HandoffEndCause, SessionState, TranscriptRole } from './session-events';
 
-export type HandoffCardStatus = 'requested' | 'working' | 'steered' | 'answered' | 'failed' | 'done';
+/**
+ * `cancelled`: the user stopped the agent; `not-delegated`: no agent is configured, so nothing
+ * went to one; `ended`: the voice session ended while the agent worked; `failed`: the agent failed.
+ */
+export type HandoffCardStatus = 'requested' | 'working' | 'steered' | 'answered' | 'failed' | 'cancelled' | 'not-delegated' | 'ended' | 'done';
 
 export interface EntryItem {
   readonly kind: 'entry';
@@ -88,6 +92,12 @@ export const initialConversationState: ConversationState = {
 };
 
 const ACTIVE_SESSION_STATES: ReadonlySet<SessionState> = new Set(['connecting', 'live', 'closing']);
+const CARD_STATUS_FOR_CAUSE: Record<HandoffEndCause, HandoffCardStatus> = {
+  agent_failed: 'failed',
+  cancelled: 'cancelled',
+  session_ended: 'ended',
+  not_delegated: 'not-delegated',
+};
 const OPEN_CARD_STATUSES: ReadonlySet<HandoffCardStatus> = new Set(['requested', 'working', 'steered']);
 
 export function entryKey(epoch: number, entryId: number): string {
@@ -136,9 +146,9 @@ export function conversationReducer(state: ConversationState, action: Conversati
         status: 'answered',
       }));
     case 'handoff.failed':
-      return endTurn(state, event.handoffId, at, { failedReason: event.reason });
+      return endTurn(state, event.handoffId, at, { status: CARD_STATUS_FOR_CAUSE[event.cause], reason: event.reason });
     case 'handoff.completed':
-      return endTurn(state, event.handoffId, at, { failedReason: null });
+      return endTurn(state, event.handoffId, at, null);
     case 'closed':
       return finishOpenEntry({ ...state, sessionState: 'closed' });
     case 'session.ready':
@@ -251,16 +261,22 @@ function updateCard(state: ConversationState, handoffId: string, at: number, cha
 }
 
 /**
- * The agent turn ended (completed or failed) under `handoffId`. That card gets the outcome;
- * the other cards of the same turn that are still open (a steer moved the answer to a newer
- * card) are closed with it, so no card spins forever.
+ * The agent turn ended under `handoffId`: completed (`ending` null) or without an answer (with
+ * the card status and reason). That card gets the outcome; the other cards of the same turn that
+ * are still open (a steer moved the answer to a newer card) are closed with it, so no card spins
+ * forever. A card that already holds an answer keeps `answered`.
  */
-function endTurn(state: ConversationState, handoffId: string, at: number, outcome: { failedReason: string | null }): ConversationState {
+function endTurn(
+  state: ConversationState,
+  handoffId: string,
+  at: number,
+  ending: { readonly status: HandoffCardStatus; readonly reason: string } | null,
+): ConversationState {
   const close = (card: HandoffItem): HandoffItem => {
     const answer = handoffAnswerText(card);
-    if (outcome.failedReason !== null) {
+    if (ending !== null) {
       if (card.handoffId !== handoffId && answer) return { ...card, answer, streaming: '', status: 'answered' };
-      return { ...card, answer, streaming: '', status: 'failed', reason: outcome.failedReason };
+      return { ...card, answer, streaming: '', status: ending.status, reason: ending.reason };
     }
     return { ...card, answer, streaming: '', status: answer ? 'answered' : 'done' };
   };

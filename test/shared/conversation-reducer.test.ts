@@ -8,7 +8,7 @@ import {
   type ConversationState,
   type HandoffItem,
   type TimelineItem,
-} from '../../src-renderer/src/state/conversation-reducer';
+} from '../../src-shared/conversation-reducer';
 
 function play(events: readonly ForwardedSessionEvent[], from: ConversationState = initialConversationState): ConversationState {
   let at = 1_000;
@@ -128,19 +128,34 @@ test('a handoff card goes requested → working → streaming answer → answere
   assert.equal(cards(state).length, 1);
 });
 
-test('completed without any answer is done; failed keeps its reason', () => {
+test('completed without any answer is done; a cancelled turn is cancelled, not failed, and keeps its reason', () => {
   const state = play([
     { type: 'handoff.requested', handoffId: 'a', inputTranscript: '', agentText: 'task a', transcript: [] },
     { type: 'handoff.started', handoffId: 'a', agentText: 'task a' },
     { type: 'handoff.completed', handoffId: 'a' },
     { type: 'handoff.requested', handoffId: 'b', inputTranscript: '', agentText: 'task b', transcript: [] },
     { type: 'handoff.started', handoffId: 'b', agentText: 'task b' },
-    { type: 'handoff.failed', handoffId: 'b', reason: 'cancelled by the user', spoken: '' },
+    { type: 'handoff.failed', handoffId: 'b', cause: 'cancelled', reason: 'cancelled by the user', spoken: '' },
   ]);
   const [a, b] = cards(state);
   assert.equal(a!.status, 'done');
-  assert.equal(b!.status, 'failed');
+  assert.equal(b!.status, 'cancelled');
   assert.equal(b!.reason, 'cancelled by the user');
+});
+
+test('each way a handoff ends without an answer gets its own card status', () => {
+  const ending = (cause: 'agent_failed' | 'cancelled' | 'session_ended' | 'not_delegated') =>
+    cards(
+      play([
+        { type: 'handoff.requested', handoffId: 'x', inputTranscript: '', agentText: 'task', transcript: [] },
+        { type: 'handoff.failed', handoffId: 'x', cause, reason: `because ${cause}`, spoken: '' },
+      ]),
+    )[0]!;
+  assert.equal(ending('agent_failed').status, 'failed');
+  assert.equal(ending('cancelled').status, 'cancelled');
+  assert.equal(ending('session_ended').status, 'ended');
+  assert.equal(ending('not_delegated').status, 'not-delegated');
+  assert.equal(ending('not_delegated').reason, 'because not_delegated');
 });
 
 test('a steer creates its own card; the answer streams there and the turn end closes both cards', () => {

@@ -1,0 +1,41 @@
+// Session events on their way into the app state (and so to every window): every text a person
+// will see passes the one redaction rule; reasons and error messages are also made readable (no
+// raw server JSON). Events without text pass through untouched, as the same object.
+import type { ForwardedSessionEvent } from '../../../src-shared/ipc-contract';
+import { readableText, redactSecrets } from '../../core/util/redact';
+
+export function redactEvent(event: ForwardedSessionEvent): ForwardedSessionEvent {
+  switch (event.type) {
+    case 'transcript.entry':
+      return { ...event, entry: { ...event.entry, text: redactSecrets(event.entry.text) } };
+    case 'transcript.delta':
+      return { ...event, delta: redactSecrets(event.delta) };
+    case 'user.text':
+      return { ...event, text: redactSecrets(event.text) };
+    case 'handoff.requested':
+      return {
+        ...event,
+        inputTranscript: redactSecrets(event.inputTranscript),
+        agentText: redactSecrets(event.agentText),
+        transcript: event.transcript.map((entry) => ({ ...entry, text: redactSecrets(entry.text) })),
+      };
+    case 'handoff.started':
+    case 'handoff.steered':
+      return { ...event, agentText: redactSecrets(event.agentText) };
+    case 'handoff.answered':
+      return { ...event, text: redactSecrets(event.text) };
+    case 'agent.text':
+      return { ...event, delta: redactSecrets(event.delta) };
+    case 'handoff.failed':
+      return { ...event, reason: readableText(event.reason), spoken: redactSecrets(event.spoken) };
+    case 'error':
+      return { ...event, message: redactSecrets(event.message) };
+    case 'state':
+    case 'session.ready':
+    case 'user.speech_started':
+    case 'playback.interrupted':
+    case 'handoff.completed':
+    case 'closed':
+      return event;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Server events of the v2 (GA) realtime dialect as the mock server sends them, for scripts.
+ * Issue 9 makes these follow the live API's order; until then they are the shapes tests share.
+ */
+export const sessionCreated = (id: string) => ({ type: 'session.created', session: { id, type: 'realtime' } });
+export const userTranscript = (text: string) => ({ type: 'conversation.item.input_audio_transcription.completed', item_id: 'item_user', transcript: text });
+export const assistantDelta = (itemId: string, delta: string) => ({ type: 'response.output_audio_transcript.delta', item_id: itemId, delta });
+export const functionCall = (callId: string, prompt: string) => ({
+  type: 'conversation.item.done',
+  item: { id: `item_${callId}`, type: 'function_call', name: 'background_agent', call_id: callId, arguments: JSON.stringify({ prompt }) },
+});
+export const responseCreated = (id: string) => ({ type: 'response.created', response: { id, status: 'in_progress' } });
+export const responseDone = (id: string) => ({ type: 'response.done', response: { id, status: 'completed', output: [] } });
