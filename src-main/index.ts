@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow } from 'electron';
 import { EVENT_CHANNEL, type EventEnvelope, type Page } from '../src-shared/ipc-contract';
+import { DisposableStore } from './core/util/disposable';
 import { createLineLogger, type Logger } from './core/util/logger';
 import { errorMessage } from './core/util/errors';
 import type { AppController } from './app/app-controller';
@@ -50,18 +51,24 @@ function trayIconDir(): string {
   return app.isPackaged ? join(process.resourcesPath, 'tray') : join(app.getAppPath(), 'resources', 'tray');
 }
 
+/**
+ * The Electron shell around the app core. Every subscription, listener and native helper it
+ * creates is held by one DisposableStore and released on quit, after the core has shut down.
+ */
 class DesktopShell {
   private window: BrowserWindow | undefined;
   private readonly outbox = new EventOutbox((envelope: EventEnvelope) => this.deliver(envelope));
   private readonly lifecycle: AppLifecycle;
+  private readonly owned: DisposableStore;
 
   constructor(
     private readonly core: AppController,
     private readonly logger: Logger,
   ) {
-    core.onEvent((envelope) => this.outbox.push(envelope));
+    this.owned = new DisposableStore((error) => logger.warn('quit: releasing a part of the shell failed', { error: errorMessage(error) }));
+    this.owned.add(core.onEvent((envelope) => this.outbox.push(envelope)));
     const rendererUrl = process.env['ELECTRON_RENDERER_URL'];
-    registerIpcServer(withReadySignal(core.commands, this.outbox), { devOrigins: rendererUrl ? [rendererUrl] : [], logger });
+    this.owned.add(registerIpcServer(withReadySignal(core.commands, this.outbox), { devOrigins: rendererUrl ? [rendererUrl] : [], logger }));
     let tray: TrayController | undefined;
     try {
       tray = new TrayController({
@@ -77,15 +84,29 @@ class DesktopShell {
           quit: () => this.lifecycle.quit(),
         },
       });
+      this.owned.add(tray);
     } catch (error) {
       logger.warn('no tray on this desktop; closing the window will quit', { error: errorMessage(error) });
     }
-    this.lifecycle = new AppLifecycle({ app: core, showWindow: () => this.showWindow(), hideOnClose: tray !== undefined, logger });
+    const lifecycleApp = {
+      settings: () => core.settings(),
+      onSettingsChange: (listener: Parameters<AppController['onSettingsChange']>[0]) => core.onSettingsChange(listener),
+      // The core first (session and audio, bounded), then everything the shell holds.
+      shutdown: async () => {
+        try {
+          await core.shutdown();
+        } finally {
+          this.owned.dispose();
+        }
+      },
+    };
+    this.lifecycle = new AppLifecycle({ app: lifecycleApp, showWindow: () => this.showWindow(), hideOnClose: tray !== undefined, logger });
+    this.owned.add(this.lifecycle);
     const run = (name: 'talk.toggle' | 'talk.press' | 'talk.release') => () =>
       Promise.resolve()
         .then(() => core.commands[name](undefined))
         .catch((error: unknown) => logger.info('hotkey ignored', { command: name, reason: errorMessage(error) }));
-    new HotkeyManager({ app: core, logger, callbacks: { toggle: run('talk.toggle'), press: run('talk.press'), release: run('talk.release') } });
+    this.owned.add(new HotkeyManager({ app: core, logger, callbacks: { toggle: run('talk.toggle'), press: run('talk.press'), release: run('talk.release') } }));
     this.openWindow(!launchedAtLogin(process.argv));
   }
 
@@ -96,14 +117,21 @@ class DesktopShell {
       rendererUrl: process.env['ELECTRON_RENDERER_URL'],
       rendererFile: join(bundleDir, '../renderer/index.html'),
       showWhenReady: show,
+      logger: this.logger,
     });
     // A reload or navigation is a new renderer: queue events until it says it is ready again.
-    window.webContents.on('did-start-loading', () => this.outbox.reset());
+    const onLoading = () => this.outbox.reset();
+    window.webContents.on('did-start-loading', onLoading);
+    const closeHandling = this.owned.add(this.lifecycle.attachWindow(window));
+    const forget = this.owned.add(() => {
+      if (!window.isDestroyed()) window.webContents.removeListener('did-start-loading', onLoading);
+    });
     window.on('closed', () => {
       if (this.window === window) this.window = undefined;
       this.outbox.reset();
+      closeHandling.dispose();
+      forget();
     });
-    this.lifecycle.attachWindow(window);
     this.window = window;
     return window;
   }

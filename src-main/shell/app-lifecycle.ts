@@ -157,10 +157,6 @@ export class AppLifecycle implements Disposable {
   }
 }
 
-export function installAppLifecycle(options: AppLifecycleOptions): AppLifecycle {
-  return new AppLifecycle(options);
-}
-
 export type Settled = { readonly outcome: 'done' } | { readonly outcome: 'failed'; readonly error: unknown } | { readonly outcome: 'timed-out' };
 
 /** Runs `work` and settles when it does or when `deadlineMs` passes, whichever comes first. */
