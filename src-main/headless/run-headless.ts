@@ -79,7 +79,7 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
   try {
     if (options.inputWav) inputFrames = await loadWavAsMicrophoneFrames(options.inputWav);
     if (options.outputWav) await assertWritable(options.outputWav);
-    realtimeWebsocketUrl(options.realtimeUrl, [], { setting: '--realtime-url', acceptWebsocketSchemes: options.protocol === 'v2' });
+    realtimeWebsocketUrl(options.realtimeUrl, [], { setting: '--realtime-url' });
   } catch (error) {
     io.stderr(`parley: ${errorMessage(error)}\n`);
     return 1;

@@ -160,6 +160,20 @@ test('a malformed --realtime-url is named as the flag', async () => {
   assert.match(oneLine(stderr), /The --realtime-url "ftp:\/\/example\.invalid" uses ftp/);
 });
 
+test('v1 takes a ws:// --realtime-url as given and announces openai-alpha: quicksilver=v1', async (t) => {
+  const realtime = await startMockRealtimeServer([{ batches: [[sessionUpdated]] }]);
+  t.after(() => realtime.close());
+  const websocketUrl = realtime.url.replace(/^http:/, 'ws:');
+  const { code, stderr } = await runHeadlessProcess(
+    ['--protocol', 'v1', '--realtime-url', websocketUrl, '--agent', 'none', '--exit-after-idle-ms', '300'],
+    KEY_ENV,
+  ).done;
+  assert.equal(code, 0, stderr);
+  const { handshake } = realtime.connections[0]!;
+  assert.equal(handshake.path, '/v1/realtime');
+  assert.equal(handshake.headers['openai-alpha'], 'quicksilver=v1');
+});
+
 test('SIGTERM closes the session cleanly and exits 0', async (t) => {
   const realtime = await startMockRealtimeServer([{ batches: [[sessionUpdated]] }]);
   t.after(() => realtime.close());

@@ -1,17 +1,21 @@
 import { ConfigurationError } from '../util/errors';
 
-const HTTP_TO_WEBSOCKET: Record<string, string> = { 'http:': 'ws:', 'https:': 'wss:' };
-const ANY_TO_WEBSOCKET: Record<string, string> = { ...HTTP_TO_WEBSOCKET, 'ws:': 'ws:', 'wss:': 'wss:' };
+// Both dialects take ws(s) as given: the reference's own tests connect to ws://127.0.0.1:<port>.
+const SCHEME_TO_WEBSOCKET: Record<string, string> = { 'http:': 'ws:', 'https:': 'wss:', 'ws:': 'ws:', 'wss:': 'wss:' };
 
 export interface RealtimeUrlRules {
   /** How the URL is named in errors: the setting or flag the user must fix. */
   readonly setting?: string;
-  /** v1 takes only http(s) base URLs; v2 also takes ws(s) (its default is wss://). */
+  /**
+   * @deprecated Ignored: every dialect now takes ws(s) base URLs. Kept only so callers that still
+   * pass it compile; remove it with its last call site.
+   */
   readonly acceptWebsocketSchemes?: boolean;
 }
 
 /**
- * Turns a configured base URL into the realtime websocket URL: http→ws, https→wss; an empty path
+ * Turns a configured base URL into the realtime websocket URL: http→ws, https→wss, ws and wss
+ * kept; any other scheme is a configuration error naming the setting. An empty path
  * becomes /v1/realtime, a path ending in /v1 gets /realtime, a path ending in /realtime is kept.
  * Query parameters the user wrote are kept; `forcedQuery` entries are set after them, in order.
  */
@@ -21,7 +25,6 @@ export function realtimeWebsocketUrl(
   rules: RealtimeUrlRules = {},
 ): string {
   const setting = rules.setting ?? 'realtime URL';
-  const schemes = rules.acceptWebsocketSchemes ? ANY_TO_WEBSOCKET : HTTP_TO_WEBSOCKET;
   let url: URL;
   try {
     url = new URL(baseUrl);
@@ -31,9 +34,9 @@ export function realtimeWebsocketUrl(
       setting,
     );
   }
-  const scheme = schemes[url.protocol];
+  const scheme = SCHEME_TO_WEBSOCKET[url.protocol];
   if (!scheme) {
-    const allowed = Object.keys(schemes).map((name) => name.replace(':', ''));
+    const allowed = Object.keys(SCHEME_TO_WEBSOCKET).map((name) => name.replace(':', ''));
     throw new ConfigurationError(
       `The ${setting} "${baseUrl}" uses ${url.protocol.replace(':', '')}; only ${allowed.join(', ')} work here`,
       setting,

@@ -10,6 +10,8 @@ import { INPUT_SAMPLE_RATE_HZ, type RealtimeSessionConfig } from './session-conf
 
 export const V1_VOICES = ['juniper', 'maple', 'spruce', 'ember', 'vale', 'breeze', 'arbor', 'sol', 'cove'] as const;
 export const V1_DEFAULT_VOICE = 'cove';
+export const V1_ALPHA_HEADER = 'openai-alpha';
+export const V1_ALPHA_VALUE = 'quicksilver=v1';
 
 /** Dialect v1 ("quicksilver"), the one the reference change speaks. */
 export function createV1Codec(logger: Logger): DialectCodec {
@@ -63,7 +65,8 @@ export function createV1Codec(logger: Logger): DialectCodec {
       if (config.model) query.push(['model', config.model]);
       return {
         url: realtimeWebsocketUrl(config.realtimeUrl, query),
-        headers: { Authorization: `Bearer ${apiKey}`, 'x-session-id': sessionId },
+        // Later reference versions announce the dialect version on the handshake; v2 sends no such header.
+        headers: { Authorization: `Bearer ${apiKey}`, 'x-session-id': sessionId, [V1_ALPHA_HEADER]: V1_ALPHA_VALUE },
       };
     },
     sessionUpdate(config: RealtimeSessionConfig): string {

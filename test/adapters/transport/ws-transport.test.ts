@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { connectWebSocket } from '../../../src-main/adapters/transport/ws-transport';
+import { createCodec } from '../../../src-main/core/protocol/codec-factory';
+import type { Dialect, RealtimeSessionConfig } from '../../../src-main/core/protocol/session-config';
 import { TransportError } from '../../../src-main/core/protocol/transport';
+import { silentLogger } from '../../../src-main/core/util/logger';
 import { startEagerServer } from '../../support/eager-server';
 import { startMockRealtimeServer } from '../../support/mock-realtime-server';
 
@@ -92,3 +95,33 @@ test('a frame that arrives in the same packet as the upgrade is delivered after 
   connection.close();
   assert.deepEqual(order, ['open', 'frame']);
 });
+
+const configFor = (dialect: Dialect, realtimeUrl: string): RealtimeSessionConfig => ({
+  dialect,
+  realtimeUrl,
+  model: undefined,
+  voice: undefined,
+  instructions: 'backend prompt',
+  transcriptionModel: 'gpt-4o-mini-transcribe',
+  turnDetection: 'server_vad',
+  sessionId: undefined,
+});
+
+for (const [dialect, alphaHeader] of [
+  ['v1', 'quicksilver=v1'],
+  ['v2', undefined],
+] as const) {
+  test(`the ${dialect} handshake reaches a ws:// base URL as given, openai-alpha ${alphaHeader ?? 'absent'}`, async (t) => {
+    const server = await startMockRealtimeServer([{ batches: [] }]);
+    t.after(() => server.close());
+    const websocketBaseUrl = server.url.replace(/^http:/, 'ws:');
+    const target = createCodec(dialect, silentLogger).connectTarget(configFor(dialect, websocketBaseUrl), 'sk-test', 'session-7');
+    const connection = await connectWebSocket({ target, firstFrame: '{}', timeoutMs: 2_000, handlers: noHandlers });
+    t.after(() => connection.close());
+    await server.waitForConnections(1);
+    const { handshake } = server.connections[0]!;
+    assert.equal(handshake.path, '/v1/realtime');
+    assert.equal(handshake.headers['authorization'], 'Bearer sk-test');
+    assert.equal(handshake.headers['openai-alpha'], alphaHeader);
+  });
+}

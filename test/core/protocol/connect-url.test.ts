@@ -18,9 +18,10 @@ test('a path already ending in /realtime is kept, trailing slash trimmed', () =>
   assert.equal(realtimeWebsocketUrl('https://host/custom/realtime/', []), 'wss://host/custom/realtime');
 });
 
-test('ws and wss base URLs are accepted only where the dialect allows them (v2)', () => {
-  assert.equal(realtimeWebsocketUrl('wss://host/v1', [], { acceptWebsocketSchemes: true }), 'wss://host/v1/realtime');
-  assert.throws(() => realtimeWebsocketUrl('wss://host/v1', []), /uses wss; only http, https work here/);
+test('ws and wss base URLs are kept as given, with the v1 query as the reference tests use them', () => {
+  assert.equal(realtimeWebsocketUrl('ws://127.0.0.1:4100', v1Query), 'ws://127.0.0.1:4100/v1/realtime?intent=quicksilver&model=m');
+  assert.equal(realtimeWebsocketUrl('wss://host/v1', v1Query), 'wss://host/v1/realtime?intent=quicksilver&model=m');
+  assert.equal(realtimeWebsocketUrl('wss://host/custom/realtime', []), 'wss://host/custom/realtime');
 });
 
 test("the user's query parameters are kept and ours follow them", () => {
@@ -33,7 +34,7 @@ test("the user's query parameters are kept and ours follow them", () => {
 test('another scheme or a non-URL is a configuration error naming the setting', () => {
   assert.throws(() => realtimeWebsocketUrl('ftp://host', []), (error: unknown) => {
     assert.ok(error instanceof ConfigurationError);
-    assert.match(error.message, /realtime URL "ftp:\/\/host" uses ftp/);
+    assert.match(error.message, /realtime URL "ftp:\/\/host" uses ftp; only http, https, ws, wss work here/);
     assert.equal(error.setting, 'realtime URL');
     return true;
   });

@@ -122,10 +122,17 @@ test('malformed, unknown or incomplete frames are skipped and logged at debug', 
   assert.equal(logger.debugLines.length, inputs.length);
 });
 
-test('connect target: quicksilver intent, model, bearer key and session id header', () => {
+test('connect target: quicksilver intent, model, bearer key, session id and openai-alpha headers', () => {
   const target = codec.connectTarget(config, 'sk-test', 'session-42');
   assert.equal(target.url, 'ws://127.0.0.1:9000/v1/realtime?intent=quicksilver&model=quick-model');
-  assert.deepEqual(target.headers, { Authorization: 'Bearer sk-test', 'x-session-id': 'session-42' });
+  assert.deepEqual(target.headers, { Authorization: 'Bearer sk-test', 'x-session-id': 'session-42', 'openai-alpha': 'quicksilver=v1' });
+});
+
+test('connect target: a ws:// or wss:// base URL is kept as given', () => {
+  const plain = codec.connectTarget({ ...config, realtimeUrl: 'ws://127.0.0.1:9000' }, 'sk-test', 'session-42');
+  assert.equal(plain.url, 'ws://127.0.0.1:9000/v1/realtime?intent=quicksilver&model=quick-model');
+  const secure = codec.connectTarget({ ...config, realtimeUrl: 'wss://realtime.example/v1' }, 'sk-test', 'session-42');
+  assert.equal(secure.url, 'wss://realtime.example/v1/realtime?intent=quicksilver&model=quick-model');
 });
 
 test('session.update carries the quicksilver type, instructions, 24 kHz pcm input and the voice', () => {

@@ -67,7 +67,9 @@ test('start, audio, text and stop: handshake URL, headers and frames are recorde
   const { realtime, harness } = await startScenario(t, {
     realtime: [{ batches: [[sessionUpdated('sess_rt')]] }],
   });
-  await harness.session.start({ config: sessionConfig('v1', realtime.url), apiKey: TEST_API_KEY });
+  // As in the reference's own tests, the base URL is the mock's ws:// address, used as given.
+  const websocketBaseUrl = realtime.url.replace(/^http:/, 'ws:');
+  assert.equal(await harness.session.start({ config: sessionConfig('v1', websocketBaseUrl), apiKey: TEST_API_KEY }), true);
   harness.session.sendAudio(AUDIO_FRAME);
   harness.session.sendText('typed words');
   await realtime.waitForFrames(0, 3);
@@ -76,6 +78,7 @@ test('start, audio, text and stop: handshake URL, headers and frames are recorde
   assert.deepEqual(handshake.query, { intent: 'quicksilver', model: 'quicksilver-test' });
   assert.equal(handshake.headers['authorization'], `Bearer ${TEST_API_KEY}`);
   assert.equal(handshake.headers['x-session-id'], 'session-test-1');
+  assert.equal(handshake.headers['openai-alpha'], 'quicksilver=v1');
 
   await harness.session.stop();
   await realtime.waitForClose(0);
