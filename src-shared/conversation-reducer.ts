@@ -1,22 +1,42 @@
 // Session events → the conversation timeline. Pure TS: main folds it into the app state it owns
 // (src-main/app/state), the renderer only draws it; tested in test/shared/conversation-reducer.test.ts.
 //
-// The timeline keeps everything in order of first appearance: transcript bubbles (keyed by
-// entryId, which survives handoffs but restarts with each connection, hence `epoch`), typed
-// messages, handoff cards (one per handoffId) and a divider where a new session started.
+// The timeline holds transcript bubbles (keyed by entryId, which survives handoffs but restarts
+// with each connection, hence `epoch`), typed messages, handoff cards (one per agent turn: a
+// request that steers the running turn joins its card) and a divider where a new session started.
+// v1 items come in order of first appearance. v2 items are conversation items: each says which
+// item it follows (`previousItemId`), so a user's words transcribed after the reply still land
+// above it, and a reply after a typed message gets its own bubble below that message.
 import type { ForwardedSessionEvent } from './ipc-contract';
-import type { HandoffEndCause, SessionState, TranscriptRole } from './session-events';
+import type { HandoffEndCause, SessionEvent, SessionState, TranscriptRole } from './session-events';
+
+type TranscriptEntryEvent = Extract<SessionEvent, { type: 'transcript.entry' }>;
+type HandoffRequestedEvent = Extract<SessionEvent, { type: 'handoff.requested' }>;
+type HandoffIncompleteEvent = Extract<SessionEvent, { type: 'handoff.incomplete' }>;
 
 /**
  * `cancelled`: the user stopped the agent; `not-delegated`: no agent is configured, so nothing
  * went to one; `ended`: the voice session ended while the agent worked; `failed`: the agent failed.
  */
-export type HandoffCardStatus = 'requested' | 'working' | 'steered' | 'answered' | 'failed' | 'cancelled' | 'not-delegated' | 'ended' | 'done';
+export type HandoffCardStatus =
+  | 'requested'
+  | 'working'
+  | 'steered'
+  | 'answered'
+  | 'failed'
+  | 'cancelled'
+  | 'not-delegated'
+  | 'ended'
+  | 'done'
+  /** v2: the call was cut off (barge-in, token limit) before it was complete; nothing was delegated. */
+  | 'incomplete';
 
 export interface EntryItem {
   readonly kind: 'entry';
   readonly key: string;
   readonly entryId: number;
+  /** v2: the conversation item this bubble shows. */
+  readonly itemId?: string;
   readonly role: TranscriptRole;
   readonly text: string;
   readonly firstSeenAt: number;
@@ -25,6 +45,8 @@ export interface EntryItem {
 export interface TypedItem {
   readonly kind: 'typed';
   readonly key: string;
+  /** v2: the conversation item the server made of it, once it said so. */
+  readonly itemId?: string;
   readonly text: string;
   readonly firstSeenAt: number;
 }
@@ -32,9 +54,16 @@ export interface TypedItem {
 export interface HandoffItem {
   readonly kind: 'handoff';
   readonly key: string;
+  /** The handoff that started the agent turn (the card's identity). */
   readonly handoffId: string;
-  /** Exactly what went to the agent ('' when nothing was delegated). */
+  /** Every handoff of the turn: the first, then those that steered it. */
+  readonly handoffIds: readonly string[];
+  /** v2: the function call items of those handoffs. */
+  readonly itemIds: readonly string[];
+  /** Exactly what went to the agent first ('' when nothing was delegated). */
   readonly agentText: string;
+  /** Every request of the turn in order: `agentText`, then each steer's text. */
+  readonly requests: readonly string[];
   readonly status: HandoffCardStatus;
   /** Answers the agent completed, joined by blank lines. */
   readonly answer: string;
@@ -66,8 +95,6 @@ export interface ConversationState {
   readonly epoch: number;
   /** Counter for keys of typed messages, dividers and repeated handoff ids. */
   readonly serial: number;
-  /** Handoff ids that share the running agent turn (the first started it, the rest steered it). */
-  readonly turnHandoffIds: readonly string[];
   /** The entry that is still growing, if any. */
   readonly openEntryKey: string | null;
   /** The most recently finished entry; `finishedCount` increments with each one. */
@@ -85,7 +112,6 @@ export const initialConversationState: ConversationState = {
   sessionState: 'idle',
   epoch: 0,
   serial: 0,
-  turnHandoffIds: [],
   openEntryKey: null,
   lastFinished: null,
   finishedCount: 0,
@@ -123,15 +149,19 @@ export function conversationReducer(state: ConversationState, action: Conversati
     case 'state':
       return onSessionState(state, event.state, at);
     case 'transcript.entry':
-      return onTranscriptEntry(state, event.entryId, event.entry.role, event.entry.text, at);
+      return onTranscriptEntry(state, event, at);
     case 'user.text':
       return onTypedText(state, event.text, at);
+    case 'user.text.placed':
+      return onTypedTextPlaced(state, event.itemId, event.text, at);
     case 'handoff.requested':
-      return onHandoffRequested(finishOpenEntry(state), event.handoffId, event.agentText, at);
+      return onHandoffRequested(finishOpenEntry(state), event, at);
+    case 'handoff.incomplete':
+      return onHandoffIncomplete(finishOpenEntry(state), event, at);
     case 'handoff.started':
       return onHandoffStarted(state, event.handoffId, event.agentText, at);
     case 'handoff.steered':
-      return onHandoffSteered(state, event.handoffId, event.agentText, at);
+      return onHandoffSteered(state, event.handoffId, event.turnHandoffId, event.agentText, at);
     case 'agent.text':
       return updateCard(state, event.handoffId, at, (card) => ({
         ...card,
@@ -176,16 +206,18 @@ function onSessionState(state: ConversationState, next: SessionState, at: number
       base.items.length > 0 && base.items.at(-1)?.kind !== 'divider'
         ? [...base.items, { kind: 'divider', key: `divider:${base.serial}`, at } satisfies DividerItem]
         : base.items;
-    return { ...base, items, sessionState: next, epoch: base.epoch + 1, serial: base.serial + 1, turnHandoffIds: [] };
+    return { ...base, items, sessionState: next, epoch: base.epoch + 1, serial: base.serial + 1 };
   }
   if (next === 'closed' || next === 'error' || next === 'idle') return finishOpenEntry({ ...state, sessionState: next });
   return previous === next ? state : { ...state, sessionState: next };
 }
 
-function onTranscriptEntry(state: ConversationState, entryId: number, role: TranscriptRole, text: string, at: number): ConversationState {
-  const key = entryKey(state.epoch, entryId);
+function onTranscriptEntry(state: ConversationState, event: TranscriptEntryEvent, at: number): ConversationState {
+  const { role, text } = event.entry;
+  const key = entryKey(state.epoch, event.entryId);
   const position = findLastIndex(state.items, key);
   if (position >= 0) {
+    // An item keeps its place; a .done/.completed replaces its text, and only its text.
     const current = state.items[position] as EntryItem;
     if (current.text === text && current.role === role) return state;
     const items = replaceAt(state.items, position, { ...current, role, text });
@@ -193,8 +225,8 @@ function onTranscriptEntry(state: ConversationState, entryId: number, role: Tran
   }
   // A new entry finishes the one before it.
   const base = state.openEntryKey && state.openEntryKey !== key ? finishOpenEntry(state) : state;
-  const item: EntryItem = { kind: 'entry', key, entryId, role, text, firstSeenAt: at };
-  return { ...base, items: [...base.items, item], openEntryKey: key };
+  const item: EntryItem = { kind: 'entry', key, entryId: event.entryId, ...(event.itemId !== undefined ? { itemId: event.itemId } : {}), role, text, firstSeenAt: at };
+  return { ...base, items: insertAt(base.items, placeFor(base.items, event.previousItemId), item), openEntryKey: key };
 }
 
 function onTypedText(state: ConversationState, text: string, at: number): ConversationState {
@@ -203,14 +235,37 @@ function onTypedText(state: ConversationState, text: string, at: number): Conver
   return { ...base, items: [...base.items, item], serial: base.serial + 1 };
 }
 
-function newCard(state: ConversationState, handoffId: string, agentText: string, status: HandoffCardStatus, at: number): HandoffItem {
+/** The server made a typed message an item: the oldest waiting bubble with that text (else the oldest waiting) gets its id. */
+function onTypedTextPlaced(state: ConversationState, itemId: string, text: string, at: number): ConversationState {
+  const start = sessionStart(state.items);
+  let match = -1;
+  for (let index = start; index < state.items.length; index++) {
+    const item = state.items[index]!;
+    if (item.kind !== 'typed' || item.itemId !== undefined) continue;
+    if (item.text === text) {
+      match = index;
+      break;
+    }
+    if (match < 0) match = index;
+  }
+  if (match < 0) {
+    const item: TypedItem = { kind: 'typed', key: `typed:${state.serial}`, itemId, text, firstSeenAt: at };
+    return { ...state, items: [...state.items, item], serial: state.serial + 1 };
+  }
+  return { ...state, items: replaceAt(state.items, match, { ...(state.items[match] as TypedItem), itemId }) };
+}
+
+function newCard(state: ConversationState, handoffId: string, agentText: string, status: HandoffCardStatus, at: number, itemId?: string): HandoffItem {
   // A handoff id could come back in a later connection; keep its first card and start a new one.
   const taken = findLastIndex(state.items, `handoff:${handoffId}`) >= 0;
   return {
     kind: 'handoff',
     key: taken ? `handoff:${handoffId}:${state.serial}` : `handoff:${handoffId}`,
     handoffId,
+    handoffIds: [handoffId],
+    itemIds: itemId === undefined ? [] : [itemId],
     agentText,
+    requests: [agentText],
     status,
     answer: '',
     streaming: '',
@@ -219,25 +274,42 @@ function newCard(state: ConversationState, handoffId: string, agentText: string,
   };
 }
 
-function onHandoffRequested(state: ConversationState, handoffId: string, agentText: string, at: number): ConversationState {
+function onHandoffRequested(state: ConversationState, event: HandoffRequestedEvent, at: number): ConversationState {
+  const { handoffId, agentText } = event;
   const position = findCard(state, handoffId);
-  if (position >= 0) {
-    const card = state.items[position] as HandoffItem;
-    return { ...state, items: replaceAt(state.items, position, { ...card, agentText }) };
-  }
-  const card = newCard(state, handoffId, agentText, 'requested', at);
-  return { ...state, items: [...state.items, card], serial: state.serial + 1 };
+  if (position >= 0) return { ...state, items: replaceAt(state.items, position, withRequest(state.items[position] as HandoffItem, handoffId, agentText, event.itemId)) };
+  // Steering: the request is part of the running turn, so it goes on that turn's card.
+  const turn = event.joinsHandoffId === undefined ? -1 : findCard(state, event.joinsHandoffId);
+  if (turn >= 0) return { ...state, items: replaceAt(state.items, turn, withRequest(state.items[turn] as HandoffItem, handoffId, agentText, event.itemId)) };
+  const card = newCard(state, handoffId, agentText, 'requested', at, event.itemId);
+  return { ...state, items: insertAt(state.items, placeFor(state.items, event.previousItemId), card), serial: state.serial + 1 };
+}
+
+function onHandoffIncomplete(state: ConversationState, event: HandoffIncompleteEvent, at: number): ConversationState {
+  const position = findCard(state, event.handoffId);
+  if (position >= 0) return state; // one card per call, whatever repeats it
+  const card: HandoffItem = { ...newCard(state, event.handoffId, '', 'incomplete', at, event.itemId), reason: event.reason };
+  return { ...state, items: insertAt(state.items, placeFor(state.items, event.previousItemId), card), serial: state.serial + 1 };
+}
+
+/** The card with `handoffId`'s request: replaced when it is already there, added after the others when it joins. */
+function withRequest(card: HandoffItem, handoffId: string, agentText: string, itemId: string | undefined): HandoffItem {
+  const itemIds = itemId === undefined || card.itemIds.includes(itemId) ? card.itemIds : [...card.itemIds, itemId];
+  const index = card.handoffIds.indexOf(handoffId);
+  if (index < 0) return { ...card, handoffIds: [...card.handoffIds, handoffId], requests: [...card.requests, agentText], itemIds };
+  const requests = replaceAt(card.requests, index, agentText);
+  return { ...card, requests, agentText: index === 0 ? agentText : card.agentText, itemIds };
 }
 
 function onHandoffStarted(state: ConversationState, handoffId: string, agentText: string, at: number): ConversationState {
-  const next = upsertCard(state, handoffId, agentText, 'working', at);
-  return { ...next, turnHandoffIds: [handoffId] };
+  return upsertCard(state, handoffId, agentText, 'working', at);
 }
 
-function onHandoffSteered(state: ConversationState, handoffId: string, agentText: string, at: number): ConversationState {
-  const next = upsertCard(state, handoffId, agentText, 'steered', at);
-  const turn = next.turnHandoffIds.includes(handoffId) ? next.turnHandoffIds : [...next.turnHandoffIds, handoffId];
-  return { ...next, turnHandoffIds: turn };
+function onHandoffSteered(state: ConversationState, handoffId: string, turnHandoffId: string, agentText: string, at: number): ConversationState {
+  const position = findCard(state, handoffId) >= 0 ? findCard(state, handoffId) : findCard(state, turnHandoffId);
+  if (position < 0) return upsertCard(state, handoffId, agentText, 'steered', at);
+  const card = withRequest(state.items[position] as HandoffItem, handoffId, agentText, undefined);
+  return { ...state, items: replaceAt(state.items, position, { ...card, status: 'steered' }) };
 }
 
 function upsertCard(state: ConversationState, handoffId: string, agentText: string, status: HandoffCardStatus, at: number): ConversationState {
@@ -247,7 +319,8 @@ function upsertCard(state: ConversationState, handoffId: string, agentText: stri
     return { ...state, items: [...state.items, card], serial: state.serial + 1 };
   }
   const card = state.items[position] as HandoffItem;
-  return { ...state, items: replaceAt(state.items, position, { ...card, agentText: agentText || card.agentText, status }) };
+  const updated = agentText ? withRequest(card, handoffId, agentText, undefined) : card;
+  return { ...state, items: replaceAt(state.items, position, { ...updated, status }) };
 }
 
 /** Applies `change` to the card for `handoffId`, creating a working card if none exists yet. */
@@ -261,10 +334,9 @@ function updateCard(state: ConversationState, handoffId: string, at: number, cha
 }
 
 /**
- * The agent turn ended under `handoffId`: completed (`ending` null) or without an answer (with
- * the card status and reason). That card gets the outcome; the other cards of the same turn that
- * are still open (a steer moved the answer to a newer card) are closed with it, so no card spins
- * forever. A card that already holds an answer keeps `answered`.
+ * The agent turn ended under `handoffId` (the newest handoff of the turn, so possibly one that
+ * steered it): its card gets the outcome, completed (`ending` null) or without an answer (with
+ * the card status and reason). A card that already holds an answer keeps `answered`.
  */
 function endTurn(
   state: ConversationState,
@@ -272,28 +344,11 @@ function endTurn(
   at: number,
   ending: { readonly status: HandoffCardStatus; readonly reason: string } | null,
 ): ConversationState {
-  const close = (card: HandoffItem): HandoffItem => {
+  return updateCard(state, handoffId, at, (card) => {
     const answer = handoffAnswerText(card);
-    if (ending !== null) {
-      if (card.handoffId !== handoffId && answer) return { ...card, answer, streaming: '', status: 'answered' };
-      return { ...card, answer, streaming: '', status: ending.status, reason: ending.reason };
-    }
+    if (ending !== null) return { ...card, answer, streaming: '', status: ending.status, reason: ending.reason };
     return { ...card, answer, streaming: '', status: answer ? 'answered' : 'done' };
-  };
-  let next = updateCard(state, handoffId, at, close);
-  const siblings = new Set(state.turnHandoffIds.includes(handoffId) ? state.turnHandoffIds : []);
-  siblings.delete(handoffId);
-  if (siblings.size > 0) {
-    let items = next.items;
-    for (const sibling of siblings) {
-      const position = findLastCardIndex(items, sibling);
-      const card = position >= 0 ? (items[position] as HandoffItem) : undefined;
-      if (card && isOpenHandoff(card)) items = replaceAt(items, position, close(card));
-    }
-    next = { ...next, items };
-  }
-  const turnHandoffIds = state.turnHandoffIds.includes(handoffId) ? [] : state.turnHandoffIds;
-  return { ...next, turnHandoffIds };
+  });
 }
 
 function finishOpenEntry(state: ConversationState): ConversationState {
@@ -313,13 +368,52 @@ function findCard(state: ConversationState, handoffId: string): number {
   return findLastCardIndex(state.items, handoffId);
 }
 
-/** The newest card for a handoff id (ids are unique within a connection). */
+/** The newest card holding a handoff id (ids are unique within a connection). */
 function findLastCardIndex(items: readonly TimelineItem[], handoffId: string): number {
   for (let index = items.length - 1; index >= 0; index--) {
     const item = items[index]!;
-    if (item.kind === 'handoff' && item.handoffId === handoffId) return index;
+    if (item.kind === 'handoff' && item.handoffIds.includes(handoffId)) return index;
   }
   return -1;
+}
+
+/** Where the current session's items begin: after the newest divider. */
+function sessionStart(items: readonly TimelineItem[]): number {
+  for (let index = items.length - 1; index >= 0; index--) {
+    if (items[index]!.kind === 'divider') return index + 1;
+  }
+  return 0;
+}
+
+function holdsItem(item: TimelineItem, itemId: string): boolean {
+  switch (item.kind) {
+    case 'entry':
+    case 'typed':
+      return item.itemId === itemId;
+    case 'handoff':
+      return item.itemIds.includes(itemId);
+    case 'divider':
+      return false;
+  }
+}
+
+/**
+ * Where a new v2 item goes: right after the item it follows, first in this session (null), or
+ * last when its place is unknown (undefined, and always in v1) or its predecessor is not shown.
+ */
+function placeFor(items: readonly TimelineItem[], previousItemId: string | null | undefined): number {
+  if (previousItemId === undefined) return items.length;
+  const start = sessionStart(items);
+  if (previousItemId === null) return start;
+  for (let index = items.length - 1; index >= start; index--) {
+    if (holdsItem(items[index]!, previousItemId)) return index + 1;
+  }
+  return items.length;
+}
+
+function insertAt<T>(items: readonly T[], position: number, value: T): readonly T[] {
+  if (position >= items.length) return [...items, value];
+  return [...items.slice(0, position), value, ...items.slice(position)];
 }
 
 /** Updates mostly touch the newest items, so search from the end. */

@@ -36,12 +36,28 @@ export type HandoffEndCause = 'agent_failed' | 'cancelled' | 'session_ended' | '
 export type SessionEvent =
   | { readonly type: 'state'; readonly state: SessionState }
   | { readonly type: 'session.ready'; readonly serverSessionId: string }
-  | { readonly type: 'transcript.delta'; readonly role: TranscriptRole; readonly delta: string }
+  /** `itemId`: v2 only, the conversation item the delta belongs to. */
+  | { readonly type: 'transcript.delta'; readonly role: TranscriptRole; readonly delta: string; readonly itemId?: string }
   /**
    * The merged entry after a delta or done event. `entryId` is stable for the connection (key UI
-   * bubbles on it); `index` is the position in the active transcript, which a handoff empties.
+   * bubbles on it); `index` is the position in the active transcript, which a handoff empties
+   * (v2: the item's position in the conversation).
+   *
+   * v1 sends nothing more: entries are role-merged deltas in arrival order, as in the reference.
+   * v2 entries are conversation items: `itemId` is the item, `previousItemId` is where it belongs
+   * (after that item; null: before every item shown so far in this session; absent: its place is
+   * unknown, so after everything), and `final` marks the item's finished text (a `.done` or
+   * `.completed` event), which replaces the text of this item only.
    */
-  | { readonly type: 'transcript.entry'; readonly entryId: number; readonly index: number; readonly entry: TranscriptEntry }
+  | {
+      readonly type: 'transcript.entry';
+      readonly entryId: number;
+      readonly index: number;
+      readonly entry: TranscriptEntry;
+      readonly itemId?: string;
+      readonly previousItemId?: string | null;
+      readonly final?: boolean;
+    }
   | {
       readonly type: 'audio.output';
       /** PCM16 LE interleaved; the headless JSON-lines printer summarizes it. */
@@ -52,6 +68,8 @@ export type SessionEvent =
     }
   /** A message the user typed, as sent to the voice session (it is not a handoff). */
   | { readonly type: 'user.text'; readonly text: string }
+  /** v2: the server made a typed message (`text`, sent earlier as user.text) the conversation item `itemId`. */
+  | { readonly type: 'user.text.placed'; readonly itemId: string; readonly text: string }
   | { readonly type: 'user.speech_started' }
   | { readonly type: 'playback.interrupted'; readonly itemId: string; readonly playedMs: number }
   | {
@@ -61,9 +79,30 @@ export type SessionEvent =
       /** Exactly what goes to the agent; empty when nothing will be delegated. */
       readonly agentText: string;
       readonly transcript: readonly TranscriptEntry[];
+      /** v2: the function call item, and where it belongs (as on transcript.entry). */
+      readonly itemId?: string;
+      readonly previousItemId?: string | null;
+      /**
+       * The request joins the agent turn that handoff started (it steers the running turn): it is
+       * part of that turn, shown on its card and stored with it, not a handoff of its own.
+       */
+      readonly joinsHandoffId?: string;
     }
   | { readonly type: 'handoff.started'; readonly handoffId: string; readonly agentText: string }
-  | { readonly type: 'handoff.steered'; readonly handoffId: string; readonly agentText: string }
+  /** `turnHandoffId`: the handoff that started the running turn this request joined. */
+  | { readonly type: 'handoff.steered'; readonly handoffId: string; readonly agentText: string; readonly turnHandoffId: string }
+  /**
+   * v2: a background_agent call that ended `incomplete` (cut off by a barge-in or a token limit):
+   * shown, never delegated, and no output is sent for it. `arguments` is what arrived of it.
+   */
+  | {
+      readonly type: 'handoff.incomplete';
+      readonly handoffId: string;
+      readonly reason: string;
+      readonly arguments: string;
+      readonly itemId?: string;
+      readonly previousItemId?: string | null;
+    }
   | { readonly type: 'handoff.answered'; readonly handoffId: string; readonly text: string }
   /** The handoff ended without an answer; `cause` says why (only `agent_failed` is a failure of the agent). */
   | {

@@ -38,16 +38,32 @@ export function createJsonLinesPrinter(write: Write): (event: SessionEvent) => v
  */
 export function createReadablePrinter(write: Write, writeError: Write): { onEvent(event: SessionEvent): void; flush(): void } {
   let pending: { entryId: number; entry: TranscriptEntry } | undefined;
+  // v2 items, printed when their text is final: their events interleave (a user's words can be
+  // transcribed after the reply), so "the next entry started" says nothing there.
+  const pendingItems = new Map<string, TranscriptEntry>();
+  const printedItems = new Map<string, string>();
   const label = (entry: TranscriptEntry) => (entry.role === 'user' ? 'you' : 'assistant');
+  const printItem = (itemId: string, entry: TranscriptEntry) => {
+    pendingItems.delete(itemId);
+    if (entry.text.trim() === '' || printedItems.get(itemId) === entry.text) return;
+    printedItems.set(itemId, entry.text);
+    write(labelled(label(entry), entry.text));
+  };
   const flush = () => {
     if (pending) write(labelled(label(pending.entry), pending.entry.text));
     pending = undefined;
+    for (const [itemId, entry] of [...pendingItems]) printItem(itemId, entry);
   };
   return {
     flush,
     onEvent(event) {
       switch (event.type) {
         case 'transcript.entry':
+          if (event.itemId !== undefined) {
+            if (event.final) printItem(event.itemId, event.entry);
+            else pendingItems.set(event.itemId, event.entry);
+            return;
+          }
           if (pending && pending.entryId !== event.entryId) flush();
           pending = { entryId: event.entryId, entry: event.entry };
           return;
@@ -57,11 +73,16 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
           return;
         case 'handoff.requested':
           flush();
-          if (event.agentText) write(labelled(`→ agent [${event.handoffId}]`, event.agentText));
-          else write(`→ handoff ${event.handoffId} had nothing to delegate\n`);
+          if (!event.agentText) write(`→ handoff ${event.handoffId} had nothing to delegate\n`);
+          else if (event.joinsHandoffId !== undefined) write(labelled(`→ agent, added to the running task [${event.joinsHandoffId}]`, event.agentText));
+          else write(labelled(`→ agent [${event.handoffId}]`, event.agentText));
           return;
         case 'handoff.steered':
-          write(`→ agent (steering the running turn) [${event.handoffId}]\n`);
+          // The request was printed as added to the running task.
+          return;
+        case 'handoff.incomplete':
+          flush();
+          write(labelled(`→ handoff cut off [${event.handoffId}]`, event.reason));
           return;
         case 'handoff.answered':
           flush();

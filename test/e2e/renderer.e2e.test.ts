@@ -374,5 +374,90 @@ test('a server error mid-session stays visible with its reason until dismissed',
   assert.equal((await banner.getByTestId('error-banner-message').textContent()) ?? '', message, 'the problem survives a reload');
   await banner.getByTestId('error-banner-dismiss').click();
   await waitUntil(() => harness.app.snapshot().problems.length === 0, `main to drop the dismissed problem: ${JSON.stringify(harness.app.snapshot().problems)}`);
+  // The page draws main's state a moment after main changed it: wait for that, do not race it.
+  await byTestId(page, 'error-banner').first().waitFor({ state: 'detached', timeout: 5_000 });
   assert.equal(await byTestId(page, 'error-banner').count(), 0);
+});
+
+test('a typed message, then the reply: the reply gets its own bubble below the message, and the earlier reply keeps its words', { skip: skipReason }, async (t) => {
+  const assistantItem = (id: string, previous: string | null) => ({
+    type: 'conversation.item.added',
+    previous_item_id: previous,
+    item: { id, type: 'message', status: 'in_progress', role: 'assistant', content: [] },
+  });
+  const { page, bridge } = await stage(t, {
+    env: { OPENAI_API_KEY: KEY },
+    settings: { onboardingDone: true, agentBackend: 'none' },
+    realtime: [
+      {
+        batches: [
+          [
+            sessionCreated('sess_typed_e2e'),
+            assistantItem('item_a0', null),
+            assistantDelta('item_a0', 'Hello, how can I help?'),
+            { type: 'response.output_audio_transcript.done', item_id: 'item_a0', transcript: 'Hello, how can I help?' },
+          ],
+          // after the typed message (frame 1): the server's copy of it
+          [{ type: 'conversation.item.added', previous_item_id: 'item_a0', item: { id: 'item_t1', type: 'message', status: 'completed', role: 'user', content: [{ type: 'input_text', text: 'what time is it?' }] } }],
+          // after its response.create (frame 2)
+          [
+            { type: 'response.created', response: { id: 'resp_1', status: 'in_progress' } },
+            assistantItem('item_a1', 'item_t1'),
+            assistantDelta('item_a1', 'It is '),
+            assistantDelta('item_a1', 'noon.'),
+            { type: 'response.output_audio_transcript.done', item_id: 'item_a1', transcript: 'It is noon.' },
+            { type: 'response.done', response: { id: 'resp_1', status: 'completed', output: [] } },
+          ],
+        ],
+      },
+    ],
+  });
+  await page.goto(bridge.url);
+  await byTestId(page, 'session-toggle').click();
+  await page.waitForFunction(() => document.body.innerText.includes('Hello, how can I help?'));
+  await byTestId(page, 'composer-input').fill('what time is it?');
+  await byTestId(page, 'composer-input').press('Enter');
+  await page.waitForFunction(() => document.body.innerText.includes('It is noon.'));
+  const bubbles = await page.locator('[data-testid="bubble"]').evaluateAll((nodes) =>
+    nodes.map((node) => `${node.getAttribute('data-typed') ? 'typed' : node.getAttribute('data-role')}: ${node.querySelector('[data-testid="bubble-text"]')?.textContent ?? ''}`),
+  );
+  assert.deepEqual(bubbles, ['assistant: Hello, how can I help?', 'typed: what time is it?', 'assistant: It is noon.']);
+});
+
+test('a handoff that steers the running agent shows one card with both requests and one answer', { skip: skipReason }, async (t) => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  t.after(() => release());
+  const { page, bridge, harness } = await stage(t, {
+    env: { OPENAI_API_KEY: KEY },
+    settings: { onboardingDone: true },
+    agent: [
+      { kind: 'sse', events: assistantMessageEvents('r1', 'm1', 'Flights found.'), gate },
+      { kind: 'sse', events: assistantMessageEvents('r2', 'm2', 'Flights and a hotel found.') },
+    ],
+    realtime: [
+      {
+        batches: [
+          [sessionCreated('sess_steer_e2e'), userTranscript('find me flights to lisbon'), functionCall('call_first', 'Find flights to Lisbon')],
+          // the typed message (frame 1) makes the model call the tool again while the agent works
+          [functionCall('call_steer', 'Also find a hotel in Lisbon')],
+        ],
+      },
+    ],
+  });
+  await page.goto(bridge.url);
+  await byTestId(page, 'session-toggle').click();
+  await page.locator('[data-testid="handoff-card"][data-status="working"]').waitFor({ timeout: 10_000 });
+  await byTestId(page, 'composer-input').fill('and a hotel too');
+  await byTestId(page, 'composer-input').press('Enter');
+  await page.locator('[data-testid="handoff-card"][data-status="steered"]').waitFor({ timeout: 10_000 });
+  release();
+  await page.locator('[data-testid="handoff-card"][data-status="answered"]').waitFor({ timeout: 10_000 });
+  await waitUntil(() => !harness.app.snapshot().agentWorking, 'the agent turn to end');
+  assert.equal(await page.locator('[data-testid="handoff-card"]').count(), 1, 'one card for the one agent turn');
+  const card = page.locator('[data-testid="handoff-card"][data-handoff-id="call_first"]');
+  assert.match((await card.getByTestId('handoff-agent-text').textContent()) ?? '', /^Find flights to Lisbon/);
+  assert.match((await card.getByTestId('handoff-steer-text').textContent()) ?? '', /^Also find a hotel in Lisbon/);
+  assert.match((await card.getByTestId('handoff-answer').textContent()) ?? '', /Flights and a hotel found\./);
+  await shot(page, 'steered-handoff');
 });

@@ -89,7 +89,7 @@ test('a steered turn keeps counting from its start; the session closing ends the
   const progress = createAgentProgress(output, clock);
   progress.onEvent(started);
   clock.advance(3_000);
-  progress.onEvent({ type: 'handoff.steered', handoffId: 'h2', agentText: 'also this' });
+  progress.onEvent({ type: 'handoff.steered', handoffId: 'h2', agentText: 'also this', turnHandoffId: 'h1' });
   clock.advance(1_000);
   assert.ok(screen.endsWith('agent working… 4 s'), JSON.stringify(screen));
   progress.onEvent({ type: 'closed', reason: 'requested' });

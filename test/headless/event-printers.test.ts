@@ -73,3 +73,31 @@ test('labelled keeps one line on the label and puts blank lines without trailing
   assert.equal(labelled('you', 'hello  '), 'you: hello\n');
   assert.equal(labelled('← agent [h]', '\nfirst\n   \nsecond'), '← agent [h]:\n    first\n\n    second\n');
 });
+
+test('v2 readable output prints each item once, when its text is final, however its events interleave', () => {
+  const out: string[] = [];
+  const printer = createReadablePrinter((text) => out.push(text), () => {});
+  const events: SessionEvent[] = [
+    { type: 'transcript.entry', entryId: 0, index: 1, entry: { role: 'assistant', text: 'Sure, ' }, itemId: 'a1', previousItemId: null, final: false },
+    { type: 'transcript.entry', entryId: 1, index: 0, entry: { role: 'user', text: 'book a' }, itemId: 'u1', previousItemId: null, final: false },
+    { type: 'transcript.entry', entryId: 0, index: 1, entry: { role: 'assistant', text: 'Sure, which day?' }, itemId: 'a1', previousItemId: null, final: false },
+    { type: 'transcript.entry', entryId: 1, index: 0, entry: { role: 'user', text: 'Book a table.' }, itemId: 'u1', previousItemId: null, final: true },
+    { type: 'transcript.entry', entryId: 0, index: 1, entry: { role: 'assistant', text: 'Sure, which day?' }, itemId: 'a1', previousItemId: 'u1', final: true },
+    { type: 'transcript.entry', entryId: 2, index: 2, entry: { role: 'assistant', text: 'Never finished' }, itemId: 'a2', previousItemId: 'a1', final: false },
+  ];
+  for (const event of events) printer.onEvent(event);
+  printer.flush();
+  assert.equal(out.join(''), 'you: Book a table.\nassistant: Sure, which day?\nassistant: Never finished\n');
+});
+
+test('a request that joins the running task and a cut-off call are each one line', () => {
+  const out: string[] = [];
+  const printer = createReadablePrinter((text) => out.push(text), () => {});
+  printer.onEvent({ type: 'handoff.requested', handoffId: 'h2', inputTranscript: '', agentText: 'and a hotel', transcript: [], joinsHandoffId: 'h1' });
+  printer.onEvent({ type: 'handoff.steered', handoffId: 'h2', agentText: 'and a hotel', turnHandoffId: 'h1' });
+  printer.onEvent({ type: 'handoff.incomplete', handoffId: 'h3', reason: 'the call was interrupted before it was complete, so nothing was delegated', arguments: '{"pro' });
+  assert.deepEqual(out, [
+    '→ agent, added to the running task [h1]: and a hotel\n',
+    '→ handoff cut off [h3]: the call was interrupted before it was complete, so nothing was delegated\n',
+  ]);
+});

@@ -158,26 +158,42 @@ test('each way a handoff ends without an answer gets its own card status', () =>
   assert.equal(ending('not_delegated').reason, 'because not_delegated');
 });
 
-test('a steer creates its own card; the answer streams there and the turn end closes both cards', () => {
+test('a steer joins the running turn\'s card: one card with both requests, the answer streams there, the turn end closes it', () => {
   const state = play([
     { type: 'handoff.requested', handoffId: 'h1', inputTranscript: '', agentText: 'first', transcript: [] },
     { type: 'handoff.started', handoffId: 'h1', agentText: 'first' },
-    { type: 'handoff.requested', handoffId: 'h2', inputTranscript: '', agentText: 'also this', transcript: [] },
-    { type: 'handoff.steered', handoffId: 'h2', agentText: 'also this' },
+    { type: 'handoff.requested', handoffId: 'h2', inputTranscript: '', agentText: 'also this', transcript: [], joinsHandoffId: 'h1' },
+    { type: 'handoff.steered', handoffId: 'h2', agentText: 'also this', turnHandoffId: 'h1' },
     { type: 'agent.text', handoffId: 'h2', delta: 'Both done' },
     { type: 'handoff.answered', handoffId: 'h2', text: 'Both done.' },
     { type: 'handoff.completed', handoffId: 'h2' },
   ]);
-  const [first, second] = cards(state);
-  assert.equal(second!.status, 'answered');
-  assert.equal(handoffAnswerText(second!), 'Both done.');
-  assert.equal(first!.status, 'done');
+  assert.equal(cards(state).length, 1);
+  const [card] = cards(state);
+  assert.equal(card!.handoffId, 'h1');
+  assert.deepEqual(card!.requests, ['first', 'also this']);
+  assert.equal(card!.agentText, 'first');
+  assert.equal(card!.status, 'answered');
+  assert.equal(handoffAnswerText(card!), 'Both done.');
+});
+
+test('a steered turn that fails ends its one card with the cause', () => {
+  const state = play([
+    { type: 'handoff.requested', handoffId: 'h1', inputTranscript: '', agentText: 'first', transcript: [] },
+    { type: 'handoff.started', handoffId: 'h1', agentText: 'first' },
+    { type: 'handoff.requested', handoffId: 'h2', inputTranscript: '', agentText: 'second', transcript: [], joinsHandoffId: 'h1' },
+    { type: 'handoff.steered', handoffId: 'h2', agentText: 'second', turnHandoffId: 'h1' },
+    { type: 'handoff.failed', handoffId: 'h2', cause: 'cancelled', reason: 'cancelled by the user', spoken: '' },
+  ]);
+  assert.equal(cards(state).length, 1);
+  assert.equal(cards(state)[0]!.status, 'cancelled');
+  assert.equal(cards(state)[0]!.reason, 'cancelled by the user');
 });
 
 test('handoff.steered for an unseen id creates a steered card; one card per handoffId', () => {
   const state = play([
-    { type: 'handoff.steered', handoffId: 'h9', agentText: 'more' },
-    { type: 'handoff.steered', handoffId: 'h9', agentText: 'more' },
+    { type: 'handoff.steered', handoffId: 'h9', agentText: 'more', turnHandoffId: 'h8' },
+    { type: 'handoff.steered', handoffId: 'h9', agentText: 'more', turnHandoffId: 'h8' },
   ]);
   assert.equal(cards(state).length, 1);
   assert.equal(cards(state)[0]!.status, 'steered');
@@ -214,4 +230,73 @@ test('thousands of entries stay ordered and cheap to update', () => {
   assert.equal(state.items.length, 5_000);
   assert.equal((state.items[4_999] as { text: string }).text, 'entry 4999');
   assert.ok(elapsed < 2_000, `5,000 entries took ${elapsed.toFixed(0)} ms`);
+});
+
+const itemEntry = (entryId: number, itemId: string, previousItemId: string | null | undefined, role: 'user' | 'assistant', text: string, final = false): ForwardedSessionEvent => ({
+  type: 'transcript.entry',
+  entryId,
+  index: entryId,
+  entry: { role, text },
+  itemId,
+  ...(previousItemId !== undefined ? { previousItemId } : {}),
+  final,
+});
+
+test('v2: an item goes after the item it follows, not at the end: a late user transcription lands above the reply', () => {
+  const state = play([
+    itemEntry(0, 'a0', null, 'assistant', 'Hi there'),
+    itemEntry(1, 'a1', 'a0', 'assistant', 'Sure, which day?'),
+    itemEntry(2, 'u1', 'a0', 'user', 'Book a table'),
+    itemEntry(2, 'u1', 'a0', 'user', 'Book a table.', true),
+  ]);
+  assert.deepEqual(bubbles(state).map((bubble) => bubble.text), ['Hi there', 'Book a table.', 'Sure, which day?']);
+});
+
+test('v2: null puts the item first in the current session (after the divider); an unknown place or predecessor puts it last', () => {
+  const state = play([
+    { type: 'state', state: 'connecting' },
+    entry(0, 'user', 'old session'),
+    { type: 'closed', reason: 'requested' },
+    { type: 'state', state: 'closed' },
+    { type: 'state', state: 'connecting' },
+    itemEntry(0, 'a1', null, 'assistant', 'reply'),
+    itemEntry(1, 'u1', null, 'user', 'question'),
+    itemEntry(2, 'x', undefined, 'assistant', 'somewhere'),
+    itemEntry(3, 'y', 'never-shown', 'assistant', 'after the unknown'),
+  ]);
+  assert.deepEqual(kinds(state), ['entry', 'divider', 'entry', 'entry', 'entry', 'entry']);
+  assert.deepEqual(bubbles(state).map((bubble) => bubble.text), ['old session', 'question', 'reply', 'somewhere', 'after the unknown']);
+});
+
+test('v2: a done text replaces only its own item, and a typed message then its reply are two bubbles in order', () => {
+  const state = play([
+    itemEntry(0, 'a0', null, 'assistant', 'Hello!', true),
+    { type: 'user.text', text: 'what time is it?' },
+    { type: 'user.text.placed', itemId: 't1', text: 'what time is it?' },
+    itemEntry(1, 'a1', 't1', 'assistant', 'It is'),
+    itemEntry(1, 'a1', 't1', 'assistant', 'It is noon.', true),
+  ]);
+  assert.deepEqual(bubbles(state).map((bubble) => bubble.text), ['Hello!', 'what time is it?', 'It is noon.']);
+  const typed = state.items.find((item) => item.kind === 'typed');
+  assert.equal(typed?.kind === 'typed' && typed.itemId, 't1');
+});
+
+test('v2: items follow a handoff card through its call item', () => {
+  const state = play([
+    itemEntry(0, 'u1', null, 'user', 'find flights'),
+    { type: 'handoff.requested', handoffId: 'call_1', inputTranscript: 'find flights', agentText: 'find flights', transcript: [], itemId: 'f1', previousItemId: 'u1' },
+    itemEntry(1, 'u2', 'u1', 'user', 'spoken before the call'),
+    itemEntry(2, 'a2', 'f1', 'assistant', 'after the call'),
+  ]);
+  assert.deepEqual(kinds(state), ['entry', 'entry', 'handoff', 'entry']);
+  assert.deepEqual(bubbles(state).map((bubble) => bubble.text), ['find flights', 'spoken before the call', 'after the call']);
+});
+
+test('v2: a cut-off call is one card that says so, with nothing delegated', () => {
+  const event: ForwardedSessionEvent = { type: 'handoff.incomplete', handoffId: 'call_x', reason: 'interrupted', arguments: '{"prompt":"del', itemId: 'fx' };
+  const state = play([event, event]);
+  assert.equal(cards(state).length, 1);
+  assert.equal(cards(state)[0]!.status, 'incomplete');
+  assert.equal(cards(state)[0]!.agentText, '');
+  assert.equal(cards(state)[0]!.reason, 'interrupted');
 });

@@ -7,7 +7,7 @@ export const userTranscript = (text: string) => ({ type: 'conversation.item.inpu
 export const assistantDelta = (itemId: string, delta: string) => ({ type: 'response.output_audio_transcript.delta', item_id: itemId, delta });
 export const functionCall = (callId: string, prompt: string) => ({
   type: 'conversation.item.done',
-  item: { id: `item_${callId}`, type: 'function_call', name: 'background_agent', call_id: callId, arguments: JSON.stringify({ prompt }) },
+  item: { id: `item_${callId}`, type: 'function_call', status: 'completed', name: 'background_agent', call_id: callId, arguments: JSON.stringify({ prompt }) },
 });
 export const responseCreated = (id: string) => ({ type: 'response.created', response: { id, status: 'in_progress' } });
 export const responseDone = (id: string) => ({ type: 'response.done', response: { id, status: 'completed', output: [] } });

@@ -41,7 +41,7 @@ export function listHistory(directory: string, logger: Logger = silentLogger): H
   for (const name of names) {
     const sessionId = name.slice(0, -HISTORY_FILE_SUFFIX.length);
     const records = readHistory(directory, sessionId);
-    if (records.some(isMessageRecord)) summaries.push(summarize(sessionId, records));
+    if (records.some(isMessageRecord)) summaries.push(summarize(sessionId, conversationOrder(records)));
     else removeEmptySession(directory, name, logger);
   }
   return summaries.sort((a, b) => b.startedAt - a.startedAt);
@@ -54,6 +54,57 @@ function removeEmptySession(directory: string, name: string, logger: Logger): vo
     // Still not listed; the next listing tries again.
     logger.warn('could not remove an empty history file', { file: name, error: errorMessage(error) });
   }
+}
+
+/**
+ * The records as the conversation went: v2 transcript lines in item order (after the item they
+ * follow; a later line for the same item replaces its text in place), and every request that
+ * steered a running agent turn folded into that turn's handoff (`steers`), so a steered handoff
+ * is one handoff. v1 lines carry no item ids and keep their order.
+ */
+export function conversationOrder(records: readonly HistoryRecord[]): HistoryRecord[] {
+  const ordered: HistoryRecord[] = [];
+  const turnOf = new Map<string, string>();
+  for (const record of records) {
+    if (record.kind === 'transcript' && record.itemId !== undefined) {
+      const same = ordered.findIndex((candidate) => candidate.kind === 'transcript' && candidate.itemId === record.itemId);
+      if (same >= 0) ordered[same] = { ...(ordered[same] as typeof record), text: record.text };
+      else ordered.splice(placeAfter(ordered, record.afterItemId), 0, record);
+      continue;
+    }
+    if (record.kind === 'handoff.joined') {
+      const turnId = turnOf.get(record.turnHandoffId) ?? record.turnHandoffId;
+      const turn = ordered.findIndex((candidate) => candidate.kind === 'handoff' && candidate.handoffId === turnId);
+      const handoff = turn >= 0 ? ordered[turn] : undefined;
+      if (handoff?.kind === 'handoff') {
+        ordered[turn] = { ...handoff, steers: [...(handoff.steers ?? []), record.agentText] };
+        turnOf.set(record.handoffId, turnId);
+      } else {
+        ordered.push({ kind: 'handoff', at: record.at, handoffId: record.handoffId, agentText: record.agentText });
+      }
+      continue;
+    }
+    if (record.kind === 'handoff' && record.itemId !== undefined) {
+      ordered.splice(placeAfter(ordered, record.afterItemId), 0, record);
+      continue;
+    }
+    ordered.push(record);
+  }
+  return ordered;
+}
+
+/** Where a line that follows `afterItemId` goes: after that item, first (null), or last when unknown. */
+function placeAfter(ordered: readonly HistoryRecord[], afterItemId: string | null | undefined): number {
+  if (afterItemId === undefined) return ordered.length;
+  if (afterItemId === null) {
+    const started = ordered.findIndex((record) => record.kind === 'session.started');
+    return started + 1;
+  }
+  for (let index = ordered.length - 1; index >= 0; index--) {
+    const record = ordered[index]!;
+    if ((record.kind === 'transcript' || record.kind === 'handoff') && record.itemId === afterItemId) return index + 1;
+  }
+  return ordered.length;
 }
 
 function summarize(sessionId: string, records: readonly HistoryRecord[]): HistorySummary {
@@ -73,9 +124,10 @@ function summarize(sessionId: string, records: readonly HistoryRecord[]): Histor
 
 /** The conversation as Markdown: who said what, and each handoff with the agent's answer. */
 export function historyToMarkdown(sessionId: string, records: readonly HistoryRecord[]): string {
-  const summary = summarize(sessionId, records);
+  const ordered = conversationOrder(records);
+  const summary = summarize(sessionId, ordered);
   const lines = [`# ${summary.title}`, '', `Session ${sessionId}, ${new Date(summary.startedAt).toISOString()}`, ''];
-  for (const record of records) {
+  for (const record of ordered) {
     switch (record.kind) {
       case 'transcript':
         lines.push(`**${record.role === 'user' ? 'You' : 'Assistant'}:** ${record.text}`, '');
@@ -84,7 +136,9 @@ export function historyToMarkdown(sessionId: string, records: readonly HistoryRe
         lines.push(`**You (typed):** ${record.text}`, '');
         break;
       case 'handoff':
-        lines.push('> **Sent to the agent:**', ...record.agentText.split('\n').map((line) => `> ${line}`), '');
+        lines.push('> **Sent to the agent:**', ...quoted(record.agentText));
+        for (const steer of record.steers ?? []) lines.push('>', '> **Added while the agent worked:**', ...quoted(steer));
+        lines.push('');
         break;
       case 'agent.answer':
         lines.push(`**Agent:** ${record.text}`, '');
@@ -97,6 +151,10 @@ export function historyToMarkdown(sessionId: string, records: readonly HistoryRe
     }
   }
   return lines.join('\n').trimEnd() + '\n';
+}
+
+function quoted(text: string): string[] {
+  return text.split('\n').map((line) => `> ${line}`);
 }
 
 function shorten(text: string): string {

@@ -3,9 +3,32 @@ import type { TranscriptRole } from '../../../src-shared/session-events';
 /** One line of a session's history file (JSON lines), in the order things happened. */
 export type HistoryRecord =
   | { readonly kind: 'session.started'; readonly at: number; readonly sessionId: string }
-  | { readonly kind: 'transcript'; readonly at: number; readonly role: TranscriptRole; readonly text: string }
+  /**
+   * v2 lines carry their conversation item (`itemId`) and the item they follow (`afterItemId`,
+   * null for the first): an item's words can arrive after the reply to them, and a later line
+   * for the same item replaces its text. Readers put them in conversation order (history-library).
+   */
+  | {
+      readonly kind: 'transcript';
+      readonly at: number;
+      readonly role: TranscriptRole;
+      readonly text: string;
+      readonly itemId?: string;
+      readonly afterItemId?: string | null;
+    }
   | { readonly kind: 'typed'; readonly at: number; readonly text: string }
-  | { readonly kind: 'handoff'; readonly at: number; readonly handoffId: string; readonly agentText: string }
+  | {
+      readonly kind: 'handoff';
+      readonly at: number;
+      readonly handoffId: string;
+      readonly agentText: string;
+      readonly itemId?: string;
+      readonly afterItemId?: string | null;
+      /** Requests that joined this handoff's agent turn; filled in by readers from `handoff.joined` lines. */
+      readonly steers?: readonly string[];
+    }
+  /** A request that steered the running agent turn of `turnHandoffId`: part of that handoff, not one of its own. */
+  | { readonly kind: 'handoff.joined'; readonly at: number; readonly handoffId: string; readonly turnHandoffId: string; readonly agentText: string }
   | { readonly kind: 'agent.answer'; readonly at: number; readonly handoffId: string; readonly text: string }
   | { readonly kind: 'agent.failed'; readonly at: number; readonly handoffId: string; readonly reason: string }
   | { readonly kind: 'session.ended'; readonly at: number; readonly reason: string };

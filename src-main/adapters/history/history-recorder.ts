@@ -18,6 +18,7 @@ export function isMessageRecord(record: HistoryRecord): boolean {
     case 'transcript':
     case 'typed':
     case 'handoff':
+    case 'handoff.joined':
     case 'agent.answer':
       return true;
     case 'session.started':
@@ -41,6 +42,8 @@ export function isMessageRecord(record: HistoryRecord): boolean {
 export class HistoryRecorder {
   private readonly path: string;
   private pending: { entryId: number; entry: TranscriptEntry; at: number } | undefined;
+  /** v2 items whose text is not final yet, by item id. */
+  private readonly pendingItems = new Map<string, { entry: TranscriptEntry; at: number; afterItemId: string | null | undefined }>();
   private broken = false;
   /** Records waiting for the first message; undefined once the file exists. */
   private heldBack: HistoryRecord[] | undefined = [];
@@ -64,6 +67,10 @@ export class HistoryRecorder {
   onEvent(event: SessionEvent): void {
     switch (event.type) {
       case 'transcript.entry':
+        if (event.itemId !== undefined) {
+          this.onItemEntry(event.itemId, event.entry, event.previousItemId, event.final === true);
+          return;
+        }
         if (this.pending && this.pending.entryId !== event.entryId) this.flushTranscript();
         this.pending = { entryId: event.entryId, entry: event.entry, at: this.pending?.at ?? this.now() };
         return;
@@ -73,7 +80,20 @@ export class HistoryRecorder {
         return;
       case 'handoff.requested':
         this.flushTranscript();
-        if (event.agentText) this.append({ kind: 'handoff', at: this.now(), handoffId: event.handoffId, agentText: event.agentText });
+        this.flushItems();
+        if (!event.agentText) return;
+        if (event.joinsHandoffId !== undefined) {
+          this.append({ kind: 'handoff.joined', at: this.now(), handoffId: event.handoffId, turnHandoffId: event.joinsHandoffId, agentText: event.agentText });
+          return;
+        }
+        this.append({
+          kind: 'handoff',
+          at: this.now(),
+          handoffId: event.handoffId,
+          agentText: event.agentText,
+          ...(event.itemId !== undefined ? { itemId: event.itemId } : {}),
+          ...(event.previousItemId !== undefined ? { afterItemId: event.previousItemId } : {}),
+        });
         return;
       case 'handoff.answered':
         this.append({ kind: 'agent.answer', at: this.now(), handoffId: event.handoffId, text: event.text });
@@ -83,11 +103,47 @@ export class HistoryRecorder {
         return;
       case 'closed':
         this.flushTranscript();
+        this.flushItems();
         this.append({ kind: 'session.ended', at: this.now(), reason: event.reason });
         return;
       default:
         return;
     }
+  }
+
+  /**
+   * A v2 item is written once its text is final (`.done`/`.completed`), or when a handoff or the
+   * end of the session comes first; a later final text is written again and replaces it on reading.
+   */
+  private onItemEntry(itemId: string, entry: TranscriptEntry, previousItemId: string | null | undefined, final: boolean): void {
+    const earlier = this.pendingItems.get(itemId);
+    // The item keeps the place it was first shown at.
+    const afterItemId = earlier && earlier.afterItemId !== undefined ? earlier.afterItemId : previousItemId;
+    const pending = { entry, at: earlier?.at ?? this.now(), afterItemId };
+    if (!final) {
+      this.pendingItems.set(itemId, pending);
+      return;
+    }
+    this.pendingItems.delete(itemId);
+    this.writeItem(itemId, pending);
+  }
+
+  private flushItems(): void {
+    const pending = [...this.pendingItems];
+    this.pendingItems.clear();
+    for (const [itemId, item] of pending) this.writeItem(itemId, item);
+  }
+
+  private writeItem(itemId: string, item: { entry: TranscriptEntry; at: number; afterItemId: string | null | undefined }): void {
+    if (item.entry.text.trim() === '') return;
+    this.append({
+      kind: 'transcript',
+      at: item.at,
+      role: item.entry.role,
+      text: item.entry.text,
+      itemId,
+      ...(item.afterItemId !== undefined ? { afterItemId: item.afterItemId } : {}),
+    });
   }
 
   private flushTranscript(): void {

@@ -11,6 +11,7 @@ export function redactEvent(event: ForwardedSessionEvent): ForwardedSessionEvent
     case 'transcript.delta':
       return { ...event, delta: redactSecrets(event.delta) };
     case 'user.text':
+    case 'user.text.placed':
       return { ...event, text: redactSecrets(event.text) };
     case 'handoff.requested':
       return {
@@ -28,6 +29,8 @@ export function redactEvent(event: ForwardedSessionEvent): ForwardedSessionEvent
       return { ...event, delta: redactSecrets(event.delta) };
     case 'handoff.failed':
       return { ...event, reason: readableText(event.reason), spoken: redactSecrets(event.spoken) };
+    case 'handoff.incomplete':
+      return { ...event, arguments: redactSecrets(event.arguments) };
     case 'error':
       return { ...event, message: redactSecrets(event.message) };
     case 'state':

@@ -4,16 +4,21 @@ import { AgentTurn, type AgentTurnOutcome } from '../agent/agent-turn';
 import type { Dialect } from '../protocol/session-config';
 import type { Logger } from '../util/logger';
 import { handoffAgentText } from './handoff-text';
+import { NOTHING_TO_DELEGATE_TEXT, type HandoffVoice } from './handoff-voice';
 
 export interface HandoffControllerDeps {
   readonly dialect: Dialect;
   readonly agent: AgentBackend;
-  /** Sends text back to the voice session under a handoff id (never blocks). */
-  sendToVoice(handoffId: string, text: string): void;
-  /** A newer handoff steered the running turn: close the older one on the wire if the dialect needs it. */
-  supersede(handoffId: string): void;
+  /** Where answers and notes go; never blocks. */
+  readonly voice: HandoffVoice;
   emit(event: SessionEvent): void;
   readonly logger: Logger;
+}
+
+/** v2: the function call item of a handoff and where it belongs in the conversation. */
+export interface HandoffPlacement {
+  readonly itemId: string;
+  readonly previousItemId: string | null | undefined;
 }
 
 const MAX_SPOKEN_REASON_CHARS = 160;
@@ -35,6 +40,8 @@ export function agentFailureSentence(reason: string): string {
  */
 export class HandoffController {
   private activeHandoffId: string | undefined;
+  /** The handoff that started the running turn; the ones that steered it join its card. */
+  private turnHandoffId: string | undefined;
   private turn: AgentTurn | undefined;
 
   constructor(private readonly deps: HandoffControllerDeps) {}
@@ -47,29 +54,45 @@ export class HandoffController {
     return this.turn?.isRunning ?? false;
   }
 
-  /** The only way an agent turn starts (echo guard: items the server adds never get here). */
-  onHandoffRequested(handoffId: string, inputTranscript: string, transcript: readonly TranscriptEntry[]): void {
+  /**
+   * The only way an agent turn starts (echo guard: items the server adds never get here).
+   * Answers true when the request joined the running turn (it steers it) instead of starting one.
+   */
+  onHandoffRequested(handoffId: string, inputTranscript: string, transcript: readonly TranscriptEntry[], placement?: HandoffPlacement): boolean {
     const { deps } = this;
     const agentText = handoffAgentText(deps.dialect, inputTranscript, transcript) ?? '';
-    deps.emit({ type: 'handoff.requested', handoffId, inputTranscript, agentText, transcript });
+    const joins = agentText.length > 0 && deps.agent.delegates && this.turn?.isRunning ? this.turnHandoffId : undefined;
+    deps.emit({
+      type: 'handoff.requested',
+      handoffId,
+      inputTranscript,
+      agentText,
+      transcript,
+      ...(placement ? { itemId: placement.itemId } : {}),
+      ...(placement && placement.previousItemId !== undefined ? { previousItemId: placement.previousItemId } : {}),
+      ...(joins !== undefined && joins !== handoffId ? { joinsHandoffId: joins } : {}),
+    });
     if (agentText.length === 0) {
       deps.logger.debug('handoff has no text to delegate; no agent turn', { handoffId });
-      return;
+      deps.voice.decline(handoffId, NOTHING_TO_DELEGATE_TEXT);
+      return false;
     }
     if (!deps.agent.delegates) {
-      deps.sendToVoice(handoffId, NO_AGENT_CONFIGURED_TEXT);
+      deps.voice.finish(handoffId, NO_AGENT_CONFIGURED_TEXT);
       deps.emit({ type: 'handoff.failed', handoffId, cause: 'not_delegated', reason: 'no background agent is configured', spoken: NO_AGENT_CONFIGURED_TEXT });
-      return;
+      return false;
     }
     const previousHandoffId = this.activeHandoffId;
     this.activeHandoffId = handoffId;
     if (this.turn?.isRunning) {
-      if (previousHandoffId && previousHandoffId !== handoffId) deps.supersede(previousHandoffId);
+      if (previousHandoffId && previousHandoffId !== handoffId) deps.voice.supersede(previousHandoffId);
       this.turn.steer(agentText);
-      deps.emit({ type: 'handoff.steered', handoffId, agentText });
-      return;
+      deps.emit({ type: 'handoff.steered', handoffId, agentText, turnHandoffId: this.turnHandoffId ?? handoffId });
+      return true;
     }
+    this.turnHandoffId = handoffId;
     this.startTurn(handoffId, agentText);
+    return false;
   }
 
   /**
@@ -82,9 +105,10 @@ export class HandoffController {
     if (!turn?.isRunning || !handoffId) return false;
     this.turn = undefined;
     this.activeHandoffId = undefined;
+    this.turnHandoffId = undefined;
     turn.abort();
     const spoken = 'The user cancelled the background agent.';
-    this.deps.sendToVoice(handoffId, spoken);
+    this.deps.voice.finish(handoffId, spoken);
     this.deps.emit({ type: 'handoff.failed', handoffId, cause: 'cancelled', reason: 'cancelled by the user', spoken });
     return true;
   }
@@ -98,6 +122,7 @@ export class HandoffController {
     const handoffId = this.activeHandoffId;
     this.turn = undefined;
     this.activeHandoffId = undefined;
+    this.turnHandoffId = undefined;
     turn?.abort();
     return turn && handoffId ? handoffId : undefined;
   }
@@ -113,7 +138,7 @@ export class HandoffController {
       onMessageCompleted: (text) => {
         const id = this.activeHandoffId;
         if (this.turn !== turn || !id || text.trim().length === 0) return;
-        deps.sendToVoice(id, text);
+        deps.voice.answer(id, text);
         deps.emit({ type: 'handoff.answered', handoffId: id, text });
       },
       onEnd: (outcome) => this.onTurnEnded(turn, outcome),
@@ -127,15 +152,17 @@ export class HandoffController {
     const handoffId = this.activeHandoffId;
     this.turn = undefined;
     this.activeHandoffId = undefined;
+    this.turnHandoffId = undefined;
     if (!handoffId) return;
     if (outcome.status === 'completed') {
+      this.deps.voice.finish(handoffId, undefined);
       this.deps.emit({ type: 'handoff.completed', handoffId });
       return;
     }
     const reason = outcome.status === 'failed' ? outcome.reason : 'the agent turn was aborted';
     const spoken = agentFailureSentence(reason);
     this.deps.logger.warn('agent turn ended without an answer', { handoffId, status: outcome.status, reason });
-    this.deps.sendToVoice(handoffId, spoken);
+    this.deps.voice.finish(handoffId, spoken);
     this.deps.emit({ type: 'handoff.failed', handoffId, cause: 'agent_failed', reason, spoken });
     this.deps.emit({ type: 'error', code: 'agent_failed', message: spoken, recoverable: true });
   }

@@ -24,6 +24,13 @@ export function createOutboundEncoder(encodeHandoffOutput: (message: HandoffOutp
         });
       case 'handoff.output':
         return encodeHandoffOutput(message);
+      case 'agent.progress':
+        // A call takes one output; what the agent says before its final answer is context for the
+        // voice model, in a system message so it is not mistaken for the user's words.
+        return JSON.stringify({
+          type: 'conversation.item.create',
+          item: { type: 'message', role: 'system', content: [{ type: 'input_text', text: message.text }] },
+        });
       case 'response.create':
         return '{"type":"response.create"}';
       case 'response.cancel':

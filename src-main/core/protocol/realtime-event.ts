@@ -14,6 +14,23 @@ export interface AudioDelta {
   readonly itemId: string | undefined;
 }
 
+/**
+ * A v2 conversation item as the server describes it (conversation.item.added/.created/.done,
+ * response.output_item.added/.done, input_audio_buffer.committed): just what Parley uses.
+ */
+export interface ConversationItemInfo {
+  readonly id: string;
+  readonly kind: 'message' | 'function_call' | 'function_call_output' | 'other';
+  readonly role: 'user' | 'assistant' | 'system' | undefined;
+  /** `completed`, `incomplete` (cut off by a barge-in or a token limit) or `in_progress`. */
+  readonly status: string | undefined;
+  /** The `input_text` parts of a message (a typed message), joined; undefined when there are none. */
+  readonly inputText: string | undefined;
+  readonly callId: string | undefined;
+  readonly name: string | undefined;
+  readonly arguments: string | undefined;
+}
+
 export type RealtimeEvent =
   | { readonly type: 'session.updated'; readonly sessionId: string; readonly instructions: string | undefined }
   | { readonly type: 'audio.delta'; readonly audio: AudioDelta }
@@ -23,6 +40,21 @@ export type RealtimeEvent =
   | { readonly type: 'transcript.done'; readonly role: TranscriptRole; readonly text: string; readonly itemId: string | undefined }
   | { readonly type: 'item.added'; readonly item: unknown }
   | { readonly type: 'item.done'; readonly itemId: string }
+  /**
+   * v2: an item has its place in the conversation. `previousItemId` is the item before it (null:
+   * it is the first; undefined: the event does not say, as response.output_item.added).
+   */
+  | { readonly type: 'item.placed'; readonly item: ConversationItemInfo; readonly previousItemId: string | null | undefined }
+  /** v2: an item is finished (conversation.item.done, response.output_item.done); its status is final. */
+  | { readonly type: 'item.finished'; readonly item: ConversationItemInfo }
+  /** v2: function call arguments streaming (`delta`) or complete (`arguments`). */
+  | {
+      readonly type: 'function_call.arguments';
+      readonly itemId: string | undefined;
+      readonly callId: string | undefined;
+      readonly delta: string | undefined;
+      readonly arguments: string | undefined;
+    }
   | {
       readonly type: 'handoff.requested';
       readonly handoffId: string;

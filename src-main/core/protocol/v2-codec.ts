@@ -5,8 +5,8 @@ import { createOutboundEncoder } from './encode-outbound';
 import { decodeAudioDeltaFast } from './v2-audio-fast-path';
 import type { ConnectTarget, DialectCodec } from './dialect-codec';
 import { isObject, numberField, objectField, parseTypedFrame, stringField, type JsonObject } from './json-fields';
-import { decodeItemAdded, decodeServerError, decodeSessionUpdated, frameSkipper } from './shared-decoders';
-import type { RealtimeEvent } from './realtime-event';
+import { decodeServerError, decodeSessionUpdated, frameSkipper } from './shared-decoders';
+import type { ConversationItemInfo, RealtimeEvent } from './realtime-event';
 import { INPUT_SAMPLE_RATE_HZ, type RealtimeSessionConfig } from './session-config';
 
 export const V2_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
@@ -90,9 +90,31 @@ export function createV2Codec(logger: Logger): DialectCodec {
       case 'session.updated':
         return decodeSessionUpdated(event) ?? skip(`${type} without session.id`, type);
       case 'conversation.item.added':
-        return decodeItemAdded(event) ?? skip('item.added without item', type);
+      case 'conversation.item.created':
+      case 'response.output_item.added': {
+        const item = itemInfo(objectField(event, 'item'));
+        if (!item) return skip('item event without an item with an id', type);
+        return { type: 'item.placed', item, previousItemId: previousItemField(event) };
+      }
+      case 'input_audio_buffer.committed': {
+        // The user's speech became an item here: this is its place in the conversation.
+        const itemId = stringField(event, 'item_id');
+        if (itemId === undefined) return skip('committed without item_id', type);
+        return { type: 'item.placed', item: userAudioItem(itemId), previousItemId: previousItemField(event) };
+      }
       case 'conversation.item.done':
-        return decodeItemDone(event) ?? skip('item.done without a usable item', type);
+      case 'response.output_item.done': {
+        const item = itemInfo(objectField(event, 'item'));
+        if (!item) return skip('item done without an item with an id', type);
+        return { type: 'item.finished', item };
+      }
+      case 'response.function_call_arguments.delta':
+      case 'response.function_call_arguments.done': {
+        const delta = stringField(event, 'delta');
+        const complete = stringField(event, 'arguments');
+        if (delta === undefined && complete === undefined) return skip('function call arguments without text', type);
+        return { type: 'function_call.arguments', itemId: stringField(event, 'item_id'), callId: stringField(event, 'call_id'), delta, arguments: complete };
+      }
       case 'error':
         return decodeServerError(event) ?? skip('error without message', type);
       default:
@@ -126,27 +148,50 @@ function responseField(event: JsonObject, name: string): string | undefined {
   return response ? stringField(response, name) : undefined;
 }
 
-/** A completed `background_agent` function call is the v2 handoff; every other item is informational. */
-function decodeItemDone(event: JsonObject): RealtimeEvent | undefined {
-  const item = objectField(event, 'item');
-  if (!item) return undefined;
-  const itemId = stringField(item, 'id');
-  if (item['type'] === 'function_call' && item['name'] === HANDOFF_TOOL_NAME) {
-    const callId = stringField(item, 'call_id');
-    if (callId === undefined) return undefined;
-    return {
-      type: 'handoff.requested',
-      handoffId: callId,
-      itemId: itemId ?? callId,
-      inputTranscript: promptFromArguments(item['arguments']),
-    };
-  }
-  if (itemId === undefined) return undefined;
-  return { type: 'item.done', itemId };
+/** `previous_item_id`: a string, null for the first item, undefined when the event has none. */
+function previousItemField(event: JsonObject): string | null | undefined {
+  const value = event['previous_item_id'];
+  if (value === null) return null;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function userAudioItem(id: string): ConversationItemInfo {
+  return { id, kind: 'message', role: 'user', status: undefined, inputText: undefined, callId: undefined, name: undefined, arguments: undefined };
+}
+
+const ITEM_KINDS: ReadonlySet<string> = new Set(['message', 'function_call', 'function_call_output']);
+const ITEM_ROLES: ReadonlySet<string> = new Set(['user', 'assistant', 'system']);
+
+/**
+ * What Parley uses of a conversation item. Whether a function call is a handoff is not decided
+ * here: that takes the call's history (one handoff per call_id, only once it is completed).
+ */
+function itemInfo(item: JsonObject | undefined): ConversationItemInfo | undefined {
+  const id = item && stringField(item, 'id');
+  if (!item || id === undefined) return undefined;
+  const type = stringField(item, 'type') ?? '';
+  const role = stringField(item, 'role');
+  return {
+    id,
+    kind: ITEM_KINDS.has(type) ? (type as ConversationItemInfo['kind']) : 'other',
+    role: role !== undefined && ITEM_ROLES.has(role) ? (role as ConversationItemInfo['role']) : undefined,
+    status: stringField(item, 'status'),
+    inputText: inputTextOf(item),
+    callId: stringField(item, 'call_id'),
+    name: stringField(item, 'name'),
+    arguments: stringField(item, 'arguments'),
+  };
+}
+
+function inputTextOf(item: JsonObject): string | undefined {
+  const content = item['content'];
+  if (!Array.isArray(content)) return undefined;
+  const texts = content.filter((part): part is JsonObject => isObject(part) && part['type'] === 'input_text' && typeof part['text'] === 'string');
+  return texts.length > 0 ? texts.map((part) => part['text'] as string).join('') : undefined;
 }
 
 /** The tool's `prompt` argument; the raw arguments string when it is not the JSON we asked for. */
-function promptFromArguments(rawArguments: unknown): string {
+export function promptFromArguments(rawArguments: unknown): string {
   if (typeof rawArguments !== 'string') return '';
   try {
     const parsed: unknown = JSON.parse(rawArguments);

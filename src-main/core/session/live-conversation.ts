@@ -2,7 +2,9 @@ import type { RealtimeSessionConfig } from '../protocol/session-config';
 import type { SessionEvent } from '../../../src-shared/session-events';
 import type { AgentBackend } from '../agent/agent-backend';
 import type { AudioSink, PlaybackInterruption } from '../audio/audio-io';
+import { FunctionCalls } from '../handoff/function-calls';
 import { HandoffController } from '../handoff/handoff-controller';
+import { CallOutputVoice, createV1HandoffVoice, type HandoffVoice, type VoiceWire } from '../handoff/handoff-voice';
 import type { DialectCodec } from '../protocol/dialect-codec';
 import type { OutboundMessage } from '../protocol/outbound-message';
 import type { AudioDelta, RealtimeEvent } from '../protocol/realtime-event';
@@ -12,12 +14,13 @@ import { ActiveTranscript } from '../transcript/active-transcript';
 import { assertNever } from '../util/assert-never';
 import { redactSecrets } from '../util/redact';
 import type { Logger } from '../util/logger';
+import { ItemConversation } from './item-conversation';
 import { ResponseGate } from './response-gate';
 
 /** Starts the message of a `server_error` event; the server's own words follow. */
 export const SERVER_ERROR_PREFIX = 'The realtime server reported: ';
 
-export const SUPERSEDED_HANDOFF_TEXT = 'This request was merged into a newer one; the answer comes with that one.';
+export { SUPERSEDED_HANDOFF_TEXT } from '../handoff/handoff-voice';
 
 export interface LiveConversationDeps {
   readonly codec: DialectCodec;
@@ -39,22 +42,29 @@ export class LiveConversation {
   /** Audio still in flight for an item the user talked over is dropped, not played again. */
   private interruptedItemId: string | undefined;
   private lastAudioItemId: string | undefined;
+  /** v1: role-merged deltas in arrival order, exactly as the reference. */
   readonly transcript = new ActiveTranscript();
+  /** v2: the conversation by its items (undefined in v1). */
+  private readonly itemConversation: ItemConversation | undefined;
   private readonly handoffs: HandoffController;
   private readonly responses: ResponseGate;
 
   constructor(private readonly deps: LiveConversationDeps) {
     this.responses = new ResponseGate(() => this.send({ type: 'response.create' }));
+    const itemOrdered = deps.codec.dialect === 'v2';
+    const calls = new FunctionCalls();
+    const wire: VoiceWire = { send: (message) => this.send(message), requestResponse: () => this.responses.request() };
+    const voice: HandoffVoice = itemOrdered ? new CallOutputVoice(wire, calls, deps.logger) : createV1HandoffVoice(wire);
     this.handoffs = new HandoffController({
       dialect: deps.codec.dialect,
       agent: deps.agent,
       emit: (event) => {
         if (!this.disposed) deps.emit(event);
       },
-      sendToVoice: (handoffId, text) => this.sendHandoffOutput(handoffId, text),
-      supersede: (handoffId) => this.supersedeHandoff(handoffId),
+      voice,
       logger: deps.logger,
     });
+    this.itemConversation = itemOrdered ? new ItemConversation({ calls, handoffs: this.handoffs, emit: deps.emit, logger: deps.logger }) : undefined;
   }
 
   attach(connection: RealtimeConnection): void {
@@ -82,6 +92,7 @@ export class LiveConversation {
 
   sendText(text: string): void {
     this.send({ type: 'user.text', text });
+    this.itemConversation?.onTextSent(text);
     this.deps.emit({ type: 'user.text', text });
     if (this.deps.codec.capabilities.responseAfterUserText) this.responses.request();
   }
@@ -145,21 +156,6 @@ export class LiveConversation {
     this.connection.send(this.deps.codec.encode(message));
   }
 
-  private sendHandoffOutput(handoffId: string, text: string): void {
-    this.send({ type: 'handoff.output', handoffId, text });
-    if (this.deps.codec.capabilities.responseAfterHandoffOutput) this.responses.request();
-  }
-
-  /**
-   * v2 expects an output for every function call. When a newer handoff steers the running turn,
-   * the older call is closed with a note (no response.create: the real answer follows under the
-   * newer call). v1 needs nothing: the newer handoff simply replaces the older.
-   */
-  private supersedeHandoff(handoffId: string): void {
-    if (!this.deps.codec.capabilities.responseAfterHandoffOutput) return;
-    this.send({ type: 'handoff.output', handoffId, text: SUPERSEDED_HANDOFF_TEXT });
-  }
-
   private onEvent(event: RealtimeEvent): void {
     const { emit, logger } = this.deps;
     switch (event.type) {
@@ -171,6 +167,10 @@ export class LiveConversation {
         this.deps.sink?.endItem?.(event.itemId);
         return;
       case 'transcript.delta': {
+        if (this.itemConversation) {
+          this.itemConversation.onText(event.role, event.itemId, event.delta, false);
+          return;
+        }
         const change = this.transcript.appendDelta(event.role, event.delta);
         if (!change) return;
         emit({ type: 'transcript.delta', role: event.role, delta: event.delta });
@@ -178,12 +178,26 @@ export class LiveConversation {
         return;
       }
       case 'transcript.done': {
+        if (this.itemConversation) {
+          this.itemConversation.onText(event.role, event.itemId, event.text, true);
+          return;
+        }
         const change = this.transcript.applyDone(event.role, event.text);
         if (change) emit({ type: 'transcript.entry', entryId: change.entryId, index: change.index, entry: change.entry });
         return;
       }
       case 'handoff.requested':
+        // v1's handoff event; v2 calls are decided from their items (item.finished).
         this.handoffs.onHandoffRequested(event.handoffId, event.inputTranscript, this.transcript.take());
+        return;
+      case 'item.placed':
+        this.itemConversation?.onItemPlaced(event.item, event.previousItemId);
+        return;
+      case 'item.finished':
+        this.itemConversation?.onItemFinished(event.item);
+        return;
+      case 'function_call.arguments':
+        this.itemConversation?.onArguments(event.itemId, event.callId, event.delta, event.arguments);
         return;
       case 'speech.started':
         emit({ type: 'user.speech_started' });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { SessionEvent } from '../../../src-shared/session-events';
-import { historyToMarkdown, listHistory, readHistory } from '../../../src-main/adapters/history/history-library';
+import { conversationOrder, historyToMarkdown, listHistory, readHistory } from '../../../src-main/adapters/history/history-library';
 import { HistoryRecorder } from '../../../src-main/adapters/history/history-recorder';
 import { registerSecret } from '../../../src-main/core/util/redact';
 
@@ -146,4 +146,46 @@ test('history files are private (600) and hold no known secret, even one the age
   } finally {
     forget();
   }
+});
+
+test('v2: lines are stored in conversation order: a user line transcribed after the reply is read back above it, once, final', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const recorder = new HistoryRecorder(dir, 'v2-order', () => Date.UTC(2026, 10, 23, 12, 0, 0));
+  const events: SessionEvent[] = [
+    { type: 'transcript.entry', entryId: 0, index: 1, entry: { role: 'assistant', text: 'Sure, ' }, itemId: 'a1', previousItemId: null, final: false },
+    { type: 'transcript.entry', entryId: 1, index: 0, entry: { role: 'user', text: 'book a' }, itemId: 'u1', previousItemId: null, final: false },
+    { type: 'transcript.entry', entryId: 0, index: 1, entry: { role: 'assistant', text: 'Sure, which day?' }, itemId: 'a1', previousItemId: null, final: true },
+    { type: 'transcript.entry', entryId: 1, index: 0, entry: { role: 'user', text: 'Book a table.' }, itemId: 'u1', previousItemId: null, final: true },
+    { type: 'closed', reason: 'requested' },
+  ];
+  for (const event of events) recorder.onEvent(event);
+  const markdown = historyToMarkdown('v2-order', readHistory(dir, 'v2-order'));
+  assert.match(markdown, /\*\*You:\*\* Book a table\.\n\n\*\*Assistant:\*\* Sure, which day\?\n$/);
+  assert.equal(listHistory(dir)[0]!.title, 'Book a table.');
+});
+
+test('a steered handoff is one handoff in history, holding both requests and the answer', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const recorder = new HistoryRecorder(dir, 'steered', () => Date.UTC(2026, 10, 23, 12, 0, 0));
+  const events: SessionEvent[] = [
+    { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: 'find flights' } },
+    { type: 'handoff.requested', handoffId: 'h1', inputTranscript: '', agentText: 'user: find flights', transcript: [] },
+    { type: 'handoff.started', handoffId: 'h1', agentText: 'user: find flights' },
+    { type: 'transcript.entry', entryId: 1, index: 0, entry: { role: 'user', text: 'and a hotel' } },
+    { type: 'handoff.requested', handoffId: 'h2', inputTranscript: '', agentText: 'user: and a hotel', transcript: [], joinsHandoffId: 'h1' },
+    { type: 'handoff.steered', handoffId: 'h2', agentText: 'user: and a hotel', turnHandoffId: 'h1' },
+    { type: 'handoff.answered', handoffId: 'h2', text: 'Flights and a hotel found.' },
+    { type: 'handoff.completed', handoffId: 'h2' },
+    { type: 'closed', reason: 'requested' },
+  ];
+  for (const event of events) recorder.onEvent(event);
+  const records = readHistory(dir, 'steered');
+  const handoffs = conversationOrder(records).filter((record) => record.kind === 'handoff');
+  assert.equal(handoffs.length, 1);
+  assert.deepEqual(handoffs[0]!.kind === 'handoff' && [handoffs[0]!.agentText, handoffs[0]!.steers], ['user: find flights', ['user: and a hotel']]);
+  assert.equal(listHistory(dir)[0]!.handoffs, 1);
+  assert.match(
+    historyToMarkdown('steered', records),
+    /> \*\*Sent to the agent:\*\*\n> user: find flights\n>\n> \*\*Added while the agent worked:\*\*\n> user: and a hotel\n\n\*\*You:\*\* and a hotel\n\n\*\*Agent:\*\* Flights and a hotel found\.\n$/,
+  );
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SessionEvent } from '../../../src-shared/session-events';
 import { HandoffController } from '../../../src-main/core/handoff/handoff-controller';
+import type { HandoffVoice } from '../../../src-main/core/handoff/handoff-voice';
 import type { Dialect } from '../../../src-main/core/protocol/session-config';
 import { silentLogger } from '../../../src-main/core/util/logger';
 import { ScriptedAgent, flushMicrotasks } from '../../support/scripted-agent';
@@ -11,16 +12,21 @@ function setup(dialect: Dialect = 'v1') {
   const sent: Array<[string, string]> = [];
   const superseded: string[] = [];
   const events: SessionEvent[] = [];
-  const controller = new HandoffController({
-    dialect,
-    agent,
-    sendToVoice: (id, text) => sent.push([id, text]),
+  const finished: Array<[string, string | undefined]> = [];
+  const declined: string[] = [];
+  // Records what the controller says; what goes on the wire is each dialect's (handoff-voice tests).
+  const voice: HandoffVoice = {
+    answer: (id, text) => sent.push([id, text]),
+    finish: (id, note) => {
+      finished.push([id, note]);
+      if (note !== undefined) sent.push([id, note]);
+    },
     supersede: (id) => superseded.push(id),
-    emit: (event) => events.push(event),
-    logger: silentLogger,
-  });
+    decline: (id) => declined.push(id),
+  };
+  const controller = new HandoffController({ dialect, agent, voice, emit: (event) => events.push(event), logger: silentLogger });
   const request = (id: string, text: string) => controller.onHandoffRequested(id, text, []);
-  return { agent, sent, superseded, events, controller, request };
+  return { agent, sent, superseded, finished, declined, events, controller, request };
 }
 
 test('the handoff id lives until the turn completes, then is cleared', async () => {
@@ -95,4 +101,31 @@ test('a handoff with nothing to delegate is shown but starts no turn', () => {
   assert.equal(agent.requests.length, 0);
   assert.equal(controller.handoffId, undefined);
   assert.deepEqual(events.map((event) => event.type), ['handoff.requested']);
+});
+
+test('a steering request says which turn it joins, so it is shown and stored as part of that turn', async () => {
+  const { agent, request, events, finished } = setup('v2');
+  request('call_a', 'first');
+  await agent.waitForRequests(1);
+  request('call_b', 'second');
+  const requested = events.filter((event) => event.type === 'handoff.requested');
+  assert.equal(requested[0]!.type === 'handoff.requested' && requested[0]!.joinsHandoffId, undefined);
+  assert.equal(requested[1]!.type === 'handoff.requested' && requested[1]!.joinsHandoffId, 'call_a');
+  const steered = events.find((event) => event.type === 'handoff.steered');
+  assert.equal(steered?.type === 'handoff.steered' && steered.turnHandoffId, 'call_a');
+  agent.reply('answer one');
+  await agent.waitForRequests(2);
+  agent.reply('answer two');
+  await flushMicrotasks();
+  assert.deepEqual(finished, [['call_b', undefined]], 'the turn ends once, under the newest handoff');
+  request('call_c', 'a new task');
+  const third = events.filter((event) => event.type === 'handoff.requested').at(-1);
+  assert.equal(third?.type === 'handoff.requested' && third.joinsHandoffId, undefined, 'after the turn ended, a request starts its own');
+});
+
+test('an empty request is declined on the wire (v2 owes the call an output) and starts no turn', () => {
+  const { agent, request, declined } = setup('v2');
+  request('call_empty', '');
+  assert.deepEqual(declined, ['call_empty']);
+  assert.equal(agent.requests.length, 0);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createV2Codec, isActiveResponseError } from '../../../src-main/core/protocol/v2-codec';
+import { createV2Codec, isActiveResponseError, promptFromArguments } from '../../../src-main/core/protocol/v2-codec';
 import type { RealtimeSessionConfig } from '../../../src-main/core/protocol/session-config';
 import { silentLogger } from '../../../src-main/core/util/logger';
 
@@ -73,22 +73,53 @@ test('transcript deltas and done events map to user and assistant roles', () => 
   });
 });
 
-test('a completed background_agent function call is a handoff with call_id and the prompt argument', () => {
-  const item = { id: 'item_fc', type: 'function_call', name: 'background_agent', call_id: 'call_7', arguments: '{"prompt":"find flights"}' };
-  assert.deepEqual(decode({ type: 'conversation.item.done', item }), {
-    type: 'handoff.requested', handoffId: 'call_7', itemId: 'item_fc', inputTranscript: 'find flights',
+test('a done function call item decodes to its call id, name, status and arguments; whether it is a handoff is the session\'s call', () => {
+  const item = { id: 'item_fc', type: 'function_call', status: 'completed', name: 'background_agent', call_id: 'call_7', arguments: '{"prompt":"find flights"}' };
+  const expected = {
+    type: 'item.finished',
+    item: { id: 'item_fc', kind: 'function_call', role: undefined, status: 'completed', inputText: undefined, callId: 'call_7', name: 'background_agent', arguments: '{"prompt":"find flights"}' },
+  };
+  assert.deepEqual(decode({ type: 'conversation.item.done', item }), expected);
+  assert.deepEqual(decode({ type: 'response.output_item.done', response_id: 'r', output_index: 0, item }), expected);
+});
+
+test('items carry their place: previous_item_id on item.added and .created, committed user audio; output_item.added says none', () => {
+  const assistant = { id: 'item_a', type: 'message', role: 'assistant', status: 'in_progress', content: [] };
+  const added = decode({ type: 'conversation.item.added', previous_item_id: 'item_u', item: assistant });
+  assert.equal(added?.type === 'item.placed' && added.previousItemId, 'item_u');
+  const first = decode({ type: 'conversation.item.created', previous_item_id: null, item: assistant });
+  assert.equal(first?.type === 'item.placed' && first.previousItemId, null);
+  const output = decode({ type: 'response.output_item.added', response_id: 'r', output_index: 0, item: assistant });
+  assert.equal(output?.type === 'item.placed' && output.previousItemId, undefined);
+  const committed = decode({ type: 'input_audio_buffer.committed', previous_item_id: 'item_a', item_id: 'item_u2' });
+  assert.deepEqual(committed?.type === 'item.placed' && [committed.item.id, committed.item.role, committed.previousItemId], ['item_u2', 'user', 'item_a']);
+});
+
+test('a typed user item carries its input_text; an item without an id is skipped', () => {
+  const typed = { id: 'item_t', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'what time is it?' }] };
+  const event = decode({ type: 'conversation.item.added', previous_item_id: null, item: typed });
+  assert.equal(event?.type === 'item.placed' && event.item.inputText, 'what time is it?');
+  const spoken = decode({ type: 'conversation.item.added', item: { id: 'item_s', type: 'message', role: 'user', content: [{ type: 'input_audio', transcript: null }] } });
+  assert.equal(spoken?.type === 'item.placed' && spoken.item.inputText, undefined);
+  assert.equal(decode({ type: 'conversation.item.added', item: { type: 'message', role: 'user', content: [] } }), undefined);
+});
+
+test('function call arguments stream as deltas and end with the whole text', () => {
+  assert.deepEqual(decode({ type: 'response.function_call_arguments.delta', item_id: 'i', call_id: 'c', delta: '{"pro' }), {
+    type: 'function_call.arguments', itemId: 'i', callId: 'c', delta: '{"pro', arguments: undefined,
+  });
+  assert.deepEqual(decode({ type: 'response.function_call_arguments.done', item_id: 'i', call_id: 'c', name: 'background_agent', arguments: '{"prompt":"x"}' }), {
+    type: 'function_call.arguments', itemId: 'i', callId: 'c', delta: undefined, arguments: '{"prompt":"x"}',
   });
 });
 
-test('handoff prompt falls back to the raw arguments string', () => {
-  const item = { id: 'i', type: 'function_call', name: 'background_agent', call_id: 'c', arguments: 'not json {' };
-  const event = decode({ type: 'conversation.item.done', item });
-  assert.equal(event?.type === 'handoff.requested' && event.inputTranscript, 'not json {');
+test('the handoff prompt is the prompt argument, falling back to the raw arguments string', () => {
+  assert.equal(promptFromArguments('{"prompt":"find flights"}'), 'find flights');
+  assert.equal(promptFromArguments('not json {'), 'not json {');
+  assert.equal(promptFromArguments(undefined), '');
 });
 
-test('other items and response.done are never handoffs', () => {
-  const otherTool = { id: 'i2', type: 'function_call', name: 'weather', call_id: 'c2', arguments: '{}' };
-  assert.deepEqual(decode({ type: 'conversation.item.done', item: otherTool }), { type: 'item.done', itemId: 'i2' });
+test('response.done is never a handoff', () => {
   const done = decode({
     type: 'response.done',
     response: { id: 'r1', status: 'completed', output: [{ type: 'function_call', name: 'background_agent', call_id: 'c', arguments: '{"prompt":"x"}' }] },

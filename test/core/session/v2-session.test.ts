@@ -8,6 +8,7 @@ import { assistantMessageEvents, startMockResponsesServer, userInputTexts } from
 import { ClockedSink } from '../../support/clocked-sink';
 import { startEagerServer } from '../../support/eager-server';
 import { SUPERSEDED_HANDOFF_TEXT } from '../../../src-main/core/session/live-conversation';
+import { AGENT_PROGRESS_PREFIX } from '../../../src-main/core/handoff/handoff-voice';
 import { TEST_API_KEY, createSessionHarness, sessionConfig, settle, startScenario } from '../../support/session-harness';
 import { functionCall, responseCreated, responseDone, sessionCreated, userTranscript } from '../../support/v2-server-events';
 
@@ -96,7 +97,7 @@ test('v2: another server error after our response.create does not leave later re
   assert.deepEqual(framesAfterUpdate(realtime.connections[0]!.frames), ['conversation.item.create', 'response.create', 'conversation.item.create', 'response.create']);
 });
 
-test('v2: a handoff that steers the running turn closes the older call with a note and answers under the newer', async (t) => {
+test('v2: a handoff that steers the running turn closes the older call with a note; the newer call gets the final answer as its one output', async (t) => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const { agent, realtime, harness } = await startScenario(t, {
@@ -113,15 +114,19 @@ test('v2: a handoff that steers the running turn closes the older call with a no
   await harness.waitForEvent('handoff.steered');
   release();
   await harness.waitForEvent('handoff.completed');
-  // update, audio, note for call_a, answer one, response.create, answer two (its response.create
-  // waits for the first response to finish, which this mock never reports)
+  // update, audio, note for call_a, answer one as a system message, its response.create, answer
+  // two as call_b's output (its response.create waits for the first response to finish, which
+  // this mock never reports)
   await realtime.waitForFrames(0, 6);
-  const outputs = (realtime.connections[0]!.frames as any[]).filter((frame) => frame.item?.type === 'function_call_output').map((frame) => [frame.item.call_id, frame.item.output]);
+  await settle();
+  const frames = realtime.connections[0]!.frames as any[];
+  const outputs = frames.filter((frame) => frame.item?.type === 'function_call_output').map((frame) => [frame.item.call_id, frame.item.output]);
   assert.deepEqual(outputs, [
     ['call_a', SUPERSEDED_HANDOFF_TEXT],
-    ['call_b', 'answer one'],
     ['call_b', 'answer two'],
   ]);
+  const progress = frames.filter((frame) => frame.type === 'conversation.item.create' && frame.item?.type === 'message');
+  assert.deepEqual(progress.map((frame) => [frame.item.role, frame.item.content[0].text]), [['system', `${AGENT_PROGRESS_PREFIX}answer one`]]);
 });
 
 test('v2: session.created then session.updated make one session.ready', async (t) => {

@@ -15,6 +15,7 @@ const STATUS_WORDS: Record<HandoffCardStatus, string> = {
   'not-delegated': 'not delegated',
   ended: 'stopped',
   done: 'done',
+  incomplete: 'cut off',
 };
 
 /** What the card says under its text when the turn ended without an answer. */
@@ -23,10 +24,11 @@ const REASON_PREFIX: Partial<Record<HandoffCardStatus, string>> = {
   cancelled: 'Cancelled',
   'not-delegated': 'Not delegated',
   ended: 'Stopped',
+  incomplete: 'Cut off',
 };
 
 const STATUS_HINTS: Partial<Record<HandoffCardStatus, string>> = {
-  steered: 'Joined the task the agent was already working on',
+  steered: 'A later request joined the task the agent was already working on',
 };
 
 /** A handoff to the background agent, inline in the timeline where it happened. */
@@ -36,6 +38,7 @@ export const HandoffCard = memo(function HandoffCard({ card }: { readonly card: 
   const answer = handoffAnswerText(card);
   const working = card.status === 'working' || card.status === 'steered';
   const nothingDelegated = card.agentText === '';
+  const steers = card.requests.slice(1);
 
   const cancel = async () => {
     setCancelling(true);
@@ -78,7 +81,7 @@ export const HandoffCard = memo(function HandoffCard({ card }: { readonly card: 
         <div className="handoff-label">Sent to the agent</div>
         {nothingDelegated ? (
           <p className="handoff-agent-text is-empty" data-testid="handoff-agent-text">
-            Nothing to delegate
+            {card.status === 'incomplete' ? 'Nothing: the request was cut off' : 'Nothing to delegate'}
           </p>
         ) : (
           <pre className="handoff-agent-text" data-testid="handoff-agent-text">
@@ -86,6 +89,15 @@ export const HandoffCard = memo(function HandoffCard({ card }: { readonly card: 
           </pre>
         )}
       </div>
+      {steers.map((request, index) => (
+        // Requests never reorder or disappear, so their position is their identity.
+        <div className="handoff-section" key={index} data-testid="handoff-steer">
+          <div className="handoff-label">Added while the agent worked</div>
+          <pre className="handoff-agent-text" data-testid="handoff-steer-text">
+            {request}
+          </pre>
+        </div>
+      ))}
       {(answer || working) && (
         <div className="handoff-section">
           <div className="handoff-label">Answer</div>

@@ -9,6 +9,8 @@ import { VirtualList } from './VirtualList';
 const NO_ITEMS: readonly TimelineItem[] = [];
 const CHARS_PER_LINE = 70;
 const LINE_HEIGHT_PX = 22;
+/** A request that joined a running handoff adds its own labelled section to the card. */
+const STEER_SECTION_HEIGHT_PX = 60;
 
 function itemKey(item: TimelineItem): string {
   return item.key;
@@ -21,7 +23,7 @@ function estimateHeight(item: TimelineItem): number {
     case 'typed':
       return 36 + Math.max(1, Math.ceil(item.text.length / CHARS_PER_LINE)) * LINE_HEIGHT_PX;
     case 'handoff':
-      return 150 + Math.ceil((item.agentText.length + item.answer.length) / CHARS_PER_LINE) * LINE_HEIGHT_PX;
+      return 150 + (item.requests.length - 1) * STEER_SECTION_HEIGHT_PX + Math.ceil((item.requests.join('').length + item.answer.length) / CHARS_PER_LINE) * LINE_HEIGHT_PX;
     case 'divider':
       return 48;
   }

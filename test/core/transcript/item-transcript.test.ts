@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ItemTranscript } from '../../../src-main/core/transcript/item-transcript';
+
+test('a user item transcribed after the reply keeps its place before the reply', () => {
+  const items = new ItemTranscript();
+  items.place('item_u1', 'user', null); // input_audio_buffer.committed
+  items.place('item_a1', 'assistant', 'item_u1');
+  items.appendDelta('item_a1', 'assistant', 'Sure, ');
+  items.markAnnounced('item_a1');
+  items.appendDelta('item_a1', 'assistant', 'on it.');
+  const late = items.replaceText('item_u1', 'user', 'book a table');
+  assert.equal(late?.itemId, 'item_u1');
+  assert.equal(late?.index, 0);
+  assert.equal(items.previousAnnouncedId('item_u1'), null, 'nothing shown comes before it');
+  assert.equal(items.previousAnnouncedId('item_a1'), null, 'the user item was not shown yet');
+  items.markAnnounced('item_u1');
+  assert.equal(items.previousAnnouncedId('item_a1'), 'item_u1');
+  assert.deepEqual(items.snapshot(), [
+    { role: 'user', text: 'book a table' },
+    { role: 'assistant', text: 'Sure, on it.' },
+  ]);
+});
+
+test('each item has its own entry: a done event replaces only its own item\'s text', () => {
+  const items = new ItemTranscript();
+  items.place('a1', 'assistant', null);
+  const first = items.appendDelta('a1', 'assistant', 'Hi');
+  items.place('t1', 'user', 'a1');
+  items.replaceText('t1', 'user', 'what time is it?');
+  items.place('a2', 'assistant', 't1');
+  const second = items.appendDelta('a2', 'assistant', 'It is');
+  const done = items.replaceText('a2', 'assistant', 'It is noon.');
+  assert.notEqual(first?.entryId, second?.entryId);
+  assert.equal(done?.entryId, second?.entryId);
+  assert.deepEqual(items.snapshot().map((entry) => entry.text), ['Hi', 'what time is it?', 'It is noon.']);
+});
+
+test('an item heard of before its item event moves to where the server places it', () => {
+  const items = new ItemTranscript();
+  items.place('u1', 'user', null);
+  items.place('a1', 'assistant', 'u1');
+  items.appendDelta('u2', 'user', 'and tomorrow?'); // transcription before we know where u2 is
+  assert.equal(items.previousAnnouncedId('u2'), undefined, 'place unknown');
+  items.place('u2', 'user', 'u1'); // now it says: right after u1
+  items.markAnnounced('u1');
+  assert.equal(items.previousAnnouncedId('u2'), 'u1');
+  assert.deepEqual(items.snapshot().map((entry) => entry.text), ['and tomorrow?']);
+});
+
+test('a handoff takes the items before its call that no earlier handoff took; later items wait for the next', () => {
+  const items = new ItemTranscript();
+  items.place('u1', 'user', null);
+  items.replaceText('u1', 'user', 'find flights');
+  items.place('a1', 'assistant', 'u1');
+  items.appendDelta('a1', 'assistant', 'Looking.');
+  items.place('f1', undefined, 'a1');
+  items.place('u2', 'user', 'f1');
+  items.replaceText('u2', 'user', 'and hotels');
+  assert.deepEqual(items.takeContextBefore('f1'), [
+    { role: 'user', text: 'find flights' },
+    { role: 'assistant', text: 'Looking.' },
+  ]);
+  items.replaceText('u1', 'user', 'find flights to Oslo'); // a late transcription of a taken item
+  items.place('f2', undefined, 'u2');
+  assert.deepEqual(items.takeContextBefore('f2'), [{ role: 'user', text: 'and hotels' }]);
+  assert.deepEqual(items.takeContextBefore(undefined), []);
+});
+
+test('text without an item id merges by role like v1, and is never given a place', () => {
+  const items = new ItemTranscript();
+  const id = items.anonymousItemId('assistant');
+  items.appendDelta(id, 'assistant', 'hel');
+  assert.equal(items.anonymousItemId('assistant'), id);
+  const change = items.appendDelta(items.anonymousItemId('assistant'), 'assistant', 'lo');
+  assert.equal(change?.identified, false);
+  assert.equal(change?.entry.text, 'hello');
+  assert.notEqual(items.anonymousItemId('user'), id);
+});
