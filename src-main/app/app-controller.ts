@@ -36,6 +36,8 @@ export interface AppControllerOptions {
 }
 
 const SHUTDOWN_DEADLINE_MS = 1_800;
+/** The toast after a voice change the running session can no longer take. */
+export const VOICE_NEXT_SESSION_NOTICE = 'The new voice applies from the next session.';
 
 function inactiveHotkeys(settings: Settings): HotkeyStatus {
   return {
@@ -253,7 +255,8 @@ export class AppController implements AppPort {
   private onSettingsChanged(settings: Settings, previous: Settings): void {
     const session = this.session;
     if (settings.talkMode !== previous.talkMode) session?.setMode(settings.talkMode);
-    if (session) session.applySettings(settings);
+    // The live API fixes the voice once the model has spoken; the toast says when it takes effect.
+    if (session?.applySettings(settings)) this.publish({ event: 'notice', payload: { message: VOICE_NEXT_SESSION_NOTICE } });
     if (settings.inputDevice !== previous.inputDevice) {
       this.audio.switchInput(settings.inputDevice).catch((error: unknown) => this.audioNotice('warning', `Could not switch the microphone: ${errorMessage(error)}`));
     }

@@ -83,10 +83,13 @@ export class DesktopSession {
     this.runtime.setMode(mode);
   }
 
-  /** Voice, instructions and model changes reach the live connection; the rest waits for a restart. */
-  applySettings(settings: Settings): void {
+  /**
+   * Voice and instructions reach the live connection; the rest waits for a restart. True when a
+   * voice change could not (the model has spoken in this session): it applies from the next one.
+   */
+  applySettings(settings: Settings): boolean {
     const next = realtimeConfigFrom(settings);
-    this.runtime.updateVoice({ voice: next.voice, instructions: next.instructions });
+    return this.runtime.updateVoice({ voice: next.voice, instructions: next.instructions });
   }
 
   /** Release failures are logged by the runtime (and not thrown: a stop always completes). */

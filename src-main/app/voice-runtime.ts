@@ -88,8 +88,12 @@ export interface VoiceRuntime {
   onMicrophoneFrame(frame: CapturedFrame, playbackDbfs: number): void;
   /** Talk mode and turn detection move together, on the live connection too. */
   setMode(mode: TalkMode): void;
-  /** Voice and instructions reach the live connection at once; the rest waits for a new runtime. */
-  updateVoice(change: Pick<RealtimeSessionConfig, 'voice' | 'instructions'>): void;
+  /**
+   * Voice and instructions reach the live connection at once; the rest waits for a new runtime.
+   * True when the voice changed but the live session can no longer take it (the model has
+   * spoken): it applies from the next session, and the caller should say so.
+   */
+  updateVoice(change: Pick<RealtimeSessionConfig, 'voice' | 'instructions'>): boolean;
   /**
    * Releases in order: microphone, session, sink (if owned), agent, engine (if owned), event
    * subscription. Every step runs even if an earlier one fails. Idempotent.
@@ -174,7 +178,8 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): VoiceRuntime {
     updateVoice(change) {
       const changed = change.voice !== config.voice || change.instructions !== config.instructions;
       config = { ...config, voice: change.voice, instructions: change.instructions };
-      if (changed && session.state === 'live') session.updateConfig(config);
+      if (!changed || session.state !== 'live') return false;
+      return session.updateConfig(config)?.voiceDeferred ?? false;
     },
     stop() {
       stopping ??= release();

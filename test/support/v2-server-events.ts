@@ -3,6 +3,9 @@
  * Issue 9 makes these follow the live API's order; until then they are the shapes tests share.
  */
 export const sessionCreated = (id: string) => ({ type: 'session.created', session: { id, type: 'realtime' } });
+export const sessionUpdated = (id: string) => ({ type: 'session.updated', session: { id, type: 'realtime' } });
+/** How the live API opens: its defaults, then the answer to Parley's session.update (only then is Parley live). */
+export const sessionStarted = (id: string) => [sessionCreated(id), sessionUpdated(id)];
 export const userTranscript = (text: string) => ({ type: 'conversation.item.input_audio_transcription.completed', item_id: 'item_user', transcript: text });
 export const assistantDelta = (itemId: string, delta: string) => ({ type: 'response.output_audio_transcript.delta', item_id: itemId, delta });
 export const functionCall = (callId: string, prompt: string) => ({

@@ -2,7 +2,7 @@ import type { Logger } from '../util/logger';
 import { isPlausibleChannelCount, isPlausibleSampleRate } from './audio-validation';
 import { realtimeWebsocketUrl } from './connect-url';
 import { createOutboundEncoder } from './encode-outbound';
-import type { ConnectTarget, DialectCodec } from './dialect-codec';
+import type { ConnectTarget, DialectCodec, SessionChange } from './dialect-codec';
 import { numberField, objectField, parseTypedFrame, stringField, type JsonObject } from './json-fields';
 import { decodeItemAdded, decodeServerError, decodeSessionUpdated, frameSkipper } from './shared-decoders';
 import type { RealtimeEvent } from './realtime-event';
@@ -59,7 +59,7 @@ export function createV1Codec(logger: Logger): DialectCodec {
 
   return {
     dialect: 'v1',
-    capabilities: { responseAfterHandoffOutput: false, responseAfterUserText: false, truncateOnBargeIn: false },
+    capabilities: { responseAfterHandoffOutput: false, responseAfterUserText: false, truncateOnBargeIn: false, confirmsSessionUpdate: false },
     connectTarget(config, apiKey, sessionId): ConnectTarget {
       const query: Array<[string, string]> = [['intent', 'quicksilver']];
       if (config.model) query.push(['model', config.model]);
@@ -69,22 +69,28 @@ export function createV1Codec(logger: Logger): DialectCodec {
         headers: { Authorization: `Bearer ${apiKey}`, 'x-session-id': sessionId, [V1_ALPHA_HEADER]: V1_ALPHA_VALUE },
       };
     },
-    sessionUpdate(config: RealtimeSessionConfig): string {
-      return JSON.stringify({
-        type: 'session.update',
-        session: {
-          type: 'quicksilver',
-          instructions: config.instructions,
-          audio: {
-            input: { format: { type: 'audio/pcm', rate: INPUT_SAMPLE_RATE_HZ } },
-            output: { voice: config.voice ?? V1_DEFAULT_VOICE },
-          },
-        },
-      });
+    sessionUpdate: sessionUpdateV1,
+    sessionChange(_applied, next): SessionChange {
+      // As before issue 9: v1 re-sends its whole (small) configuration; its reference has no voice lock.
+      return { frame: sessionUpdateV1(next), voiceDeferred: false };
     },
     decode,
     encode: encodeV1,
   };
+}
+
+function sessionUpdateV1(config: RealtimeSessionConfig): string {
+  return JSON.stringify({
+    type: 'session.update',
+    session: {
+      type: 'quicksilver',
+      instructions: config.instructions,
+      audio: {
+        input: { format: { type: 'audio/pcm', rate: INPUT_SAMPLE_RATE_HZ } },
+        output: { voice: config.voice ?? V1_DEFAULT_VOICE },
+      },
+    },
+  });
 }
 
 function decodeAudioDelta(event: JsonObject): RealtimeEvent | undefined {
@@ -101,6 +107,8 @@ function decodeAudioDelta(event: JsonObject): RealtimeEvent | undefined {
   };
 }
 
-const encodeV1 = createOutboundEncoder((message) =>
-  JSON.stringify({ type: 'conversation.handoff.append', handoff_id: message.handoffId, output_text: message.text }),
-);
+// No event ids: v1's reference frames carry none.
+const encodeV1 = createOutboundEncoder((message) => ({
+  type: 'conversation.handoff.append',
+  fields: { handoff_id: message.handoffId, output_text: message.text },
+}));

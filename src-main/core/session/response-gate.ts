@@ -1,15 +1,14 @@
 /**
  * v2 allows one active response at a time. A response.create asked for while one is active is
- * deferred until that response is done or cancelled; the server's "already has an active
- * response" error just means the same and re-arms the deferral. Any other error while our own
- * response.create awaits its response.created most likely rejected it: the gate opens again so
- * a later request is not lost (if the error was unrelated, the worst case is one more
- * response.create, which the server answers with the benign error).
+ * deferred until that response is done or cancelled. The server's answer to a rejected
+ * response.create is an `error` naming its `event_id`, so the gate hears about exactly its own
+ * requests: "already has an active response" (a response the server started itself, e.g. by
+ * server VAD, not yet announced) re-arms the deferral; any other refusal reopens the gate so a
+ * later request is not lost. Errors about other requests never touch it.
  */
 export class ResponseGate {
   private active = false;
   private pending = false;
-  private awaitingCreated = false;
 
   constructor(private readonly sendResponseCreate: () => void) {}
 
@@ -19,32 +18,28 @@ export class ResponseGate {
       return;
     }
     this.active = true;
-    this.awaitingCreated = true;
     this.sendResponseCreate();
   }
 
   onResponseCreated(): void {
     this.active = true;
-    this.awaitingCreated = false;
   }
 
   onResponseFinished(): void {
     this.active = false;
-    this.awaitingCreated = false;
     if (!this.pending) return;
     this.pending = false;
     this.request();
   }
 
+  /** Our response.create was refused because a response is active: ask again when it is done. */
   onActiveResponseError(): void {
     this.active = true;
-    this.awaitingCreated = false;
     this.pending = true;
   }
 
-  onOtherError(): void {
-    if (!this.awaitingCreated) return;
-    this.awaitingCreated = false;
+  /** Our response.create was refused for another reason: no response is coming from it. */
+  onCreateRejected(): void {
     this.active = false;
     if (!this.pending) return;
     this.pending = false;
@@ -58,6 +53,5 @@ export class ResponseGate {
   reset(): void {
     this.active = false;
     this.pending = false;
-    this.awaitingCreated = false;
   }
 }

@@ -9,9 +9,13 @@ import type { Disposable } from '../util/disposable';
 import { ConfigurationError, errorMessage } from '../util/errors';
 import { silentLogger, type Logger } from '../util/logger';
 import { LiveConversation } from './live-conversation';
+import type { ConfigUpdate } from './session-configuration';
 import { SessionEventHub, type SessionEventListener } from './session-event-hub';
 
 export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Starts the fatal error when the server refuses Parley's configuration; its own words follow. */
+export const CONFIGURATION_REFUSED_PREFIX = 'The realtime server refused the session configuration: ';
 
 export interface VoiceSessionDeps {
   readonly transport: RealtimeTransport;
@@ -44,6 +48,8 @@ export class VoiceSession {
   private generation = 0;
   private conversation: LiveConversation | undefined;
   private connection: RealtimeConnection | undefined;
+  /** Settles the start of this generation: true once live, false when it failed or was superseded. */
+  private settleStart: ((live: boolean) => void) | undefined;
 
   constructor(private readonly deps: VoiceSessionDeps) {
     this.logger = deps.logger ?? silentLogger;
@@ -65,6 +71,7 @@ export class VoiceSession {
   /** Resolves true once live, false when the start failed (the reason is an error event). */
   async start(options: StartOptions): Promise<boolean> {
     const generation = ++this.generation;
+    this.resolveStart(false); // a start still waiting is superseded
     this.teardownConnection();
     this.setState('connecting');
 
@@ -84,7 +91,13 @@ export class VoiceSession {
     }
 
     this.deps.agent.reset();
+    let settle!: (live: boolean) => void;
+    const started = new Promise<boolean>((resolve) => (settle = resolve));
+    this.settleStart = settle;
     const conversation = new LiveConversation({
+      config: options.config,
+      onReady: () => this.onConfigurationConfirmed(generation),
+      onConfigurationRefused: (message) => this.failStart(generation, 'server_error', `${CONFIGURATION_REFUSED_PREFIX}${message}`),
       codec,
       agent: this.deps.agent,
       sink: this.deps.sink,
@@ -101,13 +114,14 @@ export class VoiceSession {
         firstFrame: codec.sessionUpdate(options.config),
         timeoutMs: this.deps.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
         handlers: {
-          onOpen: (connection) => this.onTransportOpen(generation, conversation, connection),
+          onOpen: (connection) => this.onTransportOpen(generation, conversation, connection, codec.capabilities.confirmsSessionUpdate),
           onFrame: (frame) => conversation.onFrame(frame),
           onClose: (info) => this.onTransportClosed(generation, info),
         },
       });
     } catch (error) {
       if (generation !== this.generation) return false;
+      this.settleStart = undefined;
       conversation.dispose();
       this.conversation = undefined;
       if (error instanceof TransportError) {
@@ -117,12 +131,15 @@ export class VoiceSession {
       return this.failStart(generation, 'unreachable', `Could not connect to the realtime server: ${errorMessage(error)}`);
     }
 
-    return generation === this.generation && this.currentState === 'live';
+    if (generation !== this.generation) return false;
+    if (this.currentState === 'connecting' && this.settleStart === settle) this.awaitConfirmation(generation);
+    return started;
   }
 
   async stop(): Promise<void> {
     if (this.currentState !== 'live' && this.currentState !== 'connecting') return;
     this.generation++;
+    this.resolveStart(false);
     this.setState('closing');
     this.teardownConnection();
     this.setState('closed');
@@ -165,11 +182,10 @@ export class VoiceSession {
    * Applies a changed configuration to the live connection (talk mode → turn detection, voice,
    * instructions). The dialect and URL cannot change mid-connection; they apply at the next start.
    */
-  updateConfig(config: RealtimeSessionConfig): boolean {
+  updateConfig(config: RealtimeSessionConfig): ConfigUpdate | undefined {
     const conversation = this.liveConversation();
-    if (!conversation) return false;
-    conversation.updateConfig(config);
-    return true;
+    if (!conversation) return undefined;
+    return conversation.updateConfig(config);
   }
 
   /** Barge-in from a local detector (push-to-talk press, local VAD). */
@@ -188,19 +204,57 @@ export class VoiceSession {
     return undefined;
   }
 
-  /** Runs before the first inbound frame is decoded, so the session is live when it is. */
-  private onTransportOpen(generation: number, conversation: LiveConversation, connection: RealtimeConnection): void {
+  /**
+   * Runs before the first inbound frame is decoded. v1 is live now, as its reference; v2 only once
+   * session.updated confirms the configuration (live-conversation calls onConfigurationConfirmed).
+   */
+  private onTransportOpen(generation: number, conversation: LiveConversation, connection: RealtimeConnection, confirms: boolean): void {
     if (generation !== this.generation) {
       connection.close(); // superseded while connecting
       return;
     }
     this.connection = connection;
     conversation.attach(connection);
+    if (!confirms) this.goLive();
+  }
+
+  private onConfigurationConfirmed(generation: number): void {
+    if (generation !== this.generation || this.currentState !== 'connecting') return;
+    this.goLive();
+  }
+
+  private goLive(): void {
     this.setState('live');
+    this.resolveStart(true);
+  }
+
+  /** The server must confirm the configuration in time; a session on its defaults is no session. */
+  private awaitConfirmation(generation: number): void {
+    const timeoutMs = this.deps.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+    const timer = setTimeout(() => {
+      if (generation !== this.generation || this.currentState !== 'connecting') return;
+      this.failStart(generation, 'connect_timeout', `The realtime server did not confirm the session configuration within ${timeoutMs / 1000} s.`);
+    }, timeoutMs);
+    const settle = this.settleStart;
+    this.settleStart = (live) => {
+      clearTimeout(timer);
+      settle?.(live);
+    };
+  }
+
+  private resolveStart(live: boolean): void {
+    const settle = this.settleStart;
+    this.settleStart = undefined;
+    settle?.(live);
   }
 
   private onTransportClosed(generation: number, info: TransportCloseInfo): void {
     if (generation !== this.generation || info.initiatedLocally) return;
+    if (this.currentState === 'connecting') {
+      const reason = info.reason ? `: ${info.reason}` : '';
+      this.failStart(generation, 'server_error', `The realtime server closed the connection before confirming the session (code ${info.code}${reason}).`);
+      return;
+    }
     this.logger.info('realtime connection closed by the server', { code: info.code, reason: info.reason });
     this.teardownConnection();
     const abnormal = info.code !== 1000 && info.code !== 1005;
@@ -221,10 +275,17 @@ export class VoiceSession {
     this.hub.emit({ type: 'closed', reason });
   }
 
+  /** A start that fails ends with one fatal error event (no closed event) and closes what it opened. */
   private failStart(generation: number, code: SessionErrorCode, message: string): false {
     if (generation !== this.generation) return false;
+    if (this.conversation || this.connection) {
+      // Later frames and callbacks of this connection are dropped from here on.
+      this.generation++;
+      this.teardownConnection();
+    }
     this.setState('error');
     this.hub.emit({ type: 'error', code, message, recoverable: false });
+    this.resolveStart(false);
     return false;
   }
 

@@ -66,7 +66,7 @@ test('v2: audio still arriving for an item the user talked over is dropped, the 
   const sink = new ClockedSink({ now: () => nowMs });
   const delta = (itemId: string) => ({ type: 'response.output_audio.delta', item_id: itemId, delta: pcm16Base64(2400) });
   const { realtime, harness } = await startScenario(t, {
-    realtime: [{ batches: [[{ type: 'session.created', session: { id: 's' } }, delta('item_old'), delta('item_old')]] }],
+    realtime: [{ batches: [[{ type: 'session.created', session: { id: 's' } }, { type: 'session.updated', session: { id: 's' } }, delta('item_old'), delta('item_old')]] }],
     harness: { sink },
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });

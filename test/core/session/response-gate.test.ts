@@ -44,23 +44,22 @@ test('a request in flight counts as active until the server answers', () => {
   assert.equal(sent, 2);
 });
 
-test('another error while our response.create awaits its response opens the gate again', () => {
+test('a response.create the server refused opens the gate again', () => {
   let sent = 0;
   const gate = new ResponseGate(() => sent++);
   gate.request();
-  gate.onOtherError(); // e.g. a rate limit rejected the response.create
+  gate.onCreateRejected(); // its error named our response.create (e.g. a rate limit)
   gate.request();
   assert.equal(sent, 2, 'the next request is not swallowed');
 });
 
-test('an error unrelated to a created response does not reopen the gate', () => {
+test('a request deferred behind a refused response.create is sent when the refusal arrives', () => {
   let sent = 0;
   const gate = new ResponseGate(() => sent++);
   gate.request();
-  gate.onResponseCreated();
-  gate.onOtherError();
   gate.request();
-  assert.equal(sent, 1, 'still deferred behind the active response');
-  gate.onResponseFinished();
+  assert.equal(sent, 1, 'deferred behind the request in flight');
+  gate.onCreateRejected();
   assert.equal(sent, 2);
+  assert.equal(gate.isDeferring, false);
 });
