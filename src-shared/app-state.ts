@@ -7,7 +7,9 @@
  * Pure types: no electron, no Node.
  */
 import type { ConversationState } from './conversation-reducer';
+import type { RateLimitStatus } from './rate-limits';
 import type { SessionState } from './session-events';
+import type { UsageTotals } from './usage';
 
 export const TALK_MODES = ['hands-free', 'push-to-talk', 'toggle'] as const;
 export type TalkMode = (typeof TALK_MODES)[number];
@@ -67,6 +69,8 @@ export const PROBLEM_CODES = [
   'hotkey_unavailable',
   'settings_invalid',
   'settings_reset',
+  'rate_limit_near',
+  'reply_failed',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
@@ -112,6 +116,10 @@ export interface AppState {
   readonly conversation: ConversationState;
   /** Bumped when a session's history file is finished, so a history list can refresh. */
   readonly historyRevision: number;
+  /** Tokens the current (or last) voice session used, summed over its responses (v2). */
+  readonly usage: UsageTotals;
+  /** The voice service's rate limits as last reported; a near one is also a `rate_limit_near` problem. */
+  readonly rateLimits: readonly RateLimitStatus[];
 }
 
 /** The first problem that makes the app's status an error, if any. */

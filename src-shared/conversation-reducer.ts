@@ -13,6 +13,11 @@ import type { HandoffEndCause, SessionEvent, SessionState, TranscriptRole } from
 type TranscriptEntryEvent = Extract<SessionEvent, { type: 'transcript.entry' }>;
 type HandoffRequestedEvent = Extract<SessionEvent, { type: 'handoff.requested' }>;
 type HandoffIncompleteEvent = Extract<SessionEvent, { type: 'handoff.incomplete' }>;
+type ResponseEndedEvent = Extract<SessionEvent, { type: 'response.ended' }>;
+type TranscriptionFailedEvent = Extract<SessionEvent, { type: 'transcription.failed' }>;
+
+/** What a user's bubble says when its speech could not be transcribed. */
+export const NOT_TRANSCRIBED_NOTE = 'not transcribed';
 
 /**
  * `cancelled`: the user stopped the agent; `not-delegated`: no agent is configured, so nothing
@@ -40,6 +45,12 @@ export interface EntryItem {
   readonly role: TranscriptRole;
   readonly text: string;
   readonly firstSeenAt: number;
+  /**
+   * v2: something the text does not say: 'not transcribed' on a user's speech, or how a reply
+   * ended when it did not complete ("The reply was cut off: …"). `noteDetail` is the full reason.
+   */
+  readonly note?: string;
+  readonly noteDetail?: string;
 }
 
 export interface TypedItem {
@@ -181,11 +192,17 @@ export function conversationReducer(state: ConversationState, action: Conversati
       return endTurn(state, event.handoffId, at, null);
     case 'closed':
       return finishOpenEntry({ ...state, sessionState: 'closed' });
+    case 'response.ended':
+      return onResponseEnded(state, event);
+    case 'transcription.failed':
+      return onTranscriptionFailed(state, event, at);
     case 'session.ready':
     case 'transcript.delta':
     case 'user.speech_started':
     case 'playback.interrupted':
     case 'error':
+    case 'rate_limits':
+    case 'usage':
       // Deltas are already merged into transcript.entry by main; errors become banners.
       return state;
     default:
@@ -215,18 +232,69 @@ function onSessionState(state: ConversationState, next: SessionState, at: number
 function onTranscriptEntry(state: ConversationState, event: TranscriptEntryEvent, at: number): ConversationState {
   const { role, text } = event.entry;
   const key = entryKey(state.epoch, event.entryId);
-  const position = findLastIndex(state.items, key);
+  // A bubble made for the item before its text (an untranscribed note) is the item's bubble.
+  let position = findLastIndex(state.items, key);
+  if (position < 0 && event.itemId !== undefined) position = findEntryOfItem(state.items, event.itemId);
   if (position >= 0) {
     // An item keeps its place; a .done/.completed replaces its text, and only its text.
     const current = state.items[position] as EntryItem;
     if (current.text === text && current.role === role) return state;
     const items = replaceAt(state.items, position, { ...current, role, text });
-    return { ...state, items, openEntryKey: key };
+    return { ...state, items, openEntryKey: current.key };
   }
   // A new entry finishes the one before it.
   const base = state.openEntryKey && state.openEntryKey !== key ? finishOpenEntry(state) : state;
   const item: EntryItem = { kind: 'entry', key, entryId: event.entryId, ...(event.itemId !== undefined ? { itemId: event.itemId } : {}), role, text, firstSeenAt: at };
   return { ...base, items: insertAt(base.items, placeFor(base.items, event.previousItemId), item), openEntryKey: key };
+}
+
+/** A reply that did not complete: each of its bubbles says how it ended (the text stays as heard). */
+function onResponseEnded(state: ConversationState, event: ResponseEndedEvent): ConversationState {
+  let items = state.items;
+  for (const itemId of event.itemIds) {
+    const position = findEntryOfItem(items, itemId);
+    if (position < 0) continue;
+    const entry = items[position] as EntryItem;
+    items = replaceAt(items, position, { ...entry, note: RESPONSE_END_NOTES[event.status], noteDetail: event.reason });
+  }
+  return items === state.items ? state : { ...state, items };
+}
+
+const RESPONSE_END_NOTES: Record<ResponseEndedEvent['status'], string> = {
+  cancelled: 'cancelled',
+  failed: 'failed',
+  incomplete: 'cut off',
+};
+
+/** The user's speech has no text: its bubble (made now if it had none) says so instead of vanishing. */
+function onTranscriptionFailed(state: ConversationState, event: TranscriptionFailedEvent, at: number): ConversationState {
+  const position = findEntryOfItem(state.items, event.itemId);
+  if (position >= 0) {
+    const entry = state.items[position] as EntryItem;
+    return { ...state, items: replaceAt(state.items, position, { ...entry, note: NOT_TRANSCRIBED_NOTE, noteDetail: event.reason }) };
+  }
+  const item: EntryItem = {
+    kind: 'entry',
+    key: `untranscribed:${state.epoch}:${event.itemId}`,
+    entryId: -1,
+    itemId: event.itemId,
+    role: 'user',
+    text: '',
+    firstSeenAt: at,
+    note: NOT_TRANSCRIBED_NOTE,
+    noteDetail: event.reason,
+  };
+  return { ...state, items: insertAt(state.items, placeFor(state.items, event.previousItemId), item) };
+}
+
+/** The bubble of the v2 item `itemId` in the current session, or -1. */
+function findEntryOfItem(items: readonly TimelineItem[], itemId: string): number {
+  const start = sessionStart(items);
+  for (let index = items.length - 1; index >= start; index--) {
+    const item = items[index]!;
+    if (item.kind === 'entry' && item.itemId === itemId) return index;
+  }
+  return -1;
 }
 
 function onTypedText(state: ConversationState, text: string, at: number): ConversationState {

@@ -2,6 +2,9 @@
  * The one event stream a voice session emits. The headless command prints it as JSON lines and
  * the desktop app forwards it to the renderer, so it is plain data (no Buffers, no classes).
  */
+import type { RateLimitStatus } from './rate-limits';
+import type { TokenUsage } from './usage';
+
 export type SessionState = 'idle' | 'connecting' | 'live' | 'closing' | 'closed' | 'error';
 export type TranscriptRole = 'user' | 'assistant';
 export type ClosedReason = 'requested' | 'transport_closed' | 'error';
@@ -24,6 +27,9 @@ export type SessionErrorCode =
   | 'audio_source_failed'
   | 'audio_sink_failed'
   | 'agent_failed';
+
+/** How a response ended other than `completed` (v2 `response.done` status). */
+export type ResponseEndStatus = 'cancelled' | 'failed' | 'incomplete';
 
 export type HandoffStatus = 'requested' | 'started' | 'steered' | 'answered' | 'failed';
 
@@ -72,6 +78,27 @@ export type SessionEvent =
   | { readonly type: 'user.text.placed'; readonly itemId: string; readonly text: string }
   | { readonly type: 'user.speech_started' }
   | { readonly type: 'playback.interrupted'; readonly itemId: string; readonly playedMs: number }
+  /**
+   * v2: a response ended `cancelled`, `failed` or `incomplete` (never sent for `completed`).
+   * `itemIds` are its output items (the reply's bubble, a cut-off call); `reason` is a readable
+   * sentence built from the server's `status_details`.
+   */
+  | {
+      readonly type: 'response.ended';
+      readonly responseId: string;
+      readonly itemIds: readonly string[];
+      readonly status: ResponseEndStatus;
+      readonly reason: string;
+    }
+  /**
+   * v2: the user's speech item `itemId` could not be transcribed (it has no text). `previousItemId`
+   * places it as on transcript.entry when nothing of it was shown yet.
+   */
+  | { readonly type: 'transcription.failed'; readonly itemId: string; readonly reason: string; readonly previousItemId?: string | null }
+  /** v2: the server's rate limits as last reported (`rate_limits.updated`). */
+  | { readonly type: 'rate_limits'; readonly limits: readonly RateLimitStatus[] }
+  /** v2: the tokens one response used (`response.done.usage`). */
+  | ({ readonly type: 'usage'; readonly responseId: string } & TokenUsage)
   | {
       readonly type: 'handoff.requested';
       readonly handoffId: string;

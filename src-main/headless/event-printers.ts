@@ -1,4 +1,5 @@
-import type { HandoffEndCause, SessionEvent, TranscriptEntry } from '../../src-shared/session-events';
+import type { HandoffEndCause, ResponseEndStatus, SessionEvent, TranscriptEntry } from '../../src-shared/session-events';
+import { addUsage, describeUsage, EMPTY_USAGE_TOTALS, type UsageTotals } from '../../src-shared/usage';
 
 type Write = (text: string) => void;
 
@@ -8,8 +9,12 @@ type Write = (text: string) => void;
  */
 export function createJsonLinesPrinter(write: Write): (event: SessionEvent) => void {
   const startedAt = Date.now();
+  const usage = createUsageTotal();
   return (event) => {
     const atMs = Date.now() - startedAt;
+    usage.onEvent(event);
+    // The session's total once it ends (`usage.total` is the printer's line, not a session event).
+    if (event.type === 'closed' && usage.totals.responses > 0) write(JSON.stringify({ type: 'usage.total', atMs, ...usage.totals }) + '\n');
     if (event.type === 'audio.output') {
       const samples = event.pcm.byteLength / 2 / event.channels;
       write(
@@ -42,6 +47,7 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
   // transcribed after the reply), so "the next entry started" says nothing there.
   const pendingItems = new Map<string, TranscriptEntry>();
   const printedItems = new Map<string, string>();
+  const usage = createUsageTotal();
   const label = (entry: TranscriptEntry) => (entry.role === 'user' ? 'you' : 'assistant');
   const printItem = (itemId: string, entry: TranscriptEntry) => {
     pendingItems.delete(itemId);
@@ -92,6 +98,20 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
           flush();
           write(labelled(`← ${handoffEnd(event.cause)} [${event.handoffId}]`, event.reason));
           return;
+        case 'response.ended':
+          flush();
+          write(labelled(`! reply ${RESPONSE_END_WORDS[event.status]} [${event.responseId}]`, event.reason));
+          return;
+        case 'transcription.failed':
+          write(labelled('you', `(not transcribed: ${event.reason})`));
+          return;
+        case 'usage':
+          usage.onEvent(event);
+          writeError(`parley: usage [${event.responseId}]: ${describeUsage(event)}\n`);
+          return;
+        case 'closed':
+          if (usage.totals.responses > 0) writeError(`parley: session usage over ${usage.totals.responses} ${usage.totals.responses === 1 ? 'reply' : 'replies'}: ${describeUsage(usage.totals)}\n`);
+          return;
         case 'error':
           if (event.recoverable && event.code !== 'agent_failed') writeError(`parley: ${event.message}\n`);
           return;
@@ -101,6 +121,23 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
         default:
           return;
       }
+    },
+  };
+}
+
+const RESPONSE_END_WORDS: Record<ResponseEndStatus, string> = { cancelled: 'cancelled', failed: 'failed', incomplete: 'cut off' };
+
+/** Sums the session's `usage` events. */
+function createUsageTotal(): { onEvent(event: SessionEvent): void; readonly totals: UsageTotals } {
+  let totals = EMPTY_USAGE_TOTALS;
+  return {
+    onEvent(event) {
+      if (event.type !== 'usage') return;
+      const { type: _type, responseId: _responseId, ...usage } = event;
+      totals = addUsage(totals, usage);
+    },
+    get totals() {
+      return totals;
     },
   };
 }

@@ -12,7 +12,7 @@ import { startMockRealtimeServer } from '../support/mock-realtime-server';
 import { assistantMessageEvents, startMockResponsesServer } from '../support/mock-responses-server';
 import { startAppHarness } from '../support/app-harness';
 import { fakeAudio } from '../support/fake-audio-engine';
-import { assistantDelta, functionCall, sessionCreated, userTranscript } from '../support/v2-server-events';
+import { assistantDelta, functionCall, sessionStarted, userTranscript } from '../support/v2-server-events';
 
 const KEY = 'sk-test-app-0123456789abcdef';
 
@@ -69,7 +69,7 @@ test('a live session streams transcript entries, runs the handoff, and records h
     {
       batches: [
         [
-          sessionCreated('sess_app'),
+          ...sessionStarted('sess_app'),
           userTranscript('find me flights to lisbon'),
           assistantDelta('item_a', 'Let me '),
           assistantDelta('item_a', 'check.'),
@@ -123,7 +123,7 @@ test('typed text needs a live session, and says so plainly', async (t) => {
 });
 
 test('switching to push-to-talk mid-session saves the mode and turns server turn detection off', async (t) => {
-  const realtime = await startMockRealtimeServer([{ batches: [[sessionCreated('sess_mode')]] }]);
+  const realtime = await startMockRealtimeServer([{ batches: [[...sessionStarted('sess_mode')]] }]);
   t.after(() => realtime.close());
   const harness = startAppHarness(t, { settings: { realtimeUrl: realtime.url, agentBackend: 'none' }, env: { OPENAI_API_KEY: KEY } });
   await harness.app.commands['session.start'](undefined);
@@ -164,7 +164,7 @@ test('the microphone check opens the mic without a session and reports levels; t
 });
 
 test('without working audio the app still runs a typed conversation and says why audio is missing', async (t) => {
-  const realtime = await startMockRealtimeServer([{ batches: [[sessionCreated('sess_text')], [assistantDelta('item_t', 'Hello!')]] }]);
+  const realtime = await startMockRealtimeServer([{ batches: [[...sessionStarted('sess_text')], [assistantDelta('item_t', 'Hello!')]] }]);
   t.after(() => realtime.close());
   const audio = fakeAudio('no PortAudio devices');
   const harness = startAppHarness(t, { createAudioEngine: audio.factory, settings: { realtimeUrl: realtime.url, agentBackend: 'none' }, env: { OPENAI_API_KEY: KEY } });
@@ -189,7 +189,7 @@ test('an agent backend of "command" without a command is refused before connecti
 });
 
 test('shutdown closes the socket and the audio engine well inside 2 s', async (t) => {
-  const realtime = await startMockRealtimeServer([{ batches: [[sessionCreated('sess_quit')]] }]);
+  const realtime = await startMockRealtimeServer([{ batches: [[...sessionStarted('sess_quit')]] }]);
   t.after(() => realtime.close());
   const audio = fakeAudio();
   const harness = startAppHarness(t, { createAudioEngine: audio.factory, settings: { realtimeUrl: realtime.url, agentBackend: 'none' }, env: { OPENAI_API_KEY: KEY } });

@@ -19,6 +19,7 @@ import { silentLogger } from '../../src-main/core/util/logger';
 import { startAppHarness } from '../support/app-harness';
 import { fakeAudio, type FakeAudioEngine } from '../support/fake-audio-engine';
 import { startMockRealtimeServer } from '../support/mock-realtime-server';
+import { sessionStarted } from '../support/v2-server-events';
 import { pulseAudioUnavailableReason, startPulseAudio, type PulseAudioFixture } from '../support/pulse-audio';
 
 const KEY = 'sk-test-audio-lifecycle-0123456789';
@@ -268,7 +269,7 @@ test(
     const dir = mkdtempSync(join(tmpdir(), 'parley-lifecycle-'));
     tonePlayer = playToneIntoMicrophone(dir);
     const realtime = await startMockRealtimeServer(
-      Array.from({ length: SESSIONS }, (_, index) => ({ batches: [[{ type: 'session.created', session: { id: `sess_${index}`, type: 'realtime' } }]] })),
+      Array.from({ length: SESSIONS }, (_, index) => ({ batches: [sessionStarted(`sess_${index}`)] })),
     );
     t.after(() => realtime.close());
     const engines: NativeAudioEngine[] = [];

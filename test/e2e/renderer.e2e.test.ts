@@ -12,7 +12,7 @@ import { startAppHarness, type AppHarness, type AppHarnessOptions } from '../sup
 import { browserSkipReason as skipReason, openAppPage, useBrowser } from '../support/browser-stage';
 import { startMockRealtimeServer, type ConnectionScript } from '../support/mock-realtime-server';
 import { assistantMessageEvents, startMockResponsesServer, type ScriptedReply } from '../support/mock-responses-server';
-import { assistantDelta, functionCall, sessionCreated, userTranscript } from '../support/v2-server-events';
+import { assistantDelta, functionCall, sessionStarted, userTranscript } from '../support/v2-server-events';
 
 const ARTIFACTS = resolve('test-artifacts/e2e');
 const KEY = 'sk-test-e2e-0123456789abcdef';
@@ -86,7 +86,7 @@ test('a live session: transcript bubbles stream, a handoff card shows the exact 
         eventDelayMs: 60,
         batches: [
           [
-            sessionCreated('sess_e2e'),
+            ...sessionStarted('sess_e2e'),
             userTranscript('find me flights to lisbon tomorrow'),
             assistantDelta('item_a', 'Let me '),
             assistantDelta('item_a', 'look that '),
@@ -214,7 +214,7 @@ test('thousands of transcript entries: only the visible bubbles are in the page,
   const { page, bridge, harness } = await stage(t, {
     env: { OPENAI_API_KEY: KEY },
     settings: { onboardingDone: true, agentBackend: 'none' },
-    realtime: [{ batches: [[sessionCreated('sess_many'), ...events]] }],
+    realtime: [{ batches: [[...sessionStarted('sess_many'), ...events]] }],
   });
   await page.goto(bridge.url);
   await byTestId(page, 'session-toggle').click();
@@ -265,7 +265,7 @@ test('an agent answer in Markdown shows a list, code and a link that opens in a 
     env: { OPENAI_API_KEY: KEY },
     settings: { onboardingDone: true },
     agent: [{ kind: 'sse', events: assistantMessageEvents('r1', 'm1', answer, { deltas: [answer.slice(0, 30), answer.slice(30, 90), answer.slice(90)] }), delayMsBetweenEvents: 60 }],
-    realtime: [{ eventDelayMs: 20, batches: [[sessionCreated('sess_markdown'), userTranscript('which flights are there'), functionCall('call_md', 'List the flights')], []] }],
+    realtime: [{ eventDelayMs: 20, batches: [[...sessionStarted('sess_markdown'), userTranscript('which flights are there'), functionCall('call_md', 'List the flights')], []] }],
   });
   // The link's site, answered locally: the test never leaves the machine.
   await page.context().route('https://timetable.example/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>timetable</title>' }));
@@ -318,7 +318,7 @@ test('a reload mid-session shows the same conversation, and a new window does to
     realtime: [
       {
         batches: [
-          [sessionCreated('sess_reload'), userTranscript('find me flights to lisbon'), assistantDelta('item_a', 'Let me look that up.'), functionCall('call_r', 'Find flights to Lisbon')],
+          [...sessionStarted('sess_reload'), userTranscript('find me flights to lisbon'), assistantDelta('item_a', 'Let me look that up.'), functionCall('call_r', 'Find flights to Lisbon')],
         ],
       },
     ],
@@ -350,7 +350,7 @@ test('a server error mid-session stays visible with its reason until dismissed',
   const { page, bridge, harness } = await stage(t, {
     env: { OPENAI_API_KEY: KEY },
     settings: { onboardingDone: true, agentBackend: 'none' },
-    realtime: [{ batches: [[sessionCreated('sess_err')], [rateLimit, assistantDelta('item_b', 'Still with you.')]] }],
+    realtime: [{ batches: [[...sessionStarted('sess_err')], [rateLimit, assistantDelta('item_b', 'Still with you.')]] }],
   });
   await page.goto(bridge.url);
   await byTestId(page, 'session-toggle').click();
@@ -392,7 +392,7 @@ test('a typed message, then the reply: the reply gets its own bubble below the m
       {
         batches: [
           [
-            sessionCreated('sess_typed_e2e'),
+            ...sessionStarted('sess_typed_e2e'),
             assistantItem('item_a0', null),
             assistantDelta('item_a0', 'Hello, how can I help?'),
             { type: 'response.output_audio_transcript.done', item_id: 'item_a0', transcript: 'Hello, how can I help?' },
@@ -438,7 +438,7 @@ test('a handoff that steers the running agent shows one card with both requests 
     realtime: [
       {
         batches: [
-          [sessionCreated('sess_steer_e2e'), userTranscript('find me flights to lisbon'), functionCall('call_first', 'Find flights to Lisbon')],
+          [...sessionStarted('sess_steer_e2e'), userTranscript('find me flights to lisbon'), functionCall('call_first', 'Find flights to Lisbon')],
           // the typed message (frame 1) makes the model call the tool again while the agent works
           [functionCall('call_steer', 'Also find a hotel in Lisbon')],
         ],

@@ -1,6 +1,7 @@
 // A small in-memory AppPort for the shell tests: records commands, lets the test push events and
 // settings changes, and answers with whatever snapshot/settings the test set.
 import { initialConversationState } from '../../src-shared/conversation-reducer';
+import { EMPTY_USAGE_TOTALS } from '../../src-shared/usage';
 import type {
   AppState,
   CommandHandlers,
@@ -50,6 +51,8 @@ export function makeSnapshot(overrides: Partial<AppState> = {}): AppState {
     problems: [],
     conversation: initialConversationState,
     historyRevision: 0,
+    usage: EMPTY_USAGE_TOTALS,
+    rateLimits: [],
     revision: 1,
     ...overrides,
   };

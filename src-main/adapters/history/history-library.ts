@@ -4,6 +4,7 @@ import { errorMessage } from '../../core/util/errors';
 import { silentLogger, type Logger } from '../../core/util/logger';
 import type { HistoryRecord, HistorySummary } from './history-record';
 import { HISTORY_FILE_SUFFIX, isMessageRecord } from './history-recorder';
+import { addUsage, describeUsage, EMPTY_USAGE_TOTALS, type UsageTotals } from '../../../src-shared/usage';
 
 const TITLE_MAX_CHARS = 80;
 const SESSION_ID_PATTERN = /^[A-Za-z0-9._-]+$/;
@@ -150,7 +151,20 @@ export function historyToMarkdown(sessionId: string, records: readonly HistoryRe
         break;
     }
   }
+  const usage = sessionUsage(records);
+  if (usage.responses > 0) lines.push('---', '', `Tokens used: ${describeUsage(usage)} over ${usage.responses} ${usage.responses === 1 ? 'reply' : 'replies'}.`, '');
   return lines.join('\n').trimEnd() + '\n';
+}
+
+/** The session's usage: the sum of its `usage` records. */
+export function sessionUsage(records: readonly HistoryRecord[]): UsageTotals {
+  let totals = EMPTY_USAGE_TOTALS;
+  for (const record of records) {
+    if (record.kind !== 'usage') continue;
+    const { kind: _kind, at: _at, responseId: _responseId, ...usage } = record;
+    totals = addUsage(totals, usage);
+  }
+  return totals;
 }
 
 function quoted(text: string): string[] {

@@ -1,4 +1,5 @@
 import type { TranscriptRole } from '../../../src-shared/session-events';
+import type { TokenUsage } from '../../../src-shared/usage';
 
 /** One line of a session's history file (JSON lines), in the order things happened. */
 export type HistoryRecord =
@@ -31,6 +32,8 @@ export type HistoryRecord =
   | { readonly kind: 'handoff.joined'; readonly at: number; readonly handoffId: string; readonly turnHandoffId: string; readonly agentText: string }
   | { readonly kind: 'agent.answer'; readonly at: number; readonly handoffId: string; readonly text: string }
   | { readonly kind: 'agent.failed'; readonly at: number; readonly handoffId: string; readonly reason: string }
+  /** The tokens one response used (v2 `response.done.usage`); readers sum them per session. */
+  | ({ readonly kind: 'usage'; readonly at: number; readonly responseId: string } & TokenUsage)
   | { readonly kind: 'session.ended'; readonly at: number; readonly reason: string };
 
 export interface HistorySummary {

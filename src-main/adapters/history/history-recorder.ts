@@ -23,6 +23,7 @@ export function isMessageRecord(record: HistoryRecord): boolean {
       return true;
     case 'session.started':
     case 'agent.failed':
+    case 'usage':
     case 'session.ended':
       return false;
   }
@@ -101,6 +102,11 @@ export class HistoryRecorder {
       case 'handoff.failed':
         this.append({ kind: 'agent.failed', at: this.now(), handoffId: event.handoffId, reason: event.reason });
         return;
+      case 'usage': {
+        const { type: _type, responseId, ...usage } = event;
+        this.append({ kind: 'usage', at: this.now(), responseId, ...usage });
+        return;
+      }
       case 'closed':
         this.flushTranscript();
         this.flushItems();

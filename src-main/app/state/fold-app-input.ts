@@ -4,7 +4,9 @@
 import { blockingProblem, type AppState, type HotkeyStatus, type Problem, type TalkState } from '../../../src-shared/app-state';
 import { conversationReducer, initialConversationState } from '../../../src-shared/conversation-reducer';
 import type { ForwardedSessionEvent } from '../../../src-shared/ipc-contract';
+import { nearRateLimitMessage } from '../../../src-shared/rate-limits';
 import type { SessionState } from '../../../src-shared/session-events';
+import { addUsage, EMPTY_USAGE_TOTALS } from '../../../src-shared/usage';
 import { SERVER_ERROR_PREFIX } from '../../core/session/live-conversation';
 import { appStatus } from './app-status';
 import { redactEvent } from './redact-event';
@@ -62,6 +64,8 @@ export function initialAppState(facts: InitialFacts): FoldState {
     problems: [],
     conversation: initialConversationState,
     historyRevision: 0,
+    usage: EMPTY_USAGE_TOTALS,
+    rateLimits: [],
     dismissedProblemIds: [],
     assistantSpeaking: false,
   };
@@ -126,6 +130,22 @@ function onSessionEvent(state: FoldState, raw: ForwardedSessionEvent, at: number
         ...next,
         problems: withProblem(next.problems, problem({ code: 'agent_failed', message: event.reason, recoverable: true, cause: event.handoffId })),
       };
+    case 'usage': {
+      const { type: _type, responseId: _responseId, ...usage } = event;
+      return { ...next, usage: addUsage(next.usage, usage) };
+    }
+    case 'rate_limits': {
+      // Kept as reported; a limit that is nearly used up is a warning until a report says otherwise.
+      const message = nearRateLimitMessage(event.limits);
+      const problems = message
+        ? withProblem(next.problems, problem({ code: 'rate_limit_near', message, recoverable: true }))
+        : without(next.problems, (shown) => shown.code === 'rate_limit_near');
+      return { ...next, rateLimits: event.limits, problems };
+    }
+    case 'response.ended':
+      // A cancelled or cut-off reply is noted on its bubble; a failed one is also worth a warning.
+      if (event.status !== 'failed') return next;
+      return { ...next, problems: withProblem(next.problems, problem({ code: 'reply_failed', message: event.reason, recoverable: true, cause: event.responseId })) };
     case 'closed': {
       const historyRevision = state.historyRevision + 1;
       if (event.reason !== 'transport_closed') return { ...next, historyRevision };
@@ -147,7 +167,11 @@ function onSessionState(state: FoldState, session: SessionState): FoldState {
   if (session === state.session) return state;
   let problems = state.problems;
   // A new session: what went wrong in an earlier one is no longer news.
-  if (session === 'connecting' && !ACTIVE.has(state.session)) problems = without(problems, (shown) => shown.scope === 'session');
+  if (session === 'connecting' && !ACTIVE.has(state.session)) {
+    problems = without(problems, (shown) => shown.scope === 'session');
+    // Usage and rate limits are per session: a new one starts from nothing.
+    return { ...state, session, problems, usage: EMPTY_USAGE_TOTALS, rateLimits: [] };
+  }
   // It connected and the key worked: connection and key problems are solved.
   if (session === 'live') problems = without(problems, (shown) => SOLVED_BY_LIVE_SESSION.has(shown.code));
   const agentWorking = ACTIVE.has(session) ? state.agentWorking : false;

@@ -29,6 +29,8 @@ const KINDS: Record<ProblemCode, ProblemKind> = {
   hotkey_unavailable: { title: 'Hotkey not available', settingsPage: 'hotkeys', scope: 'app', severity: 'warning' },
   settings_invalid: { title: 'Settings need attention', settingsPage: 'general', scope: 'app', severity: 'warning' },
   settings_reset: { title: 'Settings were reset', settingsPage: 'general', scope: 'app', severity: 'warning' },
+  rate_limit_near: { title: 'Rate limit nearly reached', settingsPage: null, scope: 'session', severity: 'warning' },
+  reply_failed: { title: 'A reply failed', settingsPage: null, scope: 'session', severity: 'warning' },
 };
 
 /** Codes whose cause is gone once a session reaches `live` (it connected, the key worked). */

@@ -33,11 +33,16 @@ export function redactEvent(event: ForwardedSessionEvent): ForwardedSessionEvent
       return { ...event, arguments: redactSecrets(event.arguments) };
     case 'error':
       return { ...event, message: redactSecrets(event.message) };
+    case 'response.ended':
+    case 'transcription.failed':
+      return { ...event, reason: readableText(event.reason) };
     case 'state':
     case 'session.ready':
     case 'user.speech_started':
     case 'playback.interrupted':
     case 'handoff.completed':
+    case 'rate_limits':
+    case 'usage':
     case 'closed':
       return event;
   }

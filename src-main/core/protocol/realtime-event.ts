@@ -2,6 +2,10 @@
  * One typed union for everything the realtime server can tell us, whichever dialect spoke it.
  * Codecs produce these at the socket edge; raw JSON never travels further.
  */
+import type { RateLimitStatus } from '../../../src-shared/rate-limits';
+import type { TokenUsage } from '../../../src-shared/usage';
+import type { ClientEventPurpose } from './client-event-ids';
+
 export type TranscriptRole = 'user' | 'assistant';
 
 export interface AudioDelta {
@@ -31,7 +35,18 @@ export interface ConversationItemInfo {
   readonly arguments: string | undefined;
 }
 
+/** `response.done.status_details`: why a response was not completed. */
+export interface ResponseStatusDetails {
+  /** incomplete: `max_output_tokens`, `content_filter`; cancelled: `turn_detected`, `client_cancelled`. */
+  readonly reason: string | undefined;
+  readonly errorType: string | undefined;
+  readonly errorCode: string | undefined;
+  readonly errorMessage: string | undefined;
+}
+
 export type RealtimeEvent =
+  /** v2: the server's defaults, before our configuration; not yet ready. */
+  | { readonly type: 'session.created'; readonly sessionId: string }
   | { readonly type: 'session.updated'; readonly sessionId: string; readonly instructions: string | undefined }
   | { readonly type: 'audio.delta'; readonly audio: AudioDelta }
   /** The server finished sending an item's audio (v2 response.output_audio.done). */
@@ -65,8 +80,30 @@ export type RealtimeEvent =
   | { readonly type: 'speech.started'; readonly itemId: string | undefined; readonly audioStartMs: number | undefined }
   | { readonly type: 'speech.stopped' }
   | { readonly type: 'response.created'; readonly responseId: string | undefined }
-  | { readonly type: 'response.done'; readonly responseId: string | undefined; readonly status: string | undefined }
+  | {
+      readonly type: 'response.done';
+      readonly responseId: string | undefined;
+      readonly status: string | undefined;
+      /** v2 only (v1 leaves these out). */
+      readonly statusDetails?: ResponseStatusDetails | undefined;
+      readonly outputItemIds?: readonly string[];
+      readonly usage?: TokenUsage | undefined;
+    }
+  /** v2: a user item's transcription failed (`conversation.item.input_audio_transcription.failed`). */
+  | { readonly type: 'transcription.failed'; readonly itemId: string; readonly message: string | undefined }
+  /** v2: `rate_limits.updated`. */
+  | { readonly type: 'rate_limits'; readonly limits: readonly RateLimitStatus[] }
+  /** v2: the server cut an assistant item's audio (and its transcript) at `audioEndMs`. */
+  | { readonly type: 'item.truncated'; readonly itemId: string; readonly audioEndMs: number }
   | { readonly type: 'response.cancelled'; readonly responseId: string | undefined }
-  | { readonly type: 'error'; readonly message: string; readonly code: string | undefined };
+  | {
+      readonly type: 'error';
+      readonly message: string;
+      readonly code: string | undefined;
+      /** v2: the client event the error is about (`error.event_id`), when it names one. */
+      readonly eventId?: string;
+      /** v2: what that client event was for, when it is still remembered. */
+      readonly request?: ClientEventPurpose;
+    };
 
 export type RealtimeEventType = RealtimeEvent['type'];

@@ -3,10 +3,12 @@ import { isPlausibleChannelCount, isPlausibleSampleRate } from './audio-validati
 import { realtimeWebsocketUrl } from './connect-url';
 import { createOutboundEncoder } from './encode-outbound';
 import { decodeAudioDeltaFast } from './v2-audio-fast-path';
-import type { ConnectTarget, DialectCodec } from './dialect-codec';
+import { ClientEventIds } from './client-event-ids';
+import type { ConnectTarget, DialectCodec, SessionChange } from './dialect-codec';
 import { isObject, numberField, objectField, parseTypedFrame, stringField, type JsonObject } from './json-fields';
 import { decodeServerError, decodeSessionUpdated, frameSkipper } from './shared-decoders';
 import type { ConversationItemInfo, RealtimeEvent } from './realtime-event';
+import { decodeItemTruncated, decodeRateLimits, decodeResponseDone, decodeTranscriptionFailed } from './v2-response-decoders';
 import { INPUT_SAMPLE_RATE_HZ, type RealtimeSessionConfig } from './session-config';
 
 export const V2_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
@@ -15,10 +17,8 @@ export const V2_DEFAULT_MODEL = 'gpt-realtime';
 export const V2_DEFAULT_URL = 'wss://api.openai.com/v1';
 export const HANDOFF_TOOL_NAME = 'background_agent';
 
-/** The server error that only means "wait for the current response": deferred, never fatal. */
-export function isActiveResponseError(message: string, code: string | undefined): boolean {
-  return code === 'conversation_already_has_active_response' || /already has an active response/i.test(message);
-}
+/** The error code that answers a response.create while a response is active: wait, never fatal. */
+export const ACTIVE_RESPONSE_ERROR_CODE = 'conversation_already_has_active_response';
 
 const HANDOFF_TOOL = {
   type: 'function',
@@ -40,6 +40,14 @@ const HANDOFF_TOOL = {
 /** Dialect v2: the public OpenAI Realtime API with GA event names. */
 export function createV2Codec(logger: Logger): DialectCodec {
   const skip = frameSkipper(logger, 'v2');
+  // One codec per connection: its client events are numbered and remembered here.
+  const eventIds = new ClientEventIds();
+  const encode = createOutboundEncoder(
+    (message) => ({ type: 'conversation.item.create', fields: { item: { type: 'function_call_output', call_id: message.handoffId, output: message.text } } }),
+    eventIds,
+  );
+  const stampedSessionUpdate = (session: JsonObject): string =>
+    JSON.stringify({ type: 'session.update', event_id: eventIds.next('session.update'), session });
 
   function decode(frame: string): RealtimeEvent | undefined {
     const audio = decodeAudioDeltaFast(frame);
@@ -83,12 +91,21 @@ export function createV2Codec(logger: Logger): DialectCodec {
       case 'response.created':
         return { type: 'response.created', responseId: responseField(event, 'id') };
       case 'response.done':
-        return { type: 'response.done', responseId: responseField(event, 'id'), status: responseField(event, 'status') };
+        return decodeResponseDone(event);
+      case 'conversation.item.input_audio_transcription.failed':
+        return decodeTranscriptionFailed(event) ?? skip('transcription.failed without item_id', type);
+      case 'rate_limits.updated':
+        return decodeRateLimits(event) ?? skip('rate_limits.updated without rate_limits', type);
+      case 'conversation.item.truncated':
+        return decodeItemTruncated(event) ?? skip('truncated without item_id or audio_end_ms', type);
       case 'response.cancelled':
         return { type: 'response.cancelled', responseId: responseField(event, 'id') ?? stringField(event, 'response_id') };
-      case 'session.created':
+      case 'session.created': {
+        const sessionId = sessionIdOf(event);
+        return sessionId !== undefined ? { type: 'session.created', sessionId } : skip('session.created without session.id', type);
+      }
       case 'session.updated':
-        return decodeSessionUpdated(event) ?? skip(`${type} without session.id`, type);
+        return decodeSessionUpdated(event) ?? skip('session.updated without session.id', type);
       case 'conversation.item.added':
       case 'conversation.item.created':
       case 'response.output_item.added': {
@@ -115,8 +132,14 @@ export function createV2Codec(logger: Logger): DialectCodec {
         if (delta === undefined && complete === undefined) return skip('function call arguments without text', type);
         return { type: 'function_call.arguments', itemId: stringField(event, 'item_id'), callId: stringField(event, 'call_id'), delta, arguments: complete };
       }
-      case 'error':
-        return decodeServerError(event) ?? skip('error without message', type);
+      case 'error': {
+        const error = decodeServerError(event);
+        if (!error) return skip('error without message', type);
+        // The client event it is about: tied to its request, never guessed from the text.
+        const eventId = errorEventId(event);
+        const request = eventIds.purposeOf(eventId);
+        return { ...error, ...(eventId !== undefined ? { eventId } : {}), ...(request !== undefined ? { request } : {}) };
+      }
       default:
         return skip('unknown type', type);
     }
@@ -124,17 +147,32 @@ export function createV2Codec(logger: Logger): DialectCodec {
 
   return {
     dialect: 'v2',
-    capabilities: { responseAfterHandoffOutput: true, responseAfterUserText: true, truncateOnBargeIn: true },
+    capabilities: { responseAfterHandoffOutput: true, responseAfterUserText: true, truncateOnBargeIn: true, confirmsSessionUpdate: true },
     connectTarget(config, apiKey): ConnectTarget {
       return {
         url: realtimeWebsocketUrl(config.realtimeUrl, [['model', config.model ?? V2_DEFAULT_MODEL]], { acceptWebsocketSchemes: true }),
         headers: { Authorization: `Bearer ${apiKey}` },
       };
     },
-    sessionUpdate: sessionUpdateV2,
+    sessionUpdate: (config) => stampedSessionUpdate(fullSessionV2(config)),
+    sessionChange(applied, next, voiceLocked): SessionChange {
+      const change = sessionChangeV2(applied, next, voiceLocked);
+      return { frame: change.session ? stampedSessionUpdate(change.session) : undefined, voiceDeferred: change.voiceDeferred };
+    },
     decode,
-    encode: encodeV2,
+    encode,
   };
+}
+
+function sessionIdOf(event: JsonObject): string | undefined {
+  const session = objectField(event, 'session');
+  return session ? stringField(session, 'id') : undefined;
+}
+
+/** `error.event_id`: the client event at fault. (The top-level `event_id` is the server's own.) */
+function errorEventId(event: JsonObject): string | undefined {
+  const nested = objectField(event, 'error');
+  return nested ? stringField(nested, 'event_id') : undefined;
 }
 
 function transcriptDone(event: JsonObject, role: 'user' | 'assistant', field: string): RealtimeEvent | undefined {
@@ -202,31 +240,47 @@ export function promptFromArguments(rawArguments: unknown): string {
   return rawArguments;
 }
 
-function sessionUpdateV2(config: RealtimeSessionConfig): string {
-  const turnDetection = config.turnDetection === 'none' ? null : { type: config.turnDetection };
-  return JSON.stringify({
-    type: 'session.update',
-    session: {
-      type: 'realtime',
-      instructions: config.instructions,
-      output_modalities: ['audio'],
-      audio: {
-        input: {
-          format: { type: 'audio/pcm', rate: INPUT_SAMPLE_RATE_HZ },
-          transcription: { model: config.transcriptionModel },
-          turn_detection: turnDetection,
-        },
-        output: { format: { type: 'audio/pcm', rate: INPUT_SAMPLE_RATE_HZ }, voice: config.voice ?? V2_DEFAULT_VOICE },
-      },
-      tools: [HANDOFF_TOOL],
-      tool_choice: 'auto',
-    },
-  });
+function turnDetectionV2(config: RealtimeSessionConfig): JsonObject | null {
+  return config.turnDetection === 'none' ? null : { type: config.turnDetection };
 }
 
-const encodeV2 = createOutboundEncoder((message) =>
-  JSON.stringify({
-    type: 'conversation.item.create',
-    item: { type: 'function_call_output', call_id: message.handoffId, output: message.text },
-  }),
-);
+function fullSessionV2(config: RealtimeSessionConfig): JsonObject {
+  return {
+    type: 'realtime',
+    instructions: config.instructions,
+    output_modalities: ['audio'],
+    audio: {
+      input: {
+        format: { type: 'audio/pcm', rate: INPUT_SAMPLE_RATE_HZ },
+        transcription: { model: config.transcriptionModel },
+        turn_detection: turnDetectionV2(config),
+      },
+      output: { format: { type: 'audio/pcm', rate: INPUT_SAMPLE_RATE_HZ }, voice: config.voice ?? V2_DEFAULT_VOICE },
+    },
+    tools: [HANDOFF_TOOL],
+    tool_choice: 'auto',
+  };
+}
+
+/**
+ * Only what changed: the server merges a session.update into the session, and it refuses as a
+ * whole an update that names the voice once the model has spoken (`cannot_update_voice`), so a
+ * voice change then is left out and applies from the next session. `session.type` is required.
+ */
+function sessionChangeV2(applied: RealtimeSessionConfig, next: RealtimeSessionConfig, voiceLocked: boolean): { session: JsonObject | undefined; voiceDeferred: boolean } {
+  const input: JsonObject = {};
+  if (next.turnDetection !== applied.turnDetection) input['turn_detection'] = turnDetectionV2(next);
+  if (next.transcriptionModel !== applied.transcriptionModel) input['transcription'] = { model: next.transcriptionModel };
+  const voiceChanged = (next.voice ?? V2_DEFAULT_VOICE) !== (applied.voice ?? V2_DEFAULT_VOICE);
+  const sendVoice = voiceChanged && !voiceLocked;
+  const audio: JsonObject = {
+    ...(Object.keys(input).length > 0 ? { input } : {}),
+    ...(sendVoice ? { output: { voice: next.voice ?? V2_DEFAULT_VOICE } } : {}),
+  };
+  const session: JsonObject = {
+    ...(next.instructions !== applied.instructions ? { instructions: next.instructions } : {}),
+    ...(Object.keys(audio).length > 0 ? { audio } : {}),
+  };
+  const voiceDeferred = voiceChanged && voiceLocked;
+  return { session: Object.keys(session).length > 0 ? { type: 'realtime', ...session } : undefined, voiceDeferred };
+}

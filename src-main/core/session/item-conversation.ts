@@ -8,6 +8,9 @@ import type { Logger } from '../util/logger';
 /** Why a cut-off function call is shown but not delegated. */
 export const INCOMPLETE_CALL_REASON = 'the call was interrupted before it was complete, so nothing was delegated';
 
+/** Why a user's speech shows no words. */
+export const NOT_TRANSCRIBED_REASON = 'the speech could not be transcribed';
+
 export interface ItemConversationDeps {
   readonly calls: FunctionCalls;
   readonly handoffs: HandoffController;
@@ -59,6 +62,27 @@ export class ItemConversation {
       final,
     });
     this.items.markAnnounced(change.itemId);
+  }
+
+  /**
+   * conversation.item.truncated: the user heard `heardFraction` of the item's audio; its text
+   * (the bubble, and what a later handoff takes as context) keeps only that share of its words.
+   */
+  onTruncated(itemId: string, heardFraction: number): void {
+    const change = this.items.truncate(itemId, heardFraction);
+    if (change) this.emitItemEntry(change, true);
+  }
+
+  /** The user's speech item has no text: say so on that item instead of showing nothing. */
+  onTranscriptionFailed(itemId: string, message: string | undefined): void {
+    const previousItemId = this.items.previousAnnouncedId(itemId);
+    this.deps.emit({
+      type: 'transcription.failed',
+      itemId,
+      reason: message === undefined ? NOT_TRANSCRIBED_REASON : `${NOT_TRANSCRIBED_REASON}: ${message}`,
+      ...(previousItemId !== undefined ? { previousItemId } : {}),
+    });
+    this.items.markAnnounced(itemId);
   }
 
   onItemPlaced(item: ConversationItemInfo, previousItemId: string | null | undefined): void {

@@ -9,13 +9,16 @@ import type { DialectCodec } from '../protocol/dialect-codec';
 import type { OutboundMessage } from '../protocol/outbound-message';
 import type { AudioDelta, RealtimeEvent } from '../protocol/realtime-event';
 import type { RealtimeConnection } from '../protocol/transport';
-import { isActiveResponseError } from '../protocol/v2-codec';
+import { ACTIVE_RESPONSE_ERROR_CODE } from '../protocol/v2-codec';
 import { ActiveTranscript } from '../transcript/active-transcript';
 import { assertNever } from '../util/assert-never';
 import { redactSecrets } from '../util/redact';
 import type { Logger } from '../util/logger';
+import { ItemAudioLedger } from './item-audio-ledger';
 import { ItemConversation } from './item-conversation';
+import { responseOutcomeEvents } from './response-outcome';
 import { ResponseGate } from './response-gate';
+import { SessionConfiguration, type ConfigUpdate } from './session-configuration';
 
 /** Starts the message of a `server_error` event; the server's own words follow. */
 export const SERVER_ERROR_PREFIX = 'The realtime server reported: ';
@@ -27,7 +30,13 @@ export interface LiveConversationDeps {
   readonly agent: AgentBackend;
   readonly sink: AudioSink | undefined;
   readonly logger: Logger;
+  /** The configuration the connection opens with (its first session.update). */
+  readonly config: RealtimeSessionConfig;
   emit(event: SessionEvent): void;
+  /** The server confirmed the configuration (v2: session.updated answered the first session.update). */
+  onReady?(): void;
+  /** v2: the server refused the configuration (an error before session.updated); its words, redacted. */
+  onConfigurationRefused?(message: string): void;
 }
 
 /**
@@ -38,10 +47,16 @@ export interface LiveConversationDeps {
 export class LiveConversation {
   private connection: RealtimeConnection | undefined;
   private disposed = false;
-  private ready = false;
+  private readonly configuration: SessionConfiguration;
   /** Audio still in flight for an item the user talked over is dropped, not played again. */
   private interruptedItemId: string | undefined;
   private lastAudioItemId: string | undefined;
+  /** What a truncate may claim: the audio the server sent per item. */
+  private readonly audioLedger = new ItemAudioLedger();
+  /** Between response.created and response.done: what a local barge-in must cancel without server VAD. */
+  private responseInProgress = false;
+  private cancelSent = false;
+  private serverDetectsTurns: boolean;
   /** v1: role-merged deltas in arrival order, exactly as the reference. */
   readonly transcript = new ActiveTranscript();
   /** v2: the conversation by its items (undefined in v1). */
@@ -50,6 +65,9 @@ export class LiveConversation {
   private readonly responses: ResponseGate;
 
   constructor(private readonly deps: LiveConversationDeps) {
+    this.configuration = new SessionConfiguration(deps.codec, deps.config);
+    // turn_detection null (push-to-talk, toggle): the client commits and interrupts.
+    this.serverDetectsTurns = deps.config.turnDetection !== 'none';
     this.responses = new ResponseGate(() => this.send({ type: 'response.create' }));
     const itemOrdered = deps.codec.dialect === 'v2';
     const calls = new FunctionCalls();
@@ -107,18 +125,33 @@ export class LiveConversation {
     this.send({ type: 'audio.clear' });
   }
 
-  /** Re-sends the session configuration (e.g. turn detection after a talk-mode change). */
-  updateConfig(config: RealtimeSessionConfig): void {
-    if (this.disposed || !this.connection) return;
-    this.connection.send(this.deps.codec.sessionUpdate(config));
+  /** Sends what changed (e.g. turn detection after a talk-mode change); a locked voice waits for the next session. */
+  updateConfig(config: RealtimeSessionConfig): ConfigUpdate {
+    if (this.disposed || !this.connection) return { sent: false, voiceDeferred: false };
+    this.serverDetectsTurns = config.turnDetection !== 'none';
+    const { frame, update } = this.configuration.change(config);
+    if (frame !== undefined) this.connection.send(frame);
+    return update;
   }
 
   cancelAgent(): boolean {
     return this.handoffs.cancel();
   }
 
-  /** Barge-in: silence the speaker now and tell the server what was really heard. */
+  /**
+   * Local barge-in (talk key, local VAD): without server VAD nothing on the server stops its
+   * response, so an active one is cancelled here (once); then the speaker is silenced.
+   */
   interruptPlayback(): void {
+    if (!this.serverDetectsTurns && this.responseInProgress && !this.cancelSent && this.deps.codec.dialect === 'v2') {
+      this.cancelSent = true;
+      this.send({ type: 'response.cancel' });
+    }
+    this.stopPlayback();
+  }
+
+  /** Barge-in: silence the speaker now and tell the server what was really heard. */
+  private stopPlayback(): void {
     const sink = this.deps.sink;
     if (!sink?.isPlaying()) return;
     // Late deltas of the item being played are dropped from now on, before the sink answers.
@@ -137,8 +170,9 @@ export class LiveConversation {
   private onPlaybackInterrupted(interruption: PlaybackInterruption | undefined): void {
     if (!interruption || this.disposed) return;
     this.interruptedItemId = interruption.itemId;
-    if (this.deps.codec.capabilities.truncateOnBargeIn) {
-      this.send({ type: 'item.truncate', itemId: interruption.itemId, audioEndMs: interruption.playedMs });
+    const audioEndMs = this.audioLedger.truncatePoint(interruption.itemId, interruption.playedMs);
+    if (this.deps.codec.capabilities.truncateOnBargeIn && audioEndMs !== undefined) {
+      this.send({ type: 'item.truncate', itemId: interruption.itemId, audioEndMs });
     }
     this.deps.emit({ type: 'playback.interrupted', itemId: interruption.itemId, playedMs: interruption.playedMs });
   }
@@ -157,13 +191,14 @@ export class LiveConversation {
   }
 
   private onEvent(event: RealtimeEvent): void {
-    const { emit, logger } = this.deps;
+    const { emit } = this.deps;
     switch (event.type) {
       case 'audio.delta':
         this.onAudio(event.audio);
         return;
       case 'audio.done':
         // A short answer need not wait for the speaker's start threshold; its tail is flushed.
+        this.audioLedger.onAudioDone(event.itemId);
         this.deps.sink?.endItem?.(event.itemId);
         return;
       case 'transcript.delta': {
@@ -201,29 +236,47 @@ export class LiveConversation {
         return;
       case 'speech.started':
         emit({ type: 'user.speech_started' });
-        this.interruptPlayback();
+        // Server VAD cancels its own response (interrupt_response); only the speaker is ours.
+        this.stopPlayback();
         return;
       case 'response.created':
+        this.responseInProgress = true;
+        this.cancelSent = false;
+        this.configuration.lockVoice();
         this.responses.onResponseCreated();
         return;
       case 'response.done':
+        this.responseInProgress = false;
+        this.responses.onResponseFinished();
+        for (const outcome of responseOutcomeEvents(event)) emit(outcome);
+        return;
       case 'response.cancelled':
+        this.responseInProgress = false;
         this.responses.onResponseFinished();
         return;
+      case 'transcription.failed':
+        this.itemConversation?.onTranscriptionFailed(event.itemId, event.message);
+        return;
+      case 'rate_limits':
+        emit({ type: 'rate_limits', limits: event.limits });
+        return;
+      case 'item.truncated': {
+        const sentMs = this.audioLedger.sentMs(event.itemId);
+        this.itemConversation?.onTruncated(event.itemId, sentMs > 0 ? event.audioEndMs / sentMs : 1);
+        return;
+      }
       case 'error':
-        if (isActiveResponseError(event.message, event.code)) {
-          logger.debug('server has an active response; response.create deferred');
-          this.responses.onActiveResponseError();
-          return;
-        }
-        this.responses.onOtherError();
-        emit({ type: 'error', code: 'server_error', message: `${SERVER_ERROR_PREFIX}${redactSecrets(event.message)}`, recoverable: true });
+        this.onServerError(event);
         return;
       case 'session.updated':
         // v2 sends session.created, then session.updated for our update: ready once.
-        if (this.ready) return;
-        this.ready = true;
+        if (!this.configuration.onSessionUpdated()) return;
+        // Live first, so listeners of session.ready see a live session.
+        this.deps.onReady?.();
         emit({ type: 'session.ready', serverSessionId: event.sessionId });
+        return;
+      case 'session.created':
+        // The server's defaults, before our configuration: not ready yet.
         return;
       case 'item.added':
       case 'item.done':
@@ -235,7 +288,29 @@ export class LiveConversation {
     }
   }
 
+  /** An error naming one of our events is tied to it (v2 event_id); nothing is guessed from its text. */
+  private onServerError(event: Extract<RealtimeEvent, { type: 'error' }>): void {
+    const message = redactSecrets(event.message);
+    if (this.configuration.awaitingConfirmation) {
+      // Nothing but the configuration was sent yet: it was refused, the server runs on its defaults.
+      this.deps.onConfigurationRefused?.(message);
+      return;
+    }
+    if (event.request === 'response.create') {
+      if (event.code === ACTIVE_RESPONSE_ERROR_CODE) {
+        this.deps.logger.debug('server has an active response; response.create deferred');
+        this.responses.onActiveResponseError();
+        return;
+      }
+      this.responses.onCreateRejected();
+    }
+    this.deps.emit({ type: 'error', code: 'server_error', message: `${SERVER_ERROR_PREFIX}${message}`, recoverable: true });
+  }
+
   private onAudio(audio: AudioDelta): void {
+    this.configuration.lockVoice();
+    // Counted before the barge-in drop: the server sent it, so a truncate may claim it.
+    this.audioLedger.onAudio(audio.itemId, (audio.base64.length * 3) / 4 - base64Padding(audio.base64), audio.sampleRate, audio.channels);
     if (audio.itemId !== undefined && audio.itemId === this.interruptedItemId) return;
     this.lastAudioItemId = audio.itemId;
     // One object serves as both the sink frame and the event (the hot path allocates little).
@@ -249,4 +324,9 @@ export class LiveConversation {
     this.deps.sink?.write(output);
     this.deps.emit(output);
   }
+}
+
+function base64Padding(base64: string): number {
+  if (base64.endsWith('==')) return 2;
+  return base64.endsWith('=') ? 1 : 0;
 }

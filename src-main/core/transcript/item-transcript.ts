@@ -26,6 +26,8 @@ interface ItemNode {
   announced: boolean;
   /** Its text went to the agent with a handoff, or it came before one: never sent again. */
   handedOff: boolean;
+  /** Cut to what the user heard (conversation.item.truncated): later text for it is unheard. */
+  truncated: boolean;
 }
 
 const ANONYMOUS_PREFIX = '~anonymous:';
@@ -83,6 +85,7 @@ export class ItemTranscript {
   appendDelta(itemId: string, role: TranscriptRole, delta: string): ItemChange | undefined {
     if (delta.length === 0) return undefined;
     const node = this.ensure(itemId, role);
+    if (node.truncated) return undefined;
     node.text += delta;
     return this.changeOf(node);
   }
@@ -90,8 +93,22 @@ export class ItemTranscript {
   /** A `.done`/`.completed` event: the final text of this item, replacing what its deltas said. */
   replaceText(itemId: string, role: TranscriptRole, text: string): ItemChange | undefined {
     const node = this.ensure(itemId, role);
-    if (text.length === 0 && node.text.length === 0) return undefined;
+    if (node.truncated || (text.length === 0 && node.text.length === 0)) return undefined;
     node.text = text;
+    return this.changeOf(node);
+  }
+
+  /**
+   * The server cut the item's audio after `heardFraction` of it and dropped the rest of its
+   * transcript: keep the same share of its words (as the service does), so the bubble and the next
+   * handoff's context hold only what was heard. Text arriving for it later is ignored. Undefined
+   * when the item is unknown or already truncated.
+   */
+  truncate(itemId: string, heardFraction: number): ItemChange | undefined {
+    const node = this.byId.get(itemId);
+    if (!node || node.truncated) return undefined;
+    node.truncated = true;
+    node.text = heardWords(node.text, heardFraction);
     return this.changeOf(node);
   }
 
@@ -155,7 +172,7 @@ export class ItemTranscript {
 
   /** A new item, last unless the caller puts it somewhere (`append` false). */
   private create(itemId: string, role: ItemRole | undefined, identified: boolean, append = true): ItemNode {
-    const node: ItemNode = { id: itemId, identified, role, text: '', entryId: undefined, placed: false, announced: false, handedOff: false };
+    const node: ItemNode = { id: itemId, identified, role, text: '', entryId: undefined, placed: false, announced: false, handedOff: false, truncated: false };
     this.byId.set(itemId, node);
     if (append) this.order.push(node);
     return node;
@@ -166,4 +183,11 @@ export class ItemTranscript {
     const role: TranscriptRole = node.role === 'assistant' ? 'assistant' : 'user';
     return { entryId: node.entryId, index: this.order.indexOf(node), itemId: node.id, identified: node.identified, entry: { role, text: node.text } };
   }
+}
+
+/** The first `fraction` of the words of `text` (rounded down), with their leading spaces. */
+export function heardWords(text: string, fraction: number): string {
+  const words = text.match(/\s*\S+/g) ?? [];
+  const share = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+  return words.slice(0, Math.floor(words.length * share)).join('');
 }

@@ -10,7 +10,7 @@ import { isForwardedSessionEvent } from '../../../src-shared/ipc-contract';
 import { AGENT_PROGRESS_PREFIX } from '../../../src-main/core/handoff/handoff-voice';
 import { assistantMessageEvents, userInputTexts } from '../../support/mock-responses-server';
 import { TEST_API_KEY, sessionConfig, settle, startScenario } from '../../support/session-harness';
-import { sessionCreated } from '../../support/v2-server-events';
+import { sessionStarted } from '../../support/v2-server-events';
 
 // GA server events, shaped as the API reference has them.
 const committed = (itemId: string, previous: string | null) => ({ type: 'input_audio_buffer.committed', previous_item_id: previous, item_id: itemId });
@@ -78,7 +78,7 @@ test('v2: user speech transcribed after the assistant replied lands on the user\
       {
         batches: [
           [
-            sessionCreated('sess_late'),
+            ...sessionStarted('sess_late'),
             committed('item_u1', null),
             userAudioItem('item_u1', null),
             responseCreated('resp_1'),
@@ -109,7 +109,7 @@ test('v2: a .completed event replaces the text of its own item only', async (t) 
       {
         batches: [
           [
-            sessionCreated('sess_own'),
+            ...sessionStarted('sess_own'),
             committed('item_u1', null),
             heard('item_u1', 'first thing'),
             committed('item_u2', 'item_u1'),
@@ -133,7 +133,7 @@ test('v2: after a typed message the reply gets its own bubble, below the message
     realtime: [
       {
         batches: [
-          [sessionCreated('sess_typed'), responseCreated('resp_0'), ...assistantItem('item_a0', null), said('item_a0', 'Hello!'), saidDone('item_a0', 'Hello!'), responseDone('resp_0')],
+          [...sessionStarted('sess_typed'), responseCreated('resp_0'), ...assistantItem('item_a0', null), said('item_a0', 'Hello!'), saidDone('item_a0', 'Hello!'), responseDone('resp_0')],
           // answers the client's conversation.item.create (frame 1)
           [typedItem('item_t1', 'item_a0', 'what time is it?')],
           // answers its response.create (frame 2)
@@ -163,7 +163,7 @@ test('v2: the handoff context is the items before the call in conversation order
       {
         batches: [
           [
-            sessionCreated('sess_ctx'),
+            ...sessionStarted('sess_ctx'),
             committed('item_u1', null),
             responseCreated('resp_1'),
             ...assistantItem('item_a1', 'item_u1'),
@@ -200,7 +200,7 @@ test('v2: a call cut off by a barge-in is shown as cut off, never delegated, and
       {
         batches: [
           [
-            sessionCreated('sess_cut'),
+            ...sessionStarted('sess_cut'),
             committed('item_u1', null),
             heardDone('item_u1', 'Delete the old logs.'),
             responseCreated('resp_1'),
@@ -233,7 +233,7 @@ test('v2: every event the API sends about one call makes one handoff, and a two-
       {
         batches: [
           [
-            sessionCreated('sess_once'),
+            ...sessionStarted('sess_once'),
             committed('item_u1', null),
             heardDone('item_u1', 'Why is the build failing?'),
             responseCreated('resp_1'),
@@ -272,7 +272,7 @@ test('v2: a handoff that steers the running turn is one card with both requests 
     realtime: [
       {
         batches: [
-          [sessionCreated('sess_steer_card'), committed('item_u1', null), heardDone('item_u1', 'Find flights.'), ...callEvents('item_f1', 'call_a', 'item_u1', 'Find flights')],
+          [...sessionStarted('sess_steer_card'), committed('item_u1', null), heardDone('item_u1', 'Find flights.'), ...callEvents('item_f1', 'call_a', 'item_u1', 'Find flights')],
           [committed('item_u2', 'item_f1'), heardDone('item_u2', 'And a hotel.'), ...callEvents('item_f2', 'call_b', 'item_u2', 'Also find a hotel')],
         ],
       },

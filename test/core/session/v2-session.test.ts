@@ -10,7 +10,7 @@ import { startEagerServer } from '../../support/eager-server';
 import { SUPERSEDED_HANDOFF_TEXT } from '../../../src-main/core/session/live-conversation';
 import { AGENT_PROGRESS_PREFIX } from '../../../src-main/core/handoff/handoff-voice';
 import { TEST_API_KEY, createSessionHarness, sessionConfig, settle, startScenario } from '../../support/session-harness';
-import { functionCall, responseCreated, responseDone, sessionCreated, userTranscript } from '../../support/v2-server-events';
+import { functionCall, responseCreated, responseDone, sessionStarted, userTranscript } from '../../support/v2-server-events';
 
 const typeIs = (type: string) => (frame: any) => frame?.type === type;
 const framesAfterUpdate = (frames: unknown[]) => (frames.slice(1) as any[]).map((frame) => frame.type);
@@ -19,7 +19,7 @@ test('v2: a background_agent function call is the handoff; the answer is functio
   const { agent, realtime, harness } = await startScenario(t, {
     agentReplies: [{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'Two flights leave at 9.') }],
     realtime: [
-      { batches: [[sessionCreated('sess_v2'), userTranscript('find me flights to lisbon'), functionCall('call_1', 'Find flights to Lisbon tomorrow')]] },
+      { batches: [[...sessionStarted('sess_v2'), userTranscript('find me flights to lisbon'), functionCall('call_1', 'Find flights to Lisbon tomorrow')]] },
     ],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
@@ -43,7 +43,7 @@ test('v2: response.create is deferred while a response is active and sent on res
   const { realtime, harness } = await startScenario(t, {
     agentReplies: [{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'answer') }],
     realtime: [
-      { batches: [[sessionCreated('sess_defer'), responseCreated('resp_speaking'), functionCall('call_d', 'do it')]] },
+      { batches: [[...sessionStarted('sess_defer'), responseCreated('resp_speaking'), functionCall('call_d', 'do it')]] },
     ],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
@@ -60,11 +60,12 @@ test('v2: the "active response in progress" error is benign: no error event, and
   const agent = await startMockResponsesServer([{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'answer') }]);
   const activeError = {
     type: 'error',
-    error: { type: 'invalid_request_error', code: 'conversation_already_has_active_response', message: 'Conversation already has an active response in progress: resp_x. Wait until the response is finished before creating a new one.' },
+    // evt_3 names frame 2, the response.create: the error is tied to it by id, not by its text.
+    error: { type: 'invalid_request_error', code: 'conversation_already_has_active_response', message: 'Conversation already has an active response in progress: resp_x. Wait until the response is finished before creating a new one.', event_id: 'evt_3' },
   };
   const realtime = await startMockRealtimeServer([
     // frame 1 = function_call_output, frame 2 = response.create → answered with the error
-    { batches: [[sessionCreated('sess_benign'), functionCall('call_b', 'do it')], [], [activeError]] },
+    { batches: [[...sessionStarted('sess_benign'), functionCall('call_b', 'do it')], [], [activeError]] },
   ]);
   const harness = createSessionHarness({ agentBaseUrl: agent.baseUrl });
   t.after(async () => {
@@ -82,10 +83,11 @@ test('v2: the "active response in progress" error is benign: no error event, and
 });
 
 test('v2: another server error after our response.create does not leave later requests stuck', async (t) => {
-  const rateLimited = { type: 'error', error: { type: 'rate_limit_error', code: 'rate_limit_exceeded', message: 'Rate limit reached' } };
+  // evt_3 names frame 2, the typed message's response.create.
+  const rateLimited = { type: 'error', error: { type: 'rate_limit_error', code: 'rate_limit_exceeded', message: 'Rate limit reached', event_id: 'evt_3' } };
   const { realtime, harness } = await startScenario(t, {
     // frame 1 = the typed message, frame 2 = its response.create → rejected
-    realtime: [{ batches: [[sessionCreated('sess_stuck')], [], [rateLimited]] }],
+    realtime: [{ batches: [[...sessionStarted('sess_stuck')], [], [rateLimited]] }],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
   harness.session.sendText('first try');
@@ -105,7 +107,7 @@ test('v2: a handoff that steers the running turn closes the older call with a no
       { kind: 'sse', events: assistantMessageEvents('r1', 'm1', 'answer one'), gate },
       { kind: 'sse', events: assistantMessageEvents('r2', 'm2', 'answer two') },
     ],
-    realtime: [{ batches: [[sessionCreated('sess_steer2'), functionCall('call_a', 'first')], [functionCall('call_b', 'second')]] }],
+    realtime: [{ batches: [[...sessionStarted('sess_steer2'), functionCall('call_a', 'first')], [functionCall('call_b', 'second')]] }],
   });
   t.after(() => release());
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
@@ -131,7 +133,7 @@ test('v2: a handoff that steers the running turn closes the older call with a no
 
 test('v2: session.created then session.updated make one session.ready', async (t) => {
   const { realtime, harness } = await startScenario(t, {
-    realtime: [{ batches: [[sessionCreated('sess_once'), { type: 'session.updated', session: { id: 'sess_once' } }, { type: 'response.output_audio_transcript.delta', delta: 'hi' }]] }],
+    realtime: [{ batches: [[...sessionStarted('sess_once'), { type: 'session.updated', session: { id: 'sess_once' } }, { type: 'response.output_audio_transcript.delta', delta: 'hi' }]] }],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
   await harness.waitForEvent('transcript.entry');
@@ -144,7 +146,7 @@ test('v2: barge-in truncates the item at what the speaker played, not what was r
   const hundredMs = pcm16Base64(2400); // 100 ms at 24 kHz
   const deltas = Array.from({ length: 10 }, () => ({ type: 'response.output_audio.delta', item_id: 'item_speech', delta: hundredMs }));
   const { realtime, harness } = await startScenario(t, {
-    realtime: [{ batches: [[sessionCreated('sess_barge'), responseCreated('resp_1'), ...deltas]] }],
+    realtime: [{ batches: [[...sessionStarted('sess_barge'), responseCreated('resp_1'), ...deltas]] }],
     harness: { sink },
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
@@ -152,7 +154,7 @@ test('v2: barge-in truncates the item at what the speaker played, not what was r
   nowMs += 350; // the speaker has played 350 ms of the 1000 ms it received
   realtime.send(0, [{ type: 'input_audio_buffer.speech_started', item_id: 'item_user_2', audio_start_ms: 4000 }]);
   const truncate = await realtime.waitForFrame(0, typeIs('conversation.item.truncate'));
-  assert.deepEqual(truncate, { type: 'conversation.item.truncate', item_id: 'item_speech', content_index: 0, audio_end_ms: 350 });
+  assert.deepEqual(truncate, { type: 'conversation.item.truncate', event_id: 'evt_2', item_id: 'item_speech', content_index: 0, audio_end_ms: 350 });
   const interrupted = await harness.waitForEvent('playback.interrupted');
   assert.deepEqual(interrupted, { type: 'playback.interrupted', itemId: 'item_speech', playedMs: 350 });
   assert.equal(sink.interrupted, 1);
@@ -163,7 +165,7 @@ test('v2: speech that starts after playback finished truncates nothing', async (
   const sink = new ClockedSink({ now: () => nowMs });
   const { realtime, harness } = await startScenario(t, {
     realtime: [
-      { batches: [[sessionCreated('sess_quiet'), { type: 'response.output_audio.delta', item_id: 'item_a', delta: pcm16Base64(2400) }]] },
+      { batches: [[...sessionStarted('sess_quiet'), { type: 'response.output_audio.delta', item_id: 'item_a', delta: pcm16Base64(2400) }]] },
     ],
     harness: { sink },
   });
@@ -178,7 +180,7 @@ test('v2: speech that starts after playback finished truncates nothing', async (
 
 test('v2: a typed message is a user item followed by response.create, never a handoff', async (t) => {
   const { realtime, harness } = await startScenario(t, {
-    realtime: [{ batches: [[sessionCreated('sess_text')]] }],
+    realtime: [{ batches: [[...sessionStarted('sess_text')]] }],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
   harness.session.sendText('what time is it?');
@@ -191,7 +193,7 @@ test('v2: a typed message is a user item followed by response.create, never a ha
 
 test('v2: push-to-talk release commits the buffer and asks for a response', async (t) => {
   const { realtime, harness } = await startScenario(t, {
-    realtime: [{ batches: [[sessionCreated('sess_ptt')]] }],
+    realtime: [{ batches: [[...sessionStarted('sess_ptt')]] }],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url, { turnDetection: 'none' }), apiKey: TEST_API_KEY });
   harness.session.sendAudio(Buffer.alloc(960));
@@ -203,7 +205,7 @@ test('v2: push-to-talk release commits the buffer and asks for a response', asyn
 });
 
 test('v2: an event sent together with the upgrade is handled with the session already live', async (t) => {
-  const server = await startEagerServer({ type: 'session.created', session: { id: 'sess_early' } });
+  const server = await startEagerServer({ type: 'session.updated', session: { id: 'sess_early' } });
   const harness = createSessionHarness();
   t.after(async () => {
     await harness.dispose();
@@ -229,7 +231,7 @@ test('v2: barge-in with a speaker that answers asynchronously (another process) 
   const sink = new AsyncClockedSink({ now: () => nowMs });
   const hundredMs = pcm16Base64(2400);
   const { realtime, harness } = await startScenario(t, {
-    realtime: [{ batches: [[sessionCreated('sess_async'), ...Array.from({ length: 5 }, () => ({ type: 'response.output_audio.delta', item_id: 'item_far', delta: hundredMs }))]] }],
+    realtime: [{ batches: [[...sessionStarted('sess_async'), ...Array.from({ length: 5 }, () => ({ type: 'response.output_audio.delta', item_id: 'item_far', delta: hundredMs }))]] }],
     harness: { sink },
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
@@ -248,7 +250,7 @@ test('v2: the end of an item\'s audio reaches the speaker, so a short answer pla
       {
         batches: [
           [
-            sessionCreated('sess_end'),
+            ...sessionStarted('sess_end'),
             { type: 'response.output_audio.delta', item_id: 'item_short', delta: pcm16Base64(480) },
             { type: 'response.output_audio.done', item_id: 'item_short' },
             { type: 'response.output_audio_transcript.delta', item_id: 'item_short', delta: 'ok' },

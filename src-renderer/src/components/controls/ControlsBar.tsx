@@ -6,6 +6,7 @@ import { SessionToggle } from './SessionToggle';
 import { StatusLine } from './StatusLine';
 import { TalkButton } from './TalkButton';
 import { TalkModeSelect } from './TalkModeSelect';
+import { UsageMeter } from './UsageMeter';
 
 export function ControlsBar(): ReactElement {
   return (
@@ -33,6 +34,7 @@ export function ControlsBar(): ReactElement {
       <div className="controls-group controls-status">
         <StatusLine />
         <AgentWorkingIndicator />
+        <UsageMeter />
       </div>
     </section>
   );

@@ -9,10 +9,14 @@ interface BubbleProps {
   readonly entryId?: number;
   readonly typed?: boolean;
   readonly firstSeenAt: number;
+  /** 'not transcribed', 'cut off', 'failed', 'cancelled': what the text alone does not say. */
+  readonly note?: string | undefined;
+  /** The full reason, shown on hover and read to screen readers. */
+  readonly noteDetail?: string | undefined;
 }
 
 /** One chat bubble. Its text content is exactly the entry text (the role label sits outside). */
-export const Bubble = memo(function Bubble({ role, text, entryId, typed = false, firstSeenAt }: BubbleProps): ReactElement {
+export const Bubble = memo(function Bubble({ role, text, entryId, typed = false, firstSeenAt, note, noteDetail }: BubbleProps): ReactElement {
   const who = role === 'user' ? 'You' : 'Parley';
   return (
     <div className={`bubble-row bubble-row-${role}`}>
@@ -29,6 +33,12 @@ export const Bubble = memo(function Bubble({ role, text, entryId, typed = false,
           {text}
         </div>
       </div>
+      {note !== undefined && (
+        <span className="bubble-note" data-testid="bubble-note" title={noteDetail}>
+          {note}
+          {noteDetail !== undefined && <span className="visually-hidden">: {noteDetail}</span>}
+        </span>
+      )}
       {typed && (
         <span className="bubble-meta" aria-hidden="true">
           typed

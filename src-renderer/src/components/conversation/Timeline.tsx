@@ -32,7 +32,7 @@ function estimateHeight(item: TimelineItem): number {
 function renderItem(item: TimelineItem): ReactNode {
   switch (item.kind) {
     case 'entry':
-      return <Bubble role={item.role} text={item.text} entryId={item.entryId} firstSeenAt={item.firstSeenAt} />;
+      return <Bubble role={item.role} text={item.text} entryId={item.entryId} firstSeenAt={item.firstSeenAt} note={item.note} noteDetail={item.noteDetail} />;
     case 'typed':
       return <Bubble role="user" text={item.text} typed firstSeenAt={item.firstSeenAt} />;
     case 'handoff':
