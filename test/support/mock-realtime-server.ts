@@ -5,11 +5,17 @@
  * and its batch i is sent right after the server receives the client's i-th text frame (frame 0
  * is the client's session.update). Because replies are driven by client frames, tests never race
  * the client's own startup. Every handshake and frame is recorded for assertions.
+ *
+ * On a v2 (GA) connection (handshake path /v1/realtime without `intent=quicksilver`) every client
+ * text frame is also checked against ../shared/spec/realtime-ga.schema.json, as the live API
+ * would, and each violation is recorded in `schemaViolations`. The mock still answers by script,
+ * so tests assert the list is empty themselves.
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { validateClientEvent } from './realtime-spec';
 
 /** Object → JSON.stringify; string → sent raw (lets tests send malformed frames). */
 export type ScriptedEvent = Record<string, unknown> | string;
@@ -58,6 +64,11 @@ export interface MockRealtimeServer {
   wsUrl: string;
   /** In connection order, including rejected handshakes (their frames stay empty). */
   connections: RecordedConnection[];
+  /**
+   * Schema violations of client frames on v2 connections, as `connection <i> frame <j>: <event
+   * type> <path>: <message>`, in arrival order. v1 frames are not checked (the spec is GA only).
+   */
+  schemaViolations: string[];
   /** Resolves when connection #index has received at least `count` frames (rejects after timeoutMs, default 5000, with a message listing what was received). */
   waitForFrames(connectionIndex: number, count: number, timeoutMs?: number): Promise<unknown[]>;
   /** Resolves when a frame matching predicate arrives on that connection (or already has). */
@@ -75,6 +86,8 @@ export interface MockRealtimeServer {
 const DEFAULT_WAIT_TIMEOUT_MS = 5_000;
 const NORMAL_CLOSURE = 1000;
 const LOG_PREFIX = 'mock realtime server';
+const V2_REALTIME_PATH = '/v1/realtime';
+const V1_INTENT = 'quicksilver';
 
 /** Server-side state of one accepted connection; the recorded part is shared with tests. */
 interface LiveConnection {
@@ -87,6 +100,7 @@ interface LiveConnection {
 
 export async function startMockRealtimeServer(scripts: ConnectionScript[]): Promise<MockRealtimeServer> {
   const connections: RecordedConnection[] = [];
+  const schemaViolations: string[] = [];
   const live = new Map<number, LiveConnection>();
   const rawSockets = new Set<Socket>();
   const waiters = new Set<() => void>();
@@ -128,6 +142,7 @@ export async function startMockRealtimeServer(scripts: ConnectionScript[]): Prom
 
   function accept(index: number, record: RecordedConnection, script: ConnectionScript, socket: WebSocket): void {
     const connection: LiveConnection = { record, script, socket, enqueue: createSerialQueue() };
+    const checksSchema = isV2Handshake(record.handshake);
     live.set(index, connection);
 
     socket.on('message', (data: RawData, isBinary: boolean) => {
@@ -141,6 +156,9 @@ export async function startMockRealtimeServer(scripts: ConnectionScript[]): Prom
       record.frames.push(parseFrame(text));
       record.frameTimes.push(performance.now());
       const frameIndex = record.frames.length - 1;
+      if (checksSchema) {
+        for (const violation of schemaViolationsOf(record.frames[frameIndex])) schemaViolations.push(`connection ${index} frame ${frameIndex}: ${violation}`);
+      }
       notifyWaiters();
       scheduleBatch(connection, frameIndex);
     });
@@ -221,6 +239,7 @@ export async function startMockRealtimeServer(scripts: ConnectionScript[]): Prom
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}`,
     connections,
+    schemaViolations,
 
     waitForFrames(connectionIndex, count, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS) {
       return waitFor(
@@ -326,6 +345,20 @@ async function shutDown(
   for (const socket of rawSockets) socket.destroy();
   await new Promise<void>((resolve) => wss.close(() => resolve()));
   await serverClosed;
+}
+
+/** The v2 dialect's handshake: the GA path, without v1's `intent=quicksilver` query. */
+function isV2Handshake(handshake: RecordedHandshake): boolean {
+  return handshake.path.replace(/\/+$/, '') === V2_REALTIME_PATH && handshake.query['intent'] !== V1_INTENT;
+}
+
+/** A missing spec file must fail the test that needs it, not the socket's message handler. */
+function schemaViolationsOf(frame: unknown): string[] {
+  try {
+    return validateClientEvent(frame);
+  } catch (error) {
+    return [`could not validate: ${error instanceof Error ? error.message : String(error)}`];
+  }
 }
 
 function recordHandshake(request: IncomingMessage): RecordedHandshake {

@@ -3,14 +3,15 @@
 // from their items and answered exactly once. A real VoiceSession over a real websocket; the
 // session's events are folded through the UI's timeline reducer to check what the user sees.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import type { SessionEvent } from '../../../src-shared/session-events';
 import { conversationReducer, handoffAnswerText, initialConversationState, type ConversationState, type HandoffItem } from '../../../src-shared/conversation-reducer';
 import { isForwardedSessionEvent } from '../../../src-shared/ipc-contract';
 import { AGENT_PROGRESS_PREFIX } from '../../../src-main/core/handoff/handoff-voice';
 import { assistantMessageEvents, userInputTexts } from '../../support/mock-responses-server';
-import { TEST_API_KEY, sessionConfig, settle, startScenario } from '../../support/session-harness';
+import { TEST_API_KEY, sessionConfig, settle, startScenario, type Scenario, type ScenarioOptions } from '../../support/session-harness';
 import { sessionStarted } from '../../support/v2-server-events';
+import type { MockRealtimeServer } from '../../support/mock-realtime-server';
 
 // GA server events, shaped as the API reference has them.
 const committed = (itemId: string, previous: string | null) => ({ type: 'input_audio_buffer.committed', previous_item_id: previous, item_id: itemId });
@@ -53,6 +54,18 @@ function callEvents(itemId: string, callId: string, previous: string | null, pro
 
 const typeIs = (type: string) => (frame: any) => frame?.type === type;
 
+/** Every frame the session sent is valid against the GA schema; checked after each test. */
+function checkFramesAgainstSpec(t: TestContext, realtime: MockRealtimeServer): void {
+  t.after(() => assert.deepEqual(realtime.schemaViolations, [], 'every client frame follows realtime-ga.schema.json'));
+}
+
+/** startScenario, plus the schema check on every frame the session sends. */
+async function startV2Scenario(t: TestContext, options: ScenarioOptions): Promise<Scenario> {
+  const scenario = await startScenario(t, options);
+  checkFramesAgainstSpec(t, scenario.realtime);
+  return scenario;
+}
+
 /** What the user sees: the session's events folded through the timeline reducer. */
 function timeline(events: readonly SessionEvent[]): ConversationState {
   let at = 0;
@@ -73,7 +86,7 @@ function cards(state: ConversationState): HandoffItem[] {
 }
 
 test('v2: user speech transcribed after the assistant replied lands on the user\'s own item, above the reply', async (t) => {
-  const { realtime, harness } = await startScenario(t, {
+  const { realtime, harness } = await startV2Scenario(t, {
     realtime: [
       {
         batches: [
@@ -104,7 +117,7 @@ test('v2: user speech transcribed after the assistant replied lands on the user\
 });
 
 test('v2: a .completed event replaces the text of its own item only', async (t) => {
-  const { realtime, harness } = await startScenario(t, {
+  const { realtime, harness } = await startV2Scenario(t, {
     realtime: [
       {
         batches: [
@@ -129,7 +142,7 @@ test('v2: a .completed event replaces the text of its own item only', async (t) 
 });
 
 test('v2: after a typed message the reply gets its own bubble, below the message; the previous reply is untouched', async (t) => {
-  const { realtime, harness } = await startScenario(t, {
+  const { realtime, harness } = await startV2Scenario(t, {
     realtime: [
       {
         batches: [
@@ -154,7 +167,7 @@ test('v2: after a typed message the reply gets its own bubble, below the message
 });
 
 test('v2: the handoff context is the items before the call in conversation order, and a handoff takes only what is new', async (t) => {
-  const { agent, realtime, harness } = await startScenario(t, {
+  const { agent, realtime, harness } = await startV2Scenario(t, {
     agentReplies: [
       { kind: 'sse', events: assistantMessageEvents('r1', 'm1', 'Two flights.') },
       { kind: 'sse', events: assistantMessageEvents('r2', 'm2', 'One hotel.') },
@@ -194,7 +207,7 @@ test('v2: the handoff context is the items before the call in conversation order
 });
 
 test('v2: a call cut off by a barge-in is shown as cut off, never delegated, and gets no output', async (t) => {
-  const { agent, realtime, harness } = await startScenario(t, {
+  const { agent, realtime, harness } = await startV2Scenario(t, {
     agentReplies: [{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'should not run') }],
     realtime: [
       {
@@ -227,7 +240,7 @@ test('v2: every event the API sends about one call makes one handoff, and a two-
   const first = assistantMessageEvents('resp-1', 'msg-1', 'Checking the disk.');
   const second = assistantMessageEvents('resp-1', 'msg-2', 'The disk is full.');
   const twoMessages = [...first.slice(0, -1), ...second.slice(1)];
-  const { agent, realtime, harness } = await startScenario(t, {
+  const { agent, realtime, harness } = await startV2Scenario(t, {
     agentReplies: [{ kind: 'sse', events: twoMessages }],
     realtime: [
       {
@@ -264,7 +277,7 @@ test('v2: every event the API sends about one call makes one handoff, and a two-
 test('v2: a handoff that steers the running turn is one card with both requests and one answer', async (t) => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const { agent, realtime, harness } = await startScenario(t, {
+  const { agent, realtime, harness } = await startV2Scenario(t, {
     agentReplies: [
       { kind: 'sse', events: assistantMessageEvents('r1', 'm1', 'Flights found.'), gate },
       { kind: 'sse', events: assistantMessageEvents('r2', 'm2', 'Flights and hotel found.') },

@@ -2,21 +2,33 @@
 // deferred response.create, the benign active-response error, and barge-in truncation at what
 // the speaker really played.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { pcm16Base64, startMockRealtimeServer } from '../../support/mock-realtime-server';
+import { test, type TestContext } from 'node:test';
+import { pcm16Base64, startMockRealtimeServer, type MockRealtimeServer } from '../../support/mock-realtime-server';
 import { assistantMessageEvents, startMockResponsesServer, userInputTexts } from '../../support/mock-responses-server';
 import { ClockedSink } from '../../support/clocked-sink';
 import { startEagerServer } from '../../support/eager-server';
 import { SUPERSEDED_HANDOFF_TEXT } from '../../../src-main/core/session/live-conversation';
 import { AGENT_PROGRESS_PREFIX } from '../../../src-main/core/handoff/handoff-voice';
-import { TEST_API_KEY, createSessionHarness, sessionConfig, settle, startScenario } from '../../support/session-harness';
+import { TEST_API_KEY, createSessionHarness, sessionConfig, settle, startScenario, type Scenario, type ScenarioOptions } from '../../support/session-harness';
 import { functionCall, responseCreated, responseDone, sessionStarted, userTranscript } from '../../support/v2-server-events';
 
 const typeIs = (type: string) => (frame: any) => frame?.type === type;
+
+/** Every frame the session sent is valid against the GA schema; checked after each test. */
+function checkFramesAgainstSpec(t: TestContext, realtime: MockRealtimeServer): void {
+  t.after(() => assert.deepEqual(realtime.schemaViolations, [], 'every client frame follows realtime-ga.schema.json'));
+}
+
+/** startScenario, plus the schema check on every frame the session sends. */
+async function startV2Scenario(t: TestContext, options: ScenarioOptions): Promise<Scenario> {
+  const scenario = await startScenario(t, options);
+  checkFramesAgainstSpec(t, scenario.realtime);
+  return scenario;
+}
 const framesAfterUpdate = (frames: unknown[]) => (frames.slice(1) as any[]).map((frame) => frame.type);
 
 test('v2: a background_agent function call is the handoff; the answer is function_call_output then response.create', async (t) => {
-  const { agent, realtime, harness } = await startScenario(t, {
+  const { agent, realtime, harness } = await startV2Scenario(t, {
     agentReplies: [{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'Two flights leave at 9.') }],
     realtime: [
       { batches: [[...sessionStarted('sess_v2'), userTranscript('find me flights to lisbon'), functionCall('call_1', 'Find flights to Lisbon tomorrow')]] },
@@ -40,7 +52,7 @@ test('v2: a background_agent function call is the handoff; the answer is functio
 });
 
 test('v2: response.create is deferred while a response is active and sent on response.done', async (t) => {
-  const { realtime, harness } = await startScenario(t, {
+  const { realtime, harness } = await startV2Scenario(t, {
     agentReplies: [{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'answer') }],
     realtime: [
       { batches: [[...sessionStarted('sess_defer'), responseCreated('resp_speaking'), functionCall('call_d', 'do it')]] },
@@ -73,6 +85,7 @@ test('v2: the "active response in progress" error is benign: no error event, and
     await realtime.close();
     await agent.close();
   });
+  checkFramesAgainstSpec(t, realtime);
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
   await realtime.waitForFrames(0, 3);
   realtime.send(0, [responseDone('resp_x')]);
@@ -85,7 +98,7 @@ test('v2: the "active response in progress" error is benign: no error event, and
 test('v2: another server error after our response.create does not leave later requests stuck', async (t) => {
   // evt_3 names frame 2, the typed message's response.create.
   const rateLimited = { type: 'error', error: { type: 'rate_limit_error', code: 'rate_limit_exceeded', message: 'Rate limit reached', event_id: 'evt_3' } };
-  const { realtime, harness } = await startScenario(t, {
+  const { realtime, harness } = await startV2Scenario(t, {
     // frame 1 = the typed message, frame 2 = its response.create → rejected
     realtime: [{ batches: [[...sessionStarted('sess_stuck')], [], [rateLimited]] }],
   });
@@ -102,7 +115,7 @@ test('v2: another server error after our response.create does not leave later re
 test('v2: a handoff that steers the running turn closes the older call with a note; the newer call gets the final answer as its one output', async (t) => {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const { agent, realtime, harness } = await startScenario(t, {
+  const { agent, realtime, harness } = await startV2Scenario(t, {
     agentReplies: [
       { kind: 'sse', events: assistantMessageEvents('r1', 'm1', 'answer one'), gate },
       { kind: 'sse', events: assistantMessageEvents('r2', 'm2', 'answer two') },
@@ -132,7 +145,7 @@ test('v2: a handoff that steers the running turn closes the older call with a no
 });
 
 test('v2: session.created then session.updated make one session.ready', async (t) => {
-  const { realtime, harness } = await startScenario(t, {
+  const { realtime, harness } = await startV2Scenario(t, {
     realtime: [{ batches: [[...sessionStarted('sess_once'), { type: 'session.updated', session: { id: 'sess_once' } }, { type: 'response.output_audio_transcript.delta', delta: 'hi' }]] }],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
@@ -145,7 +158,7 @@ test('v2: barge-in truncates the item at what the speaker played, not what was r
   const sink = new ClockedSink({ now: () => nowMs });
   const hundredMs = pcm16Base64(2400); // 100 ms at 24 kHz
   const deltas = Array.from({ length: 10 }, () => ({ type: 'response.output_audio.delta', item_id: 'item_speech', delta: hundredMs }));
-  const { realtime, harness } = await startScenario(t, {
+  const { realtime, harness } = await startV2Scenario(t, {
     realtime: [{ batches: [[...sessionStarted('sess_barge'), responseCreated('resp_1'), ...deltas]] }],
     harness: { sink },
   });
@@ -163,7 +176,7 @@ test('v2: barge-in truncates the item at what the speaker played, not what was r
 test('v2: speech that starts after playback finished truncates nothing', async (t) => {
   let nowMs = 0;
   const sink = new ClockedSink({ now: () => nowMs });
-  const { realtime, harness } = await startScenario(t, {
+  const { realtime, harness } = await startV2Scenario(t, {
     realtime: [
       { batches: [[...sessionStarted('sess_quiet'), { type: 'response.output_audio.delta', item_id: 'item_a', delta: pcm16Base64(2400) }]] },
     ],
@@ -179,7 +192,7 @@ test('v2: speech that starts after playback finished truncates nothing', async (
 });
 
 test('v2: a typed message is a user item followed by response.create, never a handoff', async (t) => {
-  const { realtime, harness } = await startScenario(t, {
+  const { realtime, harness } = await startV2Scenario(t, {
     realtime: [{ batches: [[...sessionStarted('sess_text')]] }],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
@@ -192,7 +205,7 @@ test('v2: a typed message is a user item followed by response.create, never a ha
 });
 
 test('v2: push-to-talk release commits the buffer and asks for a response', async (t) => {
-  const { realtime, harness } = await startScenario(t, {
+  const { realtime, harness } = await startV2Scenario(t, {
     realtime: [{ batches: [[...sessionStarted('sess_ptt')]] }],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url, { turnDetection: 'none' }), apiKey: TEST_API_KEY });
@@ -205,6 +218,7 @@ test('v2: push-to-talk release commits the buffer and asks for a response', asyn
 });
 
 test('v2: an event sent together with the upgrade is handled with the session already live', async (t) => {
+  // Not schema-checked: the eager server is a bare TCP stub that reads no client frames.
   const server = await startEagerServer({ type: 'session.updated', session: { id: 'sess_early' } });
   const harness = createSessionHarness();
   t.after(async () => {
@@ -230,7 +244,7 @@ test('v2: barge-in with a speaker that answers asynchronously (another process) 
   }
   const sink = new AsyncClockedSink({ now: () => nowMs });
   const hundredMs = pcm16Base64(2400);
-  const { realtime, harness } = await startScenario(t, {
+  const { realtime, harness } = await startV2Scenario(t, {
     realtime: [{ batches: [[...sessionStarted('sess_async'), ...Array.from({ length: 5 }, () => ({ type: 'response.output_audio.delta', item_id: 'item_far', delta: hundredMs }))]] }],
     harness: { sink },
   });
@@ -245,7 +259,7 @@ test('v2: barge-in with a speaker that answers asynchronously (another process) 
 
 test('v2: the end of an item\'s audio reaches the speaker, so a short answer plays without waiting', async (t) => {
   const sink = new ClockedSink({ now: () => 0 });
-  const { realtime, harness } = await startScenario(t, {
+  const { realtime, harness } = await startV2Scenario(t, {
     realtime: [
       {
         batches: [
