@@ -43,5 +43,47 @@ export function serverErrorMessage(event: JsonObject): string | undefined {
     if (nestedMessage !== undefined) return nestedMessage;
   }
   if (nested === undefined) return undefined;
-  return typeof nested === 'string' ? nested : JSON.stringify(nested);
+  return typeof nested === 'string' ? nested : boundedJson(nested);
+}
+
+const MAX_DESCRIBED_DEPTH = 6;
+const MAX_DESCRIBED_CHARS = 500;
+
+/**
+ * JSON text of a server value, bounded in depth and length whatever the server sent: a value
+ * nested thousands deep would make JSON.stringify overflow the stack (a hostile 12 KB frame did).
+ */
+export function boundedJson(value: unknown, maxChars = MAX_DESCRIBED_CHARS): string {
+  const out: string[] = [];
+  let length = 0;
+  const push = (text: string): boolean => {
+    if (length >= maxChars) return false;
+    out.push(text);
+    length += text.length;
+    return length < maxChars;
+  };
+  const walk = (current: unknown, depth: number): boolean => {
+    if (current === null || typeof current !== 'object') {
+      const text = typeof current === 'string' ? JSON.stringify(current.length > maxChars ? current.slice(0, maxChars) : current) : String(JSON.stringify(current) ?? 'null');
+      return push(text);
+    }
+    if (depth >= MAX_DESCRIBED_DEPTH) return push(Array.isArray(current) ? '[…]' : '{…}');
+    if (Array.isArray(current)) {
+      if (!push('[')) return false;
+      for (let index = 0; index < current.length; index++) {
+        if ((index > 0 && !push(',')) || !walk(current[index], depth + 1)) return false;
+      }
+      return push(']');
+    }
+    if (!push('{')) return false;
+    let first = true;
+    for (const [key, nested] of Object.entries(current as Record<string, unknown>)) {
+      if ((!first && !push(',')) || !push(`${JSON.stringify(key)}:`) || !walk(nested, depth + 1)) return false;
+      first = false;
+    }
+    return push('}');
+  };
+  walk(value, 0);
+  const text = out.join('');
+  return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : length >= maxChars ? `${text}…` : text;
 }

@@ -115,7 +115,7 @@ export class VoiceSession {
         timeoutMs: this.deps.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
         handlers: {
           onOpen: (connection) => this.onTransportOpen(generation, conversation, connection, codec.capabilities.confirmsSessionUpdate),
-          onFrame: (frame) => conversation.onFrame(frame),
+          onFrame: (frame) => this.onServerFrame(generation, conversation, frame),
           onClose: (info) => this.onTransportClosed(generation, info),
         },
       });
@@ -290,6 +290,25 @@ export class VoiceSession {
   }
 
   /** Ordered and total: every step runs even if an earlier one throws. */
+  /**
+   * One server frame into the conversation. Whatever a frame holds, a failure handling it is
+   * reported and the frame skipped: the session goes on, and no stack trace reaches anyone.
+   */
+  private onServerFrame(generation: number, conversation: LiveConversation, frame: string): void {
+    try {
+      conversation.onFrame(frame);
+    } catch (error) {
+      this.logger.error('a server event could not be handled; skipped', { error: errorMessage(error).slice(0, 300), bytes: frame.length });
+      if (generation !== this.generation) return;
+      this.hub.emit({
+        type: 'error',
+        code: 'server_error',
+        message: `A server event could not be handled and was skipped (${errorMessage(error).slice(0, 160)}).`,
+        recoverable: true,
+      });
+    }
+  }
+
   private teardownConnection(): void {
     const conversation = this.conversation;
     const connection = this.connection;
