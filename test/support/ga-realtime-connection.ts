@@ -36,14 +36,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 /** Request fields the session object the server sends has no place for (the schema would flag them). */
 const TRANSCRIPTION_ECHO_FIELDS = ['model', 'language', 'languages', 'prompt'];
 
-export interface RecordedHandshake {
-  /** Path plus query as sent, e.g. "/v1/realtime?model=gpt-realtime". */
-  url: string;
-  path: string;
-  query: Record<string, string>;
-  /** Node's lower-cased header names. */
-  headers: Record<string, string | string[] | undefined>;
-}
+import type { RecordedHandshake } from './loopback-ws-server';
+export type { RecordedHandshake };
 
 /** A client frame that broke the schema: what it was and why. */
 export interface ViolationRecord {

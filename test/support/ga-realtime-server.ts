@@ -72,10 +72,8 @@
  * Replies and push-to-talk transcripts (`transcribeNext`) are queued on the server and consumed in
  * order by whichever connection needs one; the other helpers act on the latest connection.
  */
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import {
   GaConnection,
   type ConnectionHooks,
@@ -96,6 +94,7 @@ import {
   type SpokenTurn,
   type UserSpeech,
 } from './ga-realtime-scripts';
+import { rawDataLength, rawDataToString, recordHandshake, startLoopbackWsServer, writeHttpResponse, type LoopbackWsServer } from './loopback-ws-server';
 import { realtimeSpec } from './realtime-spec';
 
 export type { ConversationEntry, ErrorRecord, InvalidServerEvent, RecordedHandshake, ViolationRecord } from './ga-realtime-connection';
@@ -198,14 +197,11 @@ export async function startGaRealtimeServer(options: GaRealtimeServerOptions = {
   const refusedHandshakes: { handshake: RecordedHandshake; status: number }[] = [];
   const replies: PendingReply[] = [];
   const transcriptions: UserSpeech[] = [];
-  const rawSockets = new Set<Socket>();
-  const waiters = new Set<() => void>();
   const counters = new Map<string, number>();
-  let closePromise: Promise<void> | undefined;
 
-  const notifyWaiters = (): void => {
-    for (const wake of [...waiters]) wake();
-  };
+  function notifyWaiters(): void {
+    server.notifyWaiters();
+  }
 
   const hooks: ConnectionHooks = {
     takeReply: () => replies.shift(),
@@ -220,26 +216,19 @@ export async function startGaRealtimeServer(options: GaRealtimeServerOptions = {
     audioChunkMs: options.audioChunkMs ?? DEFAULT_AUDIO_CHUNK_MS,
   };
 
-  const httpServer = createServer(answerPlainHttp);
-  const wss = new WebSocketServer({ noServer: true });
-  httpServer.on('connection', (socket) => {
-    rawSockets.add(socket);
-    socket.on('close', () => rawSockets.delete(socket));
-  });
-  httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (closePromise) {
-      socket.destroy();
-      return;
-    }
-    const handshake = recordHandshake(request);
-    const refusal = refuseHandshake(handshake, options.apiKey);
-    if (refusal) {
-      refusedHandshakes.push({ handshake, status: refusal.status });
-      writeJsonHttpError(socket, refusal.status, refusal.message, refusal.code);
-      notifyWaiters();
-      return;
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => accept(handshake, ws));
+  const server: LoopbackWsServer = await startLoopbackWsServer({
+    logPrefix: LOG_PREFIX,
+    onUpgrade(request, socket, acceptUpgrade) {
+      const handshake = recordHandshake(request);
+      const refusal = refuseHandshake(handshake, options.apiKey);
+      if (refusal) {
+        refusedHandshakes.push({ handshake, status: refusal.status });
+        writeJsonHttpError(socket, refusal.status, refusal.message, refusal.code);
+        notifyWaiters();
+        return;
+      }
+      acceptUpgrade((ws) => accept(handshake, ws));
+    },
   });
 
   function accept(handshake: RecordedHandshake, socket: WebSocket): void {
@@ -272,38 +261,6 @@ export async function startGaRealtimeServer(options: GaRealtimeServerOptions = {
     return reply;
   }
 
-  function waitFor<T>(check: () => T | undefined, describeFailure: () => string, timeoutMs: number): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const immediate = check();
-      if (immediate !== undefined) {
-        resolve(immediate);
-        return;
-      }
-      const wake = (): void => {
-        let value: T | undefined;
-        try {
-          value = check();
-        } catch (error) {
-          finish();
-          reject(error);
-          return;
-        }
-        if (value === undefined) return;
-        finish();
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(wake);
-        reject(new Error(`${LOG_PREFIX}: ${describeFailure()} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const finish = (): void => {
-        clearTimeout(timer);
-        waiters.delete(wake);
-      };
-      waiters.add(wake);
-    });
-  }
-
   const allFrames = (): unknown[] => connections.flatMap((connection) => connection.frames);
   const allSent = (): JsonRecord[] => connections.flatMap((connection) => connection.sent);
   const describeRecent = (): string => {
@@ -314,8 +271,7 @@ export async function startGaRealtimeServer(options: GaRealtimeServerOptions = {
     return `(client sent: ${frames.join(', ') || 'nothing'}; errors sent: ${errors.join(' | ') || 'none'})`;
   };
 
-  await listen(httpServer);
-  const { port } = httpServer.address() as AddressInfo;
+  const { port, waitFor } = server;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -413,10 +369,7 @@ export async function startGaRealtimeServer(options: GaRealtimeServerOptions = {
         timeoutMs,
       ).then(() => undefined);
     },
-    close() {
-      closePromise ??= shutDown(httpServer, wss, rawSockets);
-      return closePromise;
-    },
+    close: () => server.close(),
   };
 }
 
@@ -438,59 +391,9 @@ function refuseHandshake(handshake: RecordedHandshake, apiKey: string | undefine
   return undefined;
 }
 
-function recordHandshake(request: IncomingMessage): RecordedHandshake {
-  const url = request.url ?? '/';
-  const parsed = new URL(url, 'http://127.0.0.1');
-  return { url, path: parsed.pathname, query: Object.fromEntries(parsed.searchParams.entries()), headers: { ...request.headers } };
-}
-
 /** The API's JSON error body on a refused upgrade (ws has no public "reject with body" call). */
 function writeJsonHttpError(socket: Duplex, status: number, message: string, code: string | null): void {
-  const body = Buffer.from(JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code } }), 'utf8');
-  const head =
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n` +
-    'Content-Type: application/json\r\n' +
-    `Content-Length: ${body.length}\r\n` +
-    'Connection: close\r\n' +
-    '\r\n';
-  socket.on('error', () => {}); // the client may already be gone
-  socket.write(head);
-  socket.end(body, () => socket.destroy());
-}
-
-function answerPlainHttp(_request: IncomingMessage, response: ServerResponse): void {
-  response.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' });
-  response.end(`${LOG_PREFIX}: websocket upgrade required`);
-}
-
-async function shutDown(httpServer: ReturnType<typeof createServer>, wss: WebSocketServer, rawSockets: Set<Socket>): Promise<void> {
-  const serverClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-  // terminate(), not close(): tests want the sockets gone now, not after a close handshake.
-  for (const client of wss.clients) client.terminate();
-  for (const socket of rawSockets) socket.destroy();
-  await new Promise<void>((resolve) => wss.close(() => resolve()));
-  await serverClosed;
-}
-
-function listen(server: ReturnType<typeof createServer>): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function rawDataToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
-}
-
-function rawDataLength(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((total, chunk) => total + chunk.length, 0);
-  return data.byteLength;
+  writeHttpResponse(socket, status, 'application/json', JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code } }));
 }
 
 function isRecord(value: unknown): value is JsonRecord {

@@ -11,11 +11,19 @@
  * would, and each violation is recorded in `schemaViolations`. The mock still answers by script,
  * so tests assert the list is empty themselves.
  */
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import { WebSocket, type RawData } from 'ws';
+import {
+  rawDataLength,
+  rawDataToString,
+  recordHandshake,
+  startLoopbackWsServer,
+  writeHttpResponse,
+  type LoopbackWsServer,
+  type RecordedHandshake,
+} from './loopback-ws-server';
 import { validateClientEvent } from './realtime-spec';
+
+export type { RecordedHandshake } from './loopback-ws-server';
 
 /** Object → JSON.stringify; string → sent raw (lets tests send malformed frames). */
 export type ScriptedEvent = Record<string, unknown> | string;
@@ -32,15 +40,6 @@ export interface ConnectionScript {
   rejectUpgrade?: { status: number; body?: string };
   /** Optional: delay in ms between events within a batch (default 0). */
   eventDelayMs?: number;
-}
-
-export interface RecordedHandshake {
-  /** The request target as sent: path plus query, e.g. "/v1/realtime?intent=quicksilver". */
-  url: string;
-  path: string;
-  query: Record<string, string>;
-  /** Node's lower-cased header names. */
-  headers: Record<string, string | string[] | undefined>;
 }
 
 export interface RecordedConnection {
@@ -102,43 +101,30 @@ export async function startMockRealtimeServer(scripts: ConnectionScript[]): Prom
   const connections: RecordedConnection[] = [];
   const schemaViolations: string[] = [];
   const live = new Map<number, LiveConnection>();
-  const rawSockets = new Set<Socket>();
-  const waiters = new Set<() => void>();
-  let closePromise: Promise<void> | undefined;
+
+  const server: LoopbackWsServer = await startLoopbackWsServer({
+    logPrefix: LOG_PREFIX,
+    onUpgrade(request, socket, acceptUpgrade) {
+      const index = connections.length;
+      const script = scripts[index] ?? { batches: [] };
+      const record: RecordedConnection = { handshake: recordHandshake(request), frames: [], frameTimes: [], rawFrames: [], closed: false };
+      connections.push(record);
+
+      if (script.rejectUpgrade) {
+        writeHttpResponse(socket, script.rejectUpgrade.status, 'text/plain', script.rejectUpgrade.body ?? '');
+        record.closed = true;
+        notifyWaiters();
+        return;
+      }
+      notifyWaiters();
+      acceptUpgrade((ws) => accept(index, record, script, ws));
+    },
+  });
 
   /** Any recorded change (connection, frame, close) re-checks every pending wait. */
-  const notifyWaiters = (): void => {
-    for (const wake of [...waiters]) wake();
-  };
-
-  const httpServer = createServer(answerPlainHttp);
-  const wss = new WebSocketServer({ noServer: true });
-
-  httpServer.on('connection', (socket) => {
-    rawSockets.add(socket);
-    socket.on('close', () => rawSockets.delete(socket));
-  });
-
-  httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // Late upgrades after close() must not resurrect the server.
-    if (closePromise) {
-      socket.destroy();
-      return;
-    }
-    const index = connections.length;
-    const script = scripts[index] ?? { batches: [] };
-    const record: RecordedConnection = { handshake: recordHandshake(request), frames: [], frameTimes: [], rawFrames: [], closed: false };
-    connections.push(record);
-
-    if (script.rejectUpgrade) {
-      writeRawHttpResponse(socket, script.rejectUpgrade.status, script.rejectUpgrade.body ?? '');
-      record.closed = true;
-      notifyWaiters();
-      return;
-    }
-    notifyWaiters();
-    wss.handleUpgrade(request, socket, head, (ws) => accept(index, record, script, ws));
-  });
+  function notifyWaiters(): void {
+    server.notifyWaiters();
+  }
 
   function accept(index: number, record: RecordedConnection, script: ConnectionScript, socket: WebSocket): void {
     const connection: LiveConnection = { record, script, socket, enqueue: createSerialQueue() };
@@ -195,45 +181,11 @@ export async function startMockRealtimeServer(scripts: ConnectionScript[]): Prom
     throw new Error(`${LOG_PREFIX}: connection ${connectionIndex} ${state}`);
   }
 
-  function waitFor<T>(check: () => T | undefined, describeFailure: () => string, timeoutMs: number): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const immediate = check();
-      if (immediate !== undefined) {
-        resolve(immediate);
-        return;
-      }
-      const wake = (): void => {
-        let value: T | undefined;
-        try {
-          value = check();
-        } catch (error) {
-          // A throwing predicate is a test bug; surface it instead of hanging until the timeout.
-          finish();
-          reject(error);
-          return;
-        }
-        if (value === undefined) return;
-        finish();
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(wake);
-        reject(new Error(`${LOG_PREFIX}: ${describeFailure()} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const finish = (): void => {
-        clearTimeout(timer);
-        waiters.delete(wake);
-      };
-      waiters.add(wake);
-    });
-  }
-
   function framesOf(connectionIndex: number): unknown[] {
     return connections[connectionIndex]?.frames ?? [];
   }
 
-  await listen(httpServer);
-  const { port } = httpServer.address() as AddressInfo;
+  const { port, waitFor } = server;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -291,10 +243,7 @@ export async function startMockRealtimeServer(scripts: ConnectionScript[]): Prom
       connection.enqueue(() => closeSocket(connection.socket, code, reason));
     },
 
-    close() {
-      closePromise ??= shutDown(httpServer, wss, live, rawSockets);
-      return closePromise;
-    },
+    close: () => server.close(),
   };
 }
 
@@ -332,21 +281,6 @@ function closeSocket(socket: WebSocket, code: number, reason: string): void {
   if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close(code, reason);
 }
 
-async function shutDown(
-  httpServer: ReturnType<typeof createServer>,
-  wss: WebSocketServer,
-  live: Map<number, LiveConnection>,
-  rawSockets: Set<Socket>,
-): Promise<void> {
-  const serverClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-  // terminate() rather than close(): tests want sockets gone now, not after a close handshake.
-  for (const { socket } of live.values()) socket.terminate();
-  // Covers half-done handshakes and plain HTTP keep-alive sockets that server.close() would wait on.
-  for (const socket of rawSockets) socket.destroy();
-  await new Promise<void>((resolve) => wss.close(() => resolve()));
-  await serverClosed;
-}
-
 /** The v2 dialect's handshake: the GA path, without v1's `intent=quicksilver` query. */
 function isV2Handshake(handshake: RecordedHandshake): boolean {
   return handshake.path.replace(/\/+$/, '') === V2_REALTIME_PATH && handshake.query['intent'] !== V1_INTENT;
@@ -361,65 +295,12 @@ function schemaViolationsOf(frame: unknown): string[] {
   }
 }
 
-function recordHandshake(request: IncomingMessage): RecordedHandshake {
-  const url = request.url ?? '/';
-  const parsed = new URL(url, 'http://127.0.0.1');
-  return {
-    url,
-    path: parsed.pathname,
-    query: Object.fromEntries(parsed.searchParams.entries()),
-    headers: { ...request.headers },
-  };
-}
-
-/** ws has no public "reject with body" API, so the response is written by hand before hanging up. */
-function writeRawHttpResponse(socket: Duplex, status: number, body: string): void {
-  const bodyBytes = Buffer.from(body, 'utf8');
-  const head =
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n` +
-    'Content-Type: text/plain\r\n' +
-    `Content-Length: ${bodyBytes.length}\r\n` +
-    'Connection: close\r\n' +
-    '\r\n';
-  socket.on('error', () => {}); // the client may already be gone; nothing to report
-  socket.write(head);
-  // end() flushes before closing (destroy() alone could drop the body); destroy() after, per the brief.
-  socket.end(bodyBytes, () => socket.destroy());
-}
-
-/** Plain HTTP (no upgrade) is never what a realtime client should send; say so clearly. */
-function answerPlainHttp(_request: IncomingMessage, response: ServerResponse): void {
-  response.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' });
-  response.end(`${LOG_PREFIX}: websocket upgrade required`);
-}
-
-function listen(server: ReturnType<typeof createServer>): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
 function parseFrame(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
     return text;
   }
-}
-
-function rawDataToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
-}
-
-function rawDataLength(data: RawData): number {
-  if (Array.isArray(data)) return data.reduce((total, chunk) => total + chunk.length, 0);
-  return data.byteLength;
 }
 
 /** Frame types (or short raw text) so a timeout says what did arrive, not just how many. */

@@ -6,6 +6,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { AgentError, type AgentBackend, type AgentStreamEvent } from '../../../src-main/core/agent/agent-backend';
 import { createCommandBackend, type CommandBackendOptions } from '../../../src-main/adapters/agent/command-backend';
 import { createNoneBackend } from '../../../src-main/adapters/agent/none-backend';
+import { agentFailure, collect } from '../../support/agent-stream';
 
 /** A command line running `script` with this Node; the script must not contain single quotes. */
 function nodeCommand(script: string, ...extraArgs: string[]): string {
@@ -21,22 +22,6 @@ function backendFor(t: TestContext, options: CommandBackendOptions): AgentBacken
 
 function request(inputs: string[], signal = new AbortController().signal) {
   return { turnInputs: inputs, newInputs: inputs, signal };
-}
-
-async function collect(stream: AsyncIterable<AgentStreamEvent>): Promise<AgentStreamEvent[]> {
-  const events: AgentStreamEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
-async function agentFailure(stream: AsyncIterable<AgentStreamEvent>): Promise<AgentError> {
-  try {
-    await collect(stream);
-  } catch (error) {
-    assert.ok(error instanceof AgentError, `expected an AgentError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('the request should have failed');
 }
 
 function deltasOf(events: AgentStreamEvent[]): string {

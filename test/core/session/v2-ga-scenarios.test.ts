@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { SessionEvent } from '../../../src-shared/session-events';
-import { conversationReducer, handoffAnswerText, initialConversationState, type ConversationState, type HandoffItem } from '../../../src-shared/conversation-reducer';
-import { isForwardedSessionEvent } from '../../../src-shared/ipc-contract';
+import { handoffAnswerText } from '../../../src-shared/conversation-reducer';
 import { startGaRealtimeServer, type GaRealtimeServer } from '../../support/ga-realtime-server';
 import { assistantMessageEvents, startMockResponsesServer, type ScriptedReply } from '../../support/mock-responses-server';
 import { TEST_API_KEY, createSessionHarness, sessionConfig, settle, type SessionHarness } from '../../support/session-harness';
+import { cards, shown, timeline } from '../../support/v2-scenario';
 
 async function stage(t: TestContext, agentReplies: ScriptedReply[] = []): Promise<{ server: GaRealtimeServer; harness: SessionHarness; agentRequests: () => number }> {
   const server = await startGaRealtimeServer();
@@ -29,24 +29,6 @@ async function stage(t: TestContext, agentReplies: ScriptedReply[] = []): Promis
 function assertNoViolations(server: GaRealtimeServer): void {
   assert.deepEqual(server.violations, []);
   assert.deepEqual(server.errorsSent, []);
-}
-
-function timeline(events: readonly SessionEvent[]): ConversationState {
-  let at = 0;
-  return events.filter(isForwardedSessionEvent).reduce((state, event) => conversationReducer(state, { type: 'session-event', event, at: at++ }), initialConversationState);
-}
-
-function shown(state: ConversationState): string[] {
-  return state.items.flatMap((item) => {
-    if (item.kind === 'entry') return [`${item.role}: ${item.text}`];
-    if (item.kind === 'typed') return [`typed: ${item.text}`];
-    if (item.kind === 'handoff') return [`card ${item.handoffId} (${item.status})`];
-    return [];
-  });
-}
-
-function cards(state: ConversationState): HandoffItem[] {
-  return state.items.filter((item): item is HandoffItem => item.kind === 'handoff');
 }
 
 const finalEntryOf = (itemId: string) => (event: Extract<SessionEvent, { type: 'transcript.entry' }>) => event.itemId === itemId && event.final === true;

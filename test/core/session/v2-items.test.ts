@@ -3,15 +3,13 @@
 // from their items and answered exactly once. A real VoiceSession over a real websocket; the
 // session's events are folded through the UI's timeline reducer to check what the user sees.
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
-import type { SessionEvent } from '../../../src-shared/session-events';
-import { conversationReducer, handoffAnswerText, initialConversationState, type ConversationState, type HandoffItem } from '../../../src-shared/conversation-reducer';
-import { isForwardedSessionEvent } from '../../../src-shared/ipc-contract';
+import { test } from 'node:test';
+import { handoffAnswerText } from '../../../src-shared/conversation-reducer';
 import { AGENT_PROGRESS_PREFIX } from '../../../src-main/core/handoff/handoff-voice';
 import { assistantMessageEvents, userInputTexts } from '../../support/mock-responses-server';
-import { TEST_API_KEY, sessionConfig, settle, startScenario, type Scenario, type ScenarioOptions } from '../../support/session-harness';
+import { TEST_API_KEY, sessionConfig, settle } from '../../support/session-harness';
 import { sessionStarted } from '../../support/v2-server-events';
-import type { MockRealtimeServer } from '../../support/mock-realtime-server';
+import { cards, shown, startV2Scenario, timeline, typeIs } from '../../support/v2-scenario';
 
 // GA server events, shaped as the API reference has them.
 const committed = (itemId: string, previous: string | null) => ({ type: 'input_audio_buffer.committed', previous_item_id: previous, item_id: itemId });
@@ -50,39 +48,6 @@ function callEvents(itemId: string, callId: string, previous: string | null, pro
     { type: 'response.output_item.done', response_id: 'resp', output_index: 1, item: callItem(itemId, callId, status, sent) },
     { type: 'conversation.item.done', previous_item_id: previous, item: callItem(itemId, callId, status, sent) },
   ];
-}
-
-const typeIs = (type: string) => (frame: any) => frame?.type === type;
-
-/** Every frame the session sent is valid against the GA schema; checked after each test. */
-function checkFramesAgainstSpec(t: TestContext, realtime: MockRealtimeServer): void {
-  t.after(() => assert.deepEqual(realtime.schemaViolations, [], 'every client frame follows realtime-ga.schema.json'));
-}
-
-/** startScenario, plus the schema check on every frame the session sends. */
-async function startV2Scenario(t: TestContext, options: ScenarioOptions): Promise<Scenario> {
-  const scenario = await startScenario(t, options);
-  checkFramesAgainstSpec(t, scenario.realtime);
-  return scenario;
-}
-
-/** What the user sees: the session's events folded through the timeline reducer. */
-function timeline(events: readonly SessionEvent[]): ConversationState {
-  let at = 0;
-  return events.filter(isForwardedSessionEvent).reduce((state, event) => conversationReducer(state, { type: 'session-event', event, at: at++ }), initialConversationState);
-}
-
-function shown(state: ConversationState): string[] {
-  return state.items.flatMap((item) => {
-    if (item.kind === 'entry') return [`${item.role}: ${item.text}`];
-    if (item.kind === 'typed') return [`typed: ${item.text}`];
-    if (item.kind === 'handoff') return [`card ${item.handoffId} (${item.status})`];
-    return [];
-  });
-}
-
-function cards(state: ConversationState): HandoffItem[] {
-  return state.items.filter((item): item is HandoffItem => item.kind === 'handoff');
 }
 
 test('v2: user speech transcribed after the assistant replied lands on the user\'s own item, above the reply', async (t) => {

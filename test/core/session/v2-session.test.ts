@@ -2,29 +2,17 @@
 // deferred response.create, the benign active-response error, and barge-in truncation at what
 // the speaker really played.
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
-import { pcm16Base64, startMockRealtimeServer, type MockRealtimeServer } from '../../support/mock-realtime-server';
+import { test } from 'node:test';
+import { pcm16Base64, startMockRealtimeServer } from '../../support/mock-realtime-server';
 import { assistantMessageEvents, startMockResponsesServer, userInputTexts } from '../../support/mock-responses-server';
 import { ClockedSink } from '../../support/clocked-sink';
 import { startEagerServer } from '../../support/eager-server';
 import { SUPERSEDED_HANDOFF_TEXT } from '../../../src-main/core/session/live-conversation';
 import { AGENT_PROGRESS_PREFIX } from '../../../src-main/core/handoff/handoff-voice';
-import { TEST_API_KEY, createSessionHarness, sessionConfig, settle, startScenario, type Scenario, type ScenarioOptions } from '../../support/session-harness';
+import { TEST_API_KEY, createSessionHarness, sessionConfig, settle } from '../../support/session-harness';
 import { functionCall, responseCreated, responseDone, sessionStarted, userTranscript } from '../../support/v2-server-events';
+import { checkFramesAgainstSpec, startV2Scenario, typeIs } from '../../support/v2-scenario';
 
-const typeIs = (type: string) => (frame: any) => frame?.type === type;
-
-/** Every frame the session sent is valid against the GA schema; checked after each test. */
-function checkFramesAgainstSpec(t: TestContext, realtime: MockRealtimeServer): void {
-  t.after(() => assert.deepEqual(realtime.schemaViolations, [], 'every client frame follows realtime-ga.schema.json'));
-}
-
-/** startScenario, plus the schema check on every frame the session sends. */
-async function startV2Scenario(t: TestContext, options: ScenarioOptions): Promise<Scenario> {
-  const scenario = await startScenario(t, options);
-  checkFramesAgainstSpec(t, scenario.realtime);
-  return scenario;
-}
 const framesAfterUpdate = (frames: unknown[]) => (frames.slice(1) as any[]).map((frame) => frame.type);
 
 test('v2: a background_agent function call is the handoff; the answer is function_call_output then response.create', async (t) => {

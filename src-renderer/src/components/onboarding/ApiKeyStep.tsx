@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent, type ReactElement } from 'react';
 import { attempt } from '../../bridge/attempt';
 import { useStore } from '../../hooks/store-context';
 import { useApiKeyStatus } from '../../hooks/use-api-key-status';
-import { ApiKeyInput } from '../common/ApiKeyInput';
+import { ApiKeyField } from '../common/ApiKeyField';
 import { KeyStorageNote, keySavedMessage } from './KeyStorageNote';
 
 export function ApiKeyStep(): ReactElement {
@@ -52,30 +52,23 @@ export function ApiKeyStep(): ReactElement {
       )}
       {storage !== 'unavailable' && (
         <form className="key-form" onSubmit={(event) => void save(event)}>
-          <label htmlFor={inputId} className="field-label">
-            API key
-          </label>
-          <div className="inline-form">
-            <ApiKeyInput
-              id={inputId}
-              value={key}
-              error={error}
-              testId="onboarding-api-key"
-              onChange={(value) => {
-                setKey(value);
-                setError(null);
-                setSaved(false);
-              }}
-            />
+          <ApiKeyField
+            id={inputId}
+            label="API key"
+            value={key}
+            error={error}
+            inputTestId="onboarding-api-key"
+            errorTestId="onboarding-key-error"
+            onChange={(value) => {
+              setKey(value);
+              setError(null);
+              setSaved(false);
+            }}
+          >
             <button type="submit" className="button button-primary" data-testid="onboarding-save-key" disabled={saving || key.trim() === ''}>
               {saving ? 'Saving…' : inMemory ? 'Use key' : 'Save key'}
             </button>
-          </div>
-          {error && (
-            <p className="field-error" id={`${inputId}-error`} role="alert" data-testid="onboarding-key-error">
-              {error}
-            </p>
-          )}
+          </ApiKeyField>
           <p className="inline-status" role="status" data-testid="onboarding-key-status">
             {saved && storage ? keySavedMessage(storage) : ''}
           </p>

@@ -4,7 +4,7 @@ import type { ApiKeyStatus } from '../../../../src-shared/ipc-contract';
 import { attempt } from '../../bridge/attempt';
 import { useStore } from '../../hooks/store-context';
 import { useApiKeyStatus } from '../../hooks/use-api-key-status';
-import { ApiKeyInput } from '../common/ApiKeyInput';
+import { ApiKeyField } from '../common/ApiKeyField';
 import { KeyStorageNote, keySavedMessage } from '../onboarding/KeyStorageNote';
 
 function describe(status: ApiKeyStatus | null): string {
@@ -73,21 +73,19 @@ export function ApiKeyPanel(): ReactElement {
         </p>
       )}
       <form className="key-form" onSubmit={(event) => void save(event)}>
-        <label htmlFor={inputId} className="field-label">
-          {isSet ? 'Replace with a new key' : 'API key'}
-        </label>
-        <div className="inline-form">
-          <ApiKeyInput
-            id={inputId}
-            value={key}
-            error={error}
-            testId="api-key-input"
-            onChange={(value) => {
-              setKey(value);
-              setError(null);
-              setDone('');
-            }}
-          />
+        <ApiKeyField
+          id={inputId}
+          label={isSet ? 'Replace with a new key' : 'API key'}
+          value={key}
+          error={error}
+          inputTestId="api-key-input"
+          errorTestId="api-key-error"
+          onChange={(value) => {
+            setKey(value);
+            setError(null);
+            setDone('');
+          }}
+        >
           <button type="submit" className="button button-primary" data-testid="api-key-save" disabled={busy || !canKeep || key.trim() === ''}>
             {isSet ? 'Replace key' : inMemory ? 'Use key' : 'Save key'}
           </button>
@@ -101,12 +99,7 @@ export function ApiKeyPanel(): ReactElement {
           >
             {inMemory ? 'Forget key' : 'Clear stored key'}
           </button>
-        </div>
-        {error && (
-          <p className="field-error" id={`${inputId}-error`} role="alert" data-testid="api-key-error">
-            {error}
-          </p>
-        )}
+        </ApiKeyField>
         <p className="inline-status" role="status">
           {done}
         </p>
