@@ -1,8 +1,7 @@
 // The desktop app core in plain Node: the same commands the renderer and tray send, against the
 // mock realtime and Responses servers, with the real settings file, ws transport and history.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { AppState } from '../../src-shared/app-state';
@@ -13,6 +12,7 @@ import { assistantMessageEvents, startMockResponsesServer } from '../support/moc
 import { startAppHarness } from '../support/app-harness';
 import { fakeAudio } from '../support/fake-audio-engine';
 import { assistantDelta, functionCall, sessionStarted, userTranscript } from '../support/v2-server-events';
+import { tempDir } from '../support/temp-dir';
 
 const KEY = 'sk-test-app-0123456789abcdef';
 
@@ -205,7 +205,7 @@ test('shutdown closes the socket and the audio engine well inside 2 s', async (t
 });
 
 test('a corrupt settings file is kept as a backup and the user is told by a problem that stays', async (t) => {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'parley-corrupt-'));
+  const userDataDir = tempDir('parley-corrupt-');
   writeFileSync(join(userDataDir, 'settings.json'), '{ not json');
   const harness = startAppHarness(t, { userDataDir });
   const [problem] = harness.app.snapshot().problems;

@@ -2,8 +2,7 @@
 // accepted and refused, each refusal naming the field the way the form labels it. PATH lookups
 // run against a temp folder of fake executables and a PATH passed in, never the machine's own.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Settings } from '../../src-shared/ipc-contract';
@@ -17,12 +16,13 @@ import {
   type SettingsCheckDeps,
 } from '../../src-main/app/settings-check';
 import { agentSettingsProblem } from '../../src-main/app/session-settings';
+import { tempDir } from '../support/temp-dir';
 
 const cipher: SecretCipher = { isAvailable: () => false, encrypt: () => Buffer.alloc(0), decrypt: () => '' };
 
 /** A machine in a temp folder: bin/ holds a runnable `fake-agent`, a non-runnable file and a folder. */
 function machine() {
-  const root = mkdtempSync(join(tmpdir(), 'parley-check-'));
+  const root = tempDir('parley-check-');
   const bin = join(root, 'bin');
   const otherBin = join(root, 'other-bin');
   const work = join(root, 'work');
@@ -102,7 +102,7 @@ test('agent command: a program not on PATH, a file that cannot run, and a folder
   assertRefused(store, { ...COMMAND, agentCommand: 'notes.txt' }, 'agentCommand', /“notes\.txt” is not found on PATH/);
   assertRefused(store, { ...COMMAND, agentCommand: 'a-folder' }, 'agentCommand', /“a-folder” is not found on PATH/);
   const emptyPath = createSettingsStore({
-    cwd: mkdtempSync(join(tmpdir(), 'parley-check-')),
+    cwd: tempDir('parley-check-'),
     cipher,
     env: {},
     check: createSettingsCheck(nodeSettingsCheckDeps({ PATH: '' }, 'linux')),

@@ -3,8 +3,7 @@
  * settings file in a temp folder, the `ws` transport, the real Responses backend over HTTP. Live
  * audio is off unless a test passes an engine factory. Every event is recorded.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import type { AppState } from '../../src-shared/app-state';
@@ -15,6 +14,7 @@ import type { AudioEngineFactory } from '../../src-main/app/audio-controller';
 import { createSettingsStore, type SecretCipher } from '../../src-main/adapters/settings/settings-store';
 import { connectWebSocket } from '../../src-main/adapters/transport/ws-transport';
 import type { Logger } from '../../src-main/core/util/logger';
+import { tempDir } from './temp-dir';
 
 /** Stands in for the OS keychain (safeStorage): reversible, and the output never holds the input. */
 export function testCipher(): SecretCipher {
@@ -47,7 +47,7 @@ export interface AppHarnessOptions {
 }
 
 export function startAppHarness(t: TestContext, options: AppHarnessOptions = {}): AppHarness {
-  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'parley-app-'));
+  const userDataDir = options.userDataDir ?? tempDir('parley-app-');
   const logLines: string[] = [];
   const record = (message: string, details?: Record<string, unknown>) => void logLines.push(`${message} ${JSON.stringify(details ?? {})}`);
   const logger: Logger = { debug: record, info: record, warn: record, error: record };

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { historyToMarkdown, readHistory, sessionUsage } from '../../../src-main/adapters/history/history-library';
 import { HistoryRecorder } from '../../../src-main/adapters/history/history-recorder';
 import type { SessionEvent } from '../../../src-shared/session-events';
+import { tempDir } from '../../support/temp-dir';
 
 const events: SessionEvent[] = [
   { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: 'Hello.' }, itemId: 'u1', previousItemId: null, final: true },
@@ -16,7 +14,7 @@ const events: SessionEvent[] = [
 ];
 
 test('each response\'s usage is stored, and the Markdown export ends with the session total', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-history-usage-'));
+  const dir = tempDir('parley-history-usage-');
   let clock = 1_700_000_000_000;
   const recorder = new HistoryRecorder(dir, 'session-usage', () => clock++);
   for (const event of events) recorder.onEvent(event);
@@ -35,7 +33,7 @@ test('each response\'s usage is stored, and the Markdown export ends with the se
 });
 
 test('usage alone does not make a session worth keeping', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-history-usage-'));
+  const dir = tempDir('parley-history-usage-');
   const recorder = new HistoryRecorder(dir, 'only-usage', () => 1);
   recorder.onEvent(events[2]!);
   recorder.onEvent({ type: 'closed', reason: 'requested' });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -7,6 +7,7 @@ import type { SessionEvent } from '../../../src-shared/session-events';
 import { conversationOrder, historyToMarkdown, listHistory, readHistory } from '../../../src-main/adapters/history/history-library';
 import { HistoryRecorder } from '../../../src-main/adapters/history/history-recorder';
 import { registerSecret } from '../../../src-main/core/util/redact';
+import { tempDir } from '../../support/temp-dir';
 
 function conversation(): SessionEvent[] {
   return [
@@ -23,7 +24,7 @@ function conversation(): SessionEvent[] {
 }
 
 test('a session is recorded as JSON lines: final transcript lines, handoffs with the exact agent text, answers', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const dir = tempDir('parley-history-');
   let clock = 1_700_000_000_000;
   const recorder = new HistoryRecorder(dir, 'session-1', () => clock++);
   for (const event of conversation()) recorder.onEvent(event);
@@ -38,7 +39,7 @@ test('a session is recorded as JSON lines: final transcript lines, handoffs with
 });
 
 test('the history list shows sessions newest first with a title from the first words', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const dir = tempDir('parley-history-');
   const older = new HistoryRecorder(dir, 'older', () => 1_000);
   older.onEvent({ type: 'user.text', text: 'book a table for two' });
   const newer = new HistoryRecorder(dir, 'newer', () => 2_000);
@@ -53,7 +54,7 @@ test('the history list shows sessions newest first with a title from the first w
 });
 
 test('a session that connected but had no message leaves no file and is not listed', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const dir = tempDir('parley-history-');
   const recorder = new HistoryRecorder(dir, 'silent', () => 1_000);
   recorder.onEvent({ type: 'state', state: 'live' });
   // Speech that never got words is not a message either.
@@ -65,7 +66,7 @@ test('a session that connected but had no message leaves no file and is not list
 });
 
 test('what happened before the first message is written with it, in one append', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const dir = tempDir('parley-history-');
   let clock = 1_000;
   const recorder = new HistoryRecorder(dir, 'late', () => clock++);
   clock = 9_000;
@@ -78,7 +79,7 @@ test('what happened before the first message is written with it, in one append',
 });
 
 test('history files without a message (an older version, a crash in the first write) are not listed and are removed', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const dir = tempDir('parley-history-');
   writeFileSync(join(dir, 'connected-only.jsonl'), JSON.stringify({ kind: 'session.started', at: 1, sessionId: 'connected-only' }) + '\n' + JSON.stringify({ kind: 'session.ended', at: 2, reason: 'requested' }) + '\n');
   writeFileSync(join(dir, 'torn-first.jsonl'), '{"kind":"session.star');
   const kept = new HistoryRecorder(dir, 'kept', () => 3);
@@ -88,7 +89,7 @@ test('history files without a message (an older version, a crash in the first wr
 });
 
 test('a torn last line (a crash mid-write) loses only that line', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const dir = tempDir('parley-history-');
   const recorder = new HistoryRecorder(dir, 'torn', () => 5);
   recorder.onEvent({ type: 'user.text', text: 'hello' });
   appendFileSync(recorder.file, '{"kind":"transcript","at":6,"ro');
@@ -96,7 +97,7 @@ test('a torn last line (a crash mid-write) loses only that line', () => {
 });
 
 test('export to Markdown reads as the conversation', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const dir = tempDir('parley-history-');
   const recorder = new HistoryRecorder(dir, 's', () => Date.UTC(2026, 10, 23, 12, 0, 0));
   for (const event of conversation()) recorder.onEvent(event);
   assert.equal(
@@ -134,7 +135,7 @@ test('history files are private (600) and hold no known secret, even one the age
   const key = 'sk-live-history-0123456789abcdefghij';
   const forget = registerSecret(key);
   try {
-    const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+    const dir = tempDir('parley-history-');
     const recorder = new HistoryRecorder(dir, 'private', () => 1_000);
     recorder.onEvent({ type: 'user.text', text: 'what key do I use?' });
     recorder.onEvent({ type: 'handoff.answered', handoffId: 'h1', text: `Your key is ${key}, again:${key}` });
@@ -149,7 +150,7 @@ test('history files are private (600) and hold no known secret, even one the age
 });
 
 test('v2: lines are stored in conversation order: a user line transcribed after the reply is read back above it, once, final', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const dir = tempDir('parley-history-');
   const recorder = new HistoryRecorder(dir, 'v2-order', () => Date.UTC(2026, 10, 23, 12, 0, 0));
   const events: SessionEvent[] = [
     { type: 'transcript.entry', entryId: 0, index: 1, entry: { role: 'assistant', text: 'Sure, ' }, itemId: 'a1', previousItemId: null, final: false },
@@ -165,7 +166,7 @@ test('v2: lines are stored in conversation order: a user line transcribed after 
 });
 
 test('a steered handoff is one handoff in history, holding both requests and the answer', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-history-'));
+  const dir = tempDir('parley-history-');
   const recorder = new HistoryRecorder(dir, 'steered', () => Date.UTC(2026, 10, 23, 12, 0, 0));
   const events: SessionEvent[] = [
     { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: 'find flights' } },

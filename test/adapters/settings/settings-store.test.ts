@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Logger } from '../../../src-main/core/util/logger';
@@ -15,6 +14,7 @@ import {
   type SecretCipher,
   type SettingsStoreOptions,
 } from '../../../src-main/adapters/settings/settings-store';
+import { tempDir } from '../../support/temp-dir';
 
 const SECRET = 'sk-test-0123456789abcdefSECRET';
 
@@ -40,8 +40,8 @@ function recordingLogger(): Logger & { lines: string[] } {
   return { lines, debug: record, info: record, warn: record, error: record };
 }
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'parley-settings-'));
+function settingsDir(): string {
+  return tempDir('parley-settings-');
 }
 
 function open(cwd: string, overrides: Partial<SettingsStoreOptions> = {}) {
@@ -49,7 +49,7 @@ function open(cwd: string, overrides: Partial<SettingsStoreOptions> = {}) {
 }
 
 test('a new store starts from the defaults and writes them with the settings version', () => {
-  const cwd = tempDir();
+  const cwd = settingsDir();
   const store = open(cwd);
   assert.deepEqual(store.get(), DEFAULT_SETTINGS);
   assert.equal(store.notice, undefined);
@@ -62,7 +62,7 @@ test('a new store starts from the defaults and writes them with the settings ver
 });
 
 test('update validates, returns the new settings and persists them for the next start', () => {
-  const cwd = tempDir();
+  const cwd = settingsDir();
   const store = open(cwd);
   const updated = store.update({ talkMode: 'push-to-talk', inputDevice: 'USB Mic', hotkeys: { talk: 'Alt+Space' }, startAtLogin: true });
   assert.equal(updated.talkMode, 'push-to-talk');
@@ -79,7 +79,7 @@ test('update validates, returns the new settings and persists them for the next 
 });
 
 test('a bad patch is refused with an error naming the field in the form\'s words, and nothing is saved', () => {
-  const store = open(tempDir());
+  const store = open(settingsDir());
   const refusals: Array<[unknown, string, string]> = [
     [{ talkMode: 'shouting' }, 'talkMode', 'Talk mode: '],
     [{ realtimeUrl: 'ftp://example.com' }, 'realtimeUrl', 'Realtime URL: must be a URL starting with'],
@@ -111,7 +111,7 @@ test('a refused value is never echoed in the error (it might be a pasted key)', 
 });
 
 test('onChange fires with the new and previous settings until unsubscribed', () => {
-  const store = open(tempDir());
+  const store = open(settingsDir());
   const seen: Array<[string, string]> = [];
   const unsubscribe = store.onChange((settings, previous) => seen.push([settings.dialect, previous.dialect]));
   store.update({ dialect: 'v1' });
@@ -121,7 +121,7 @@ test('onChange fires with the new and previous settings until unsubscribed', () 
 });
 
 test('a stored API key is encrypted on disk, reported as stored, resolved, and never logged', () => {
-  const cwd = tempDir();
+  const cwd = settingsDir();
   const logger = recordingLogger();
   const store = open(cwd, { logger, env: { OPENAI_API_KEY: 'sk-from-environment' } });
   store.setApiKey(`  ${SECRET}\n`);
@@ -139,7 +139,7 @@ test('a stored API key is encrypted on disk, reported as stored, resolved, and n
 });
 
 test('clearing the key removes it from the file and falls back to the environment', () => {
-  const store = open(tempDir(), { env: { OPENAI_API_KEY: 'sk-from-environment' } });
+  const store = open(settingsDir(), { env: { OPENAI_API_KEY: 'sk-from-environment' } });
   store.setApiKey(SECRET);
   store.clearApiKey();
   assert.equal(JSON.parse(readFileSync(store.path, 'utf8')).encryptedApiKey, null);
@@ -148,13 +148,13 @@ test('clearing the key removes it from the file and falls back to the environmen
 });
 
 test('with no stored key and no environment key the status is none', () => {
-  const store = open(tempDir(), { env: { OPENAI_API_KEY: '   ' } });
+  const store = open(settingsDir(), { env: { OPENAI_API_KEY: '   ' } });
   assert.deepEqual(store.apiKeyStatus(), { isSet: false, source: 'none', storage: 'keychain' });
   assert.equal(store.resolveApiKey(), undefined);
 });
 
 test('without an OS keychain setApiKey refuses clearly, points to OPENAI_API_KEY, and stores nothing', () => {
-  const store = open(tempDir(), { cipher: fakeCipher(false) });
+  const store = open(settingsDir(), { cipher: fakeCipher(false) });
   assert.throws(
     () => store.setApiKey(SECRET),
     (error: unknown) =>
@@ -168,7 +168,7 @@ test('without an OS keychain setApiKey refuses clearly, points to OPENAI_API_KEY
 });
 
 test('a key that cannot be decrypted any more falls back to the environment without leaking', () => {
-  const cwd = tempDir();
+  const cwd = settingsDir();
   open(cwd).setApiKey(SECRET);
   const broken: SecretCipher = { ...fakeCipher(), decrypt: () => { throw new Error('keyring reset'); } };
   const logger = recordingLogger();
@@ -178,7 +178,7 @@ test('a key that cannot be decrypted any more falls back to the environment with
 });
 
 test('a v0.1 file is migrated: agent becomes agentBackend, realtimeProtocol becomes dialect, other values kept', () => {
-  const cwd = tempDir();
+  const cwd = settingsDir();
   writeFileSync(
     join(cwd, 'settings.json'),
     JSON.stringify({ agent: 'command', realtimeProtocol: 'v1', agentCommand: 'codex exec', voice: 'cove', __internal__: { migrations: { version: '0.1.0' } } }),
@@ -197,7 +197,7 @@ test('a v0.1 file is migrated: agent becomes agentBackend, realtimeProtocol beco
 });
 
 test('a v0.2 file gains the hold-to-talk hotkey and skips onboarding when a key is already stored', () => {
-  const cwd = tempDir();
+  const cwd = settingsDir();
   writeFileSync(
     join(cwd, 'settings.json'),
     JSON.stringify({ hotkeys: { talk: 'F8' }, encryptedApiKey: Buffer.from('sealed').toString('base64'), __internal__: { migrations: { version: '0.2.0' } } }),
@@ -207,13 +207,13 @@ test('a v0.2 file gains the hold-to-talk hotkey and skips onboarding when a key 
   assert.deepEqual(store.get().hotkeys, { talk: 'F8', holdToTalk: DEFAULT_SETTINGS.hotkeys.holdToTalk });
   assert.equal(store.get().onboardingDone, true);
 
-  const fresh = tempDir();
+  const fresh = settingsDir();
   writeFileSync(join(fresh, 'settings.json'), JSON.stringify({ hotkeys: { talk: 'F8' }, __internal__: { migrations: { version: '0.2.0' } } }));
   assert.equal(open(fresh).get().onboardingDone, false, 'no key stored yet: onboarding still shows');
 });
 
 test('a v0.1 value the new schema does not know is dropped for the default instead of failing', () => {
-  const cwd = tempDir();
+  const cwd = settingsDir();
   writeFileSync(join(cwd, 'settings.json'), JSON.stringify({ agent: 'telepathy', realtimeProtocol: 'v2' }));
   const store = open(cwd);
   assert.equal(store.notice, undefined);
@@ -226,7 +226,7 @@ for (const [name, content] of [
   ['against the schema', JSON.stringify({ dialect: 'v9', talkMode: 'hands-free' })],
 ] as const) {
   test(`a settings file that is ${name} is kept as a backup, defaults are restored and the user is told`, () => {
-    const cwd = tempDir();
+    const cwd = settingsDir();
     writeFileSync(join(cwd, 'settings.json'), content);
     const store = open(cwd, { now: () => new Date('2025-03-04T05:06:07.089Z') });
 
@@ -241,7 +241,7 @@ for (const [name, content] of [
 }
 
 test('a second corrupt file on the same clock tick gets its own backup name', () => {
-  const cwd = tempDir();
+  const cwd = settingsDir();
   const now = () => new Date('2025-03-04T05:06:07.089Z');
   writeFileSync(join(cwd, 'settings.json'), 'garbage');
   open(cwd, { now });
@@ -252,7 +252,7 @@ test('a second corrupt file on the same clock tick gets its own backup name', ()
 });
 
 test('configName chooses the file name', () => {
-  const cwd = tempDir();
+  const cwd = settingsDir();
   const store = open(cwd, { configName: 'preferences' });
   assert.equal(store.path, join(cwd, 'preferences.json'));
   assert.ok(existsSync(join(cwd, 'preferences.json')));
