@@ -2,38 +2,84 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { redactSecrets } from '../../core/util/redact';
 import {
+  DEFAULT_KEEPALIVE,
+  MAX_INBOUND_FRAME_BYTES,
   TransportError,
   type RealtimeConnection,
   type RealtimeTransport,
+  type TransportCloseCause,
 } from '../../core/protocol/transport';
+import { describeDeadConnection, KeepaliveMonitor } from './keepalive-monitor';
 
 const MAX_ERROR_BODY_CHARS = 300;
+/** How long a close handshake may take before the socket is cut: ws alone would wait 30 s. */
+const CLOSE_HANDSHAKE_TIMEOUT_MS = 2_000;
+/** ws's error code when an inbound frame exceeds maxPayload (it then closes with 1009). */
+const FRAME_TOO_LARGE_ERROR = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+const CLOSE_CODE_ABNORMAL = 1006;
+const CLOSE_CODE_TOO_LARGE = 1009;
+
+/** Why the connection is ending, when this side knows better than the close event will. */
+interface Ending {
+  readonly cause: TransportCloseCause;
+  readonly reason: string;
+  readonly code: number;
+}
 
 /**
  * The real realtime transport over `ws`. Sending is fire-and-forget into the socket's buffer,
  * so it never waits on the reader; the first frame (session.update) goes out on open, before
- * any inbound frame is handed over.
+ * any inbound frame is handed over. After open a keepalive pings the server and declares the
+ * connection dead after a silence; every way the open connection ends is reported once, through
+ * the socket's close event, with a cause.
  */
-export const connectWebSocket: RealtimeTransport = (options) =>
-  new Promise<RealtimeConnection>((resolve, reject) => {
-    const { target, firstFrame, timeoutMs, handlers } = options;
+export const connectWebSocket: RealtimeTransport = (options) => {
+  const { target, firstFrame, timeoutMs, handlers } = options;
+  const keepaliveOptions = options.keepalive ?? DEFAULT_KEEPALIVE;
+  const apiKey = target.headers['Authorization']?.replace(/^Bearer\s+/i, '');
+  let socket: WebSocket | undefined;
+  let ending: Ending | undefined;
+  // Built before the socket so a bad setting throws here, synchronously, as programmer misuse.
+  const keepalive = new KeepaliveMonitor({
+    ...keepaliveOptions,
+    ping: () => {
+      if (socket?.readyState === WebSocket.OPEN) socket.ping();
+    },
+    onDead: () => {
+      ending ??= { cause: 'dead', reason: describeDeadConnection(keepaliveOptions.deadAfterMs), code: CLOSE_CODE_ABNORMAL };
+      // terminate() destroys the socket at once; its close event reports the death.
+      socket?.terminate();
+    },
+  });
+
+  return new Promise<RealtimeConnection>((resolve, reject) => {
     const host = describeHost(target.url);
     let settled = false;
     let opened = false;
     let closeRequested = false;
+    let closeDeadline: ReturnType<typeof setTimeout> | undefined;
 
-    const socket = new WebSocket(target.url, {
+    const ws = new WebSocket(target.url, {
       headers: { ...target.headers },
       perMessageDeflate: false,
       handshakeTimeout: timeoutMs,
+      maxPayload: MAX_INBOUND_FRAME_BYTES,
     });
+    socket = ws;
+
+    /** Cuts a socket whose close handshake stalls; cleared when the socket closes. */
+    const limitCloseHandshake = () => {
+      if (closeDeadline) return;
+      closeDeadline = setTimeout(() => ws.terminate(), CLOSE_HANDSHAKE_TIMEOUT_MS);
+      closeDeadline.unref();
+    };
 
     const fail = (error: TransportError) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      socket.removeAllListeners('message');
-      socket.terminate();
+      ws.removeAllListeners('message');
+      ws.terminate();
       reject(error);
     };
 
@@ -42,62 +88,93 @@ export const connectWebSocket: RealtimeTransport = (options) =>
       timeoutMs,
     );
 
-    socket.on('unexpected-response', (_request, response) => {
-      const apiKey = target.headers['Authorization']?.replace(/^Bearer\s+/i, '');
+    ws.on('unexpected-response', (_request, response) => {
       readBody(response).then(
         (body) => fail(upgradeError(response.statusCode ?? 0, redactSecrets(body, apiKey), host)),
         () => fail(upgradeError(response.statusCode ?? 0, '', host)),
       );
     });
 
-    socket.on('error', (error: Error & { code?: string }) => {
-      if (!settled) {
-        fail(new TransportError('unreachable', `Could not reach the realtime server at ${host}: ${error.code ?? error.message}.`));
-      }
-      // After open, ws always follows an error with 'close', which reports it.
+    ws.on('upgrade', (response: IncomingMessage) => {
+      // ws swallows errors of the raw socket after open (a reset only shows as code 1006); listen
+      // to the socket itself so the close can name what happened.
+      response.socket.on('error', (error: Error & { code?: string }) => {
+        if (opened) ending ??= { cause: 'error', reason: describeSocketError(error, apiKey), code: CLOSE_CODE_ABNORMAL };
+      });
     });
 
-    socket.on('open', () => {
+    ws.on('error', (error: Error & { code?: string }) => {
+      if (!settled) {
+        fail(new TransportError('unreachable', `Could not reach the realtime server at ${host}: ${error.code ?? error.message}.`));
+        return;
+      }
+      // After open ws follows an error with a close handshake (1009 for a frame over maxPayload,
+      // 1002/1007 for protocol faults) and then 'close', which reports it.
+      ending ??=
+        error.code === FRAME_TOO_LARGE_ERROR
+          ? { cause: 'too_large', reason: `the server sent a frame larger than ${formatMebibytes(MAX_INBOUND_FRAME_BYTES)}`, code: CLOSE_CODE_TOO_LARGE }
+          : { cause: 'error', reason: describeSocketError(error, apiKey), code: CLOSE_CODE_ABNORMAL };
+      keepalive.stop();
+      limitCloseHandshake();
+    });
+
+    ws.on('open', () => {
       if (settled) return;
       settled = true;
       opened = true;
       clearTimeout(timer);
-      socket.send(firstFrame);
+      ws.send(firstFrame);
+      keepalive.start();
       handlers.onOpen(connection);
       resolve(connection);
     });
 
-    socket.on('message', (data, isBinary) => {
+    ws.on('message', (data, isBinary) => {
+      keepalive.heard();
       if (isBinary) return; // both dialects speak JSON text frames only
       handlers.onFrame(typeof data === 'string' ? data : data.toString());
     });
+    ws.on('pong', () => keepalive.heard());
+    ws.on('ping', () => keepalive.heard());
 
-    socket.on('close', (code, reason) => {
+    ws.on('close', (code, reason) => {
+      keepalive.stop();
+      clearTimeout(closeDeadline);
       if (!opened) {
         fail(new TransportError('unreachable', `The realtime server at ${host} closed the connection before it opened (code ${code}).`));
         return;
       }
-      handlers.onClose({ code, reason: reason.toString(), initiatedLocally: closeRequested });
+      if (ending) {
+        handlers.onClose({ code: ending.code, reason: ending.reason, initiatedLocally: closeRequested, cause: ending.cause });
+        return;
+      }
+      handlers.onClose({ code, reason: reason.toString(), initiatedLocally: closeRequested, cause: 'closed' });
     });
 
     const connection: RealtimeConnection = {
       send(frame: string): void {
-        if (socket.readyState === WebSocket.OPEN) socket.send(frame);
+        // Closing or closed: the frame is dropped here; the close report tells the session why.
+        if (ws.readyState === WebSocket.OPEN) ws.send(frame);
       },
       close(): void {
         if (closeRequested) return;
         closeRequested = true;
-        if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
-          socket.close(1000, 'client closed');
-          // A server that never answers the close handshake must not keep the process alive.
-          setTimeout(() => socket.terminate(), 2_000).unref();
+        keepalive.stop();
+        if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) {
+          ws.close(1000, 'client closed');
+          // A server that never answers the close handshake must not keep the socket open.
+          limitCloseHandshake();
         }
       },
       get bufferedBytes(): number {
-        return socket.bufferedAmount;
+        return ws.bufferedAmount;
+      },
+      get writable(): boolean {
+        return ws.readyState === WebSocket.OPEN && !closeRequested;
       },
     };
   });
+};
 
 function upgradeError(status: number, body: string, host: string): TransportError {
   const detail = body.trim().slice(0, MAX_ERROR_BODY_CHARS);
@@ -136,4 +213,15 @@ function describeHost(url: string): string {
   } catch {
     return 'the configured URL';
   }
+}
+
+/** A socket error for a person: its code and message, with any secret removed. */
+function describeSocketError(error: Error & { code?: string }, apiKey: string | undefined): string {
+  const message = redactSecrets(error.message, apiKey);
+  if (!error.code || message.includes(error.code)) return `the connection failed: ${message}`;
+  return `the connection failed: ${error.code}: ${message}`;
+}
+
+function formatMebibytes(bytes: number): string {
+  return `${Number((bytes / (1024 * 1024)).toFixed(1))} MiB`;
 }

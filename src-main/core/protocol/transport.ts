@@ -19,12 +19,40 @@ export class TransportError extends Error {
   }
 }
 
+/**
+ * Why an open connection ended:
+ * - `closed`: a close handshake (from either side) ended it;
+ * - `dead`: nothing was heard from the server for the keepalive's `deadAfterMs`;
+ * - `error`: the socket failed after open (reset, protocol violation); `reason` names it;
+ * - `too_large`: the server sent a frame over MAX_INBOUND_FRAME_BYTES.
+ */
+export type TransportCloseCause = 'closed' | 'dead' | 'error' | 'too_large';
+
 export interface TransportCloseInfo {
   readonly code: number;
   readonly reason: string;
   /** True when this side asked for the close. */
   readonly initiatedLocally: boolean;
+  /** Absent from transports that cannot tell; the ws adapter always sets it. */
+  readonly cause?: TransportCloseCause;
 }
+
+export interface KeepaliveOptions {
+  /** How often to ping the server while open. */
+  readonly intervalMs: number;
+  /** With nothing heard (no frame, no pong) for this long, the connection counts as dead. */
+  readonly deadAfterMs: number;
+}
+
+/** A realtime session is silent for long stretches; a lost network must still surface within seconds. */
+export const DEFAULT_KEEPALIVE: KeepaliveOptions = Object.freeze({ intervalMs: 5_000, deadAfterMs: 20_000 });
+
+/**
+ * The largest inbound frame accepted. Legitimate realtime frames are far smaller (an audio delta
+ * is a few hundred KB, a session.updated echo a few KB); the cap stops a broken or hostile server
+ * from making us buffer without bound (ws would otherwise allow 100 MiB).
+ */
+export const MAX_INBOUND_FRAME_BYTES = 16 * 1024 * 1024;
 
 export interface TransportHandlers {
   /**
@@ -41,7 +69,10 @@ export interface TransportHandlers {
 export interface RealtimeConnection {
   send(frame: string): void;
   close(): void;
+  /** Bytes queued in the socket and not yet handed to the OS: the session's backpressure signal. */
   readonly bufferedBytes: number;
+  /** True while frames can be sent (open, and no close begun). Absent means "assume open". */
+  readonly writable?: boolean;
 }
 
 export interface ConnectOptions {
@@ -50,6 +81,8 @@ export interface ConnectOptions {
   readonly firstFrame: string;
   readonly timeoutMs: number;
   readonly handlers: TransportHandlers;
+  /** Liveness pings after open; DEFAULT_KEEPALIVE when absent. */
+  readonly keepalive?: KeepaliveOptions;
 }
 
 /** Opens connections; rejects with TransportError. The ws adapter is the real one. */
