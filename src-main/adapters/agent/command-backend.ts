@@ -11,12 +11,19 @@ import { silentLogger, type Logger } from '../../core/util/logger';
 import { abortReason, formatSeconds } from './agent-request-helpers';
 import { existsSync } from 'node:fs';
 import { redactSecrets } from '../../core/util/redact';
+import { startProcessGroupWatchdog, type ProcessGroupWatchdog } from './process-group-watchdog';
 
 /**
  * The background agent as a local command (a coding-agent CLI, a script), one process per
  * request. No shell is involved: the command line is split here and the prompt goes either into
  * a `{prompt}` argument or to stdin. Each request is independent; the command keeps its own
  * memory if it has any, so reset() has nothing to forget.
+ *
+ * On Linux and macOS the command leads its own process group. That group is stopped (SIGTERM,
+ * then SIGKILL after a grace period) on abort, timeout and dispose, and also when the command
+ * exits by itself, so nothing it started outlives the turn; and a watchdog process stops it if
+ * Parley dies without cleaning up (see process-group-watchdog.ts). On Windows there are no
+ * process groups: only the command itself is killed, and if Parley crashes it keeps running.
  */
 
 export const DEFAULT_AGENT_COMMAND_TIMEOUT_MS = 300_000;
@@ -24,6 +31,8 @@ export const DEFAULT_AGENT_COMMAND_TIMEOUT_MS = 300_000;
 export const COMMAND_KILL_GRACE_MS = 2_000;
 const STDERR_TAIL_MAX_CHARS = 8_192;
 const STDERR_LINE_MAX_CHARS = 200;
+/** How often a stopping group is checked for leftovers. */
+const GROUP_CHECK_MS = 50;
 
 export interface CommandBackendOptions {
   /** A command line such as `codex exec {prompt}` or `node agent.js`; split without a shell. */
@@ -34,6 +43,11 @@ export interface CommandBackendOptions {
   readonly timeoutMs?: number;
   /** Added to (and overriding) this process's environment. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Guard each command with a watchdog process that stops its process group if Parley dies
+   * (POSIX only). Default true; turn off only where the executable cannot run as Node.
+   */
+  readonly watchdog?: boolean;
   readonly logger?: Logger;
 }
 
@@ -74,6 +88,8 @@ export function createCommandBackend(options: CommandBackendOptions): AgentBacke
       cwd: options.cwd,
       env: options.env ? { ...process.env, ...options.env } : process.env,
       stdinText: substituted ? undefined : prompt,
+      watchdog: options.watchdog ?? true,
+      logger,
     });
     running.add(command);
     logger.debug('agent command started', { program: programName, args: args.length, promptOnStdin: !substituted });
@@ -106,7 +122,8 @@ export function createCommandBackend(options: CommandBackendOptions): AgentBacke
           );
         }
         if (next.exitCode !== 0) {
-          const lastLine = redactSecrets(lastNonEmptyLine(next.stderr));
+          // Redacted before the line is cut: half a key no longer matches its exact value.
+          const lastLine = lastNonEmptyLine(redactSecrets(next.stderr));
           const how = next.exitCode === null ? `was killed by ${next.signal ?? 'a signal'}` : `exited with code ${next.exitCode}`;
           throw new AgentError('agent_command_failed', `the agent command ${how}${lastLine ? ': ' + lastLine : ''}`);
         }
@@ -137,7 +154,7 @@ export function createCommandBackend(options: CommandBackendOptions): AgentBacke
       disposed = true;
       const commands = [...running];
       for (const command of commands) command.stop('disposed');
-      await Promise.all(commands.map((command) => command.exited));
+      await Promise.all(commands.map((command) => Promise.all([command.exited, command.groupStopped])));
     },
   };
 }
@@ -160,11 +177,18 @@ type CommandOutput =
 class RunningCommand {
   /** Resolves once the process is gone (or never started). */
   readonly exited: Promise<void>;
+  /** Resolves once nothing is left in its process group (or it was killed with SIGKILL). */
+  readonly groupStopped: Promise<void>;
   private readonly child: ChildProcess;
   private readonly queue: CommandOutput[] = [];
   private waiter: (() => void) | undefined;
   private stdout = '';
   private stderr = '';
+  /** The stderr tail lost its beginning: its first line is partial. */
+  private stderrCut = false;
+  private watchdog: ProcessGroupWatchdog | undefined;
+  private groupTimer: NodeJS.Timeout | undefined;
+  private resolveGroupStopped!: () => void;
   private stopReason: StopReason | undefined;
   private spawnError: Error | undefined;
   private ended = false;
@@ -174,9 +198,10 @@ class RunningCommand {
   constructor(
     program: string,
     args: readonly string[],
-    settings: { cwd: string | undefined; env: NodeJS.ProcessEnv; stdinText: string | undefined },
+    settings: { cwd: string | undefined; env: NodeJS.ProcessEnv; stdinText: string | undefined; watchdog: boolean; logger: Logger },
   ) {
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+    this.groupStopped = new Promise((resolve) => (this.resolveGroupStopped = resolve));
     this.child = spawn(program, args, {
       cwd: settings.cwd,
       env: settings.env,
@@ -186,6 +211,13 @@ class RunningCommand {
       // Its own process group on POSIX, so stopping it also stops what it started.
       detached: process.platform !== 'win32',
     });
+    const pid = this.child.pid;
+    if (pid !== undefined && settings.watchdog && process.platform !== 'win32') {
+      this.watchdog = startProcessGroupWatchdog(pid, COMMAND_KILL_GRACE_MS, (error) =>
+        settings.logger.warn('the agent command watchdog could not start', { error: error.message }),
+      );
+    }
+    if (pid === undefined) this.resolveGroupStopped();
 
     const stdoutDecoder = new StringDecoder('utf8');
     const stderrDecoder = new StringDecoder('utf8');
@@ -204,6 +236,9 @@ class RunningCommand {
         this.finish(null, null);
       }
     });
+    // Whatever the command left behind in its group goes with it; this also closes pipes a
+    // background grandchild inherited, which would otherwise hold 'close' back.
+    this.child.on('exit', () => this.stopGroup());
     // 'close' waits for stdout/stderr to drain, so the end record follows the last output.
     this.child.on('close', (code, signal) => this.finish(code, signal));
   }
@@ -232,6 +267,28 @@ class RunningCommand {
     this.killTimer = setTimeout(() => this.signal('SIGKILL'), COMMAND_KILL_GRACE_MS);
   }
 
+  /** The command has exited: SIGTERM what is left of its group, SIGKILL after the grace period. */
+  private stopGroup(): void {
+    if (this.killTimer) clearTimeout(this.killTimer);
+    const group = this.child.pid;
+    if (group === undefined || process.platform === 'win32' || !signalGroup(group, 'SIGTERM')) {
+      this.groupDone();
+      return;
+    }
+    const started = Date.now();
+    this.groupTimer = setInterval(() => {
+      const overdue = Date.now() - started >= COMMAND_KILL_GRACE_MS;
+      if (overdue) signalGroup(group, 'SIGKILL');
+      if (overdue || !signalGroup(group, 0)) this.groupDone();
+    }, GROUP_CHECK_MS);
+  }
+
+  private groupDone(): void {
+    if (this.groupTimer) clearInterval(this.groupTimer);
+    this.watchdog?.release();
+    this.resolveGroupStopped();
+  }
+
   private signal(signal: NodeJS.Signals): void {
     const pid = this.child.pid;
     if (pid === undefined) return;
@@ -256,7 +313,11 @@ class RunningCommand {
 
   private onStderr(text: string): void {
     if (text.length === 0) return;
-    this.stderr = (this.stderr + text).slice(-STDERR_TAIL_MAX_CHARS);
+    this.stderr += text;
+    if (this.stderr.length > STDERR_TAIL_MAX_CHARS) {
+      this.stderr = this.stderr.slice(-STDERR_TAIL_MAX_CHARS);
+      this.stderrCut = true;
+    }
   }
 
   private finish(exitCode: number | null, signal: NodeJS.Signals | null): void {
@@ -268,7 +329,8 @@ class RunningCommand {
       exitCode,
       signal,
       stdout: this.stdout,
-      stderr: this.stderr,
+      // A cut first line may hold the end of a secret that no rule can recognise any more.
+      stderr: this.stderrCut ? this.stderr.slice(this.stderr.search(/\r|\n|$/)) : this.stderr,
       spawnError: this.spawnError,
       stopReason: this.stopReason,
     });
@@ -278,6 +340,16 @@ class RunningCommand {
   private push(item: CommandOutput): void {
     this.queue.push(item);
     this.waiter?.();
+  }
+}
+
+/** Sends `signal` (0: only checks) to every process in the group; false when the group is gone. */
+function signalGroup(group: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-group, signal);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -13,6 +13,10 @@ export interface AgentBackendSettings {
   readonly command: string | undefined;
   readonly cwd: string | undefined;
   readonly timeoutMs: number | undefined;
+  /** Responses only: attempts per request on 429/5xx/unreachable. Default 4. */
+  readonly maxAttempts?: number;
+  /** Responses only: characters of conversation resent per request. Default 200000. */
+  readonly historyBudgetChars?: number;
 }
 
 /** One place that turns settings (from flags or the settings store) into an agent backend. */
@@ -25,6 +29,8 @@ export function createAgentBackend(settings: AgentBackendSettings, logger: Logge
         model: settings.model,
         instructions: settings.instructions,
         requestTimeoutMs: settings.timeoutMs,
+        maxAttempts: settings.maxAttempts,
+        historyBudgetChars: settings.historyBudgetChars,
         logger,
       });
     case 'command':

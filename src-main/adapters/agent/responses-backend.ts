@@ -6,8 +6,29 @@ import {
 } from '../../core/agent/agent-backend';
 import { SseParser, type SseEvent } from '../../core/agent/sse-parser';
 import { silentLogger, type Logger } from '../../core/util/logger';
-import { abortReason, formatSeconds } from './agent-request-helpers';
+import { abortReason, formatSeconds, sleepUnlessAborted } from './agent-request-helpers';
 import { redactSecrets } from '../../core/util/redact';
+import {
+  capHistory,
+  currentTurnStart,
+  cutInputNotice,
+  cutToBudget,
+  DEFAULT_AGENT_HISTORY_BUDGET_CHARS,
+  droppedTurnsLine,
+  droppedTurnsNotice,
+  type HistoryMessage,
+} from './history-budget';
+import {
+  backoffDelayMs,
+  DEFAULT_AGENT_MAX_ATTEMPTS,
+  DEFAULT_AGENT_MAX_RETRY_AFTER_MS,
+  DEFAULT_AGENT_RETRY_BASE_DELAY_MS,
+  describeRetryableStatus,
+  formatWait,
+  isRetryableStatus,
+  retryAfterMs,
+  retryNotice,
+} from './retry-policy';
 
 /**
  * The background agent as an OpenAI Responses API conversation, streamed over SSE.
@@ -34,36 +55,83 @@ export interface ResponsesBackendOptions {
   readonly model?: string;
   /** Default DEFAULT_AGENT_INSTRUCTIONS. */
   readonly instructions?: string;
-  /** Whole-request limit (connect + full stream). Default 120000. */
+  /** Whole-request limit (connect + retries + full stream). Default 120000. */
   readonly requestTimeoutMs?: number;
+  /** Attempts per request when the provider is busy, failing or unreachable (first included). Default 4. */
+  readonly maxAttempts?: number;
+  /** First backoff before a retry; doubles each time, ±20 % jitter. Default 1000. */
+  readonly retryBaseDelayMs?: number;
+  /** Longest `retry-after` Parley waits for; a longer one fails the request saying when to retry. Default 30000. */
+  readonly maxRetryAfterMs?: number;
+  /** Characters of conversation resent per request; older turns are left out beyond it. Default 200000. */
+  readonly historyBudgetChars?: number;
   readonly logger?: Logger;
   /** Injected for tests; default global fetch. */
   readonly fetchImpl?: typeof fetch;
+  /** Injected for tests; default Math.random (the retry jitter). */
+  readonly random?: () => number;
 }
 
-type HistoryItem =
-  | { readonly role: 'user'; readonly content: ReadonlyArray<{ readonly type: 'input_text'; readonly text: string }> }
-  | {
-      readonly role: 'assistant';
-      readonly content: ReadonlyArray<{ readonly type: 'output_text'; readonly text: string }>;
-    };
+/** A failed attempt that may be sent again, with the error to report if it is not. */
+interface RetryableFailure {
+  readonly error: AgentError;
+  /** For the notice: "is busy (HTTP 429)". */
+  readonly why: string;
+  readonly retryAfterMs: number | undefined;
+}
 
 export function createResponsesBackend(options: ResponsesBackendOptions): AgentBackend {
   const logger = options.logger ?? silentLogger;
   const fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
+  const random = options.random ?? Math.random;
   const model = options.model && options.model.trim().length > 0 ? options.model : DEFAULT_RESPONSES_MODEL;
   const instructions = options.instructions ?? DEFAULT_AGENT_INSTRUCTIONS;
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_AGENT_REQUEST_TIMEOUT_MS;
+  const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_AGENT_MAX_ATTEMPTS));
+  const retryBaseDelayMs = Math.max(0, options.retryBaseDelayMs ?? DEFAULT_AGENT_RETRY_BASE_DELAY_MS);
+  const maxRetryAfterMs = Math.max(0, options.maxRetryAfterMs ?? DEFAULT_AGENT_MAX_RETRY_AFTER_MS);
+  const historyBudgetChars = Math.max(1_000, options.historyBudgetChars ?? DEFAULT_AGENT_HISTORY_BUDGET_CHARS);
   const apiKey = options.apiKey?.trim() ?? '';
   const baseUrl = (options.baseUrl ?? DEFAULT_RESPONSES_BASE_URL).trim().replace(/\/+$/, '');
 
-  let history: HistoryItem[] = [];
+  let history: HistoryMessage[] = [];
+  /** Earlier turns left out of `history` so far in this conversation. */
+  let droppedTurns = 0;
   /** Bumped by reset(): a request that started before it must not write into the new history. */
   let generation = 0;
   let disposed = false;
   const running = new Set<AbortController>();
 
   const redact = (text: string): string => redactSecrets(text, apiKey);
+
+  /** Adds this request's inputs and trims the history to the budget; returns the notices to show. */
+  function addInputs(request: AgentRequest): string[] {
+    const notices: string[] = [];
+    // The inputs were said; they stay in the conversation even if this request fails.
+    for (const said of request.newInputs) {
+      const { text, cutChars } = cutToBudget(said, historyBudgetChars);
+      if (cutChars > 0) notices.push(cutInputNotice(cutChars));
+      history.push({ role: 'user', text });
+    }
+    const protectedFrom = currentTurnStart(history, request.turnInputs.length);
+    const reserved = droppedTurnsLine(droppedTurns + protectedFrom + 1).length;
+    const capped = capHistory(history, protectedFrom, historyBudgetChars, reserved);
+    if (capped.droppedTurns > 0) {
+      history = capped.kept;
+      droppedTurns += capped.droppedTurns;
+      notices.push(droppedTurnsNotice(droppedTurns));
+    }
+    return notices;
+  }
+
+  function inputItems(): HistoryItem[] {
+    const items: HistoryItem[] = [];
+    if (droppedTurns > 0) items.push(userItem(droppedTurnsLine(droppedTurns)));
+    for (const message of history) {
+      items.push(message.role === 'user' ? userItem(message.text) : assistantItem(message.text));
+    }
+    return items;
+  }
 
   async function* runRequest(request: AgentRequest): AsyncGenerator<AgentStreamEvent> {
     if (disposed) throw new AgentError('agent_misconfigured', 'the agent backend has been shut down');
@@ -79,14 +147,14 @@ export function createResponsesBackend(options: ResponsesBackendOptions): AgentB
     request.signal.throwIfAborted();
 
     const requestGeneration = generation;
-    // The inputs were said; they stay in the conversation even if this request fails.
-    for (const text of request.newInputs) history.push({ role: 'user', content: [{ type: 'input_text', text }] });
-    const input = history.slice();
+    const notices = addInputs(request);
+    const input = inputItems();
 
     const timeoutController = new AbortController();
     const stopController = new AbortController(); // dispose() or the consumer leaving early
     running.add(stopController);
     const signal = AbortSignal.any([request.signal, timeoutController.signal, stopController.signal]);
+    const deadline = Date.now() + timeoutMs;
     const timer = setTimeout(() => timeoutController.abort(), timeoutMs);
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
 
@@ -100,8 +168,8 @@ export function createResponsesBackend(options: ResponsesBackendOptions): AgentB
       return undefined;
     };
 
-    logger.debug('agent request', { host: url.host, model, inputItems: input.length });
-    try {
+    /** One POST: the streaming response, or a failure worth retrying; anything else throws. */
+    const send = async (): Promise<Response | RetryableFailure> => {
       let response: Response;
       try {
         response = await fetchImpl(url, {
@@ -115,14 +183,53 @@ export function createResponsesBackend(options: ResponsesBackendOptions): AgentB
           signal,
         });
       } catch (error) {
-        throw abortFailure() ?? new AgentError('agent_unreachable', `could not reach the agent API at ${url.host}${causeSuffix(error)}`);
-      }
-
-      if (!response.ok) {
-        const detail = await readErrorDetail(response, signal);
         const failure = abortFailure();
         if (failure) throw failure;
-        throw new AgentError('agent_http_error', redact(`the agent API answered ${response.status}${detail ? ': ' + detail : ''}`));
+        const cause = causeSuffix(error);
+        return {
+          error: new AgentError('agent_unreachable', `could not reach the agent API at ${url.host}${cause}`),
+          why: `could not be reached${cause}`,
+          retryAfterMs: undefined,
+        };
+      }
+      if (response.ok) return response;
+      const detail = await readErrorDetail(response, signal, redact);
+      const failure = abortFailure();
+      if (failure) throw failure;
+      const error = new AgentError('agent_http_error', `the agent API answered ${response.status}${detail ? ': ' + detail : ''}`);
+      if (!isRetryableStatus(response.status)) throw error;
+      return { error, why: describeRetryableStatus(response.status), retryAfterMs: retryAfterMs(response.headers, Date.now()) };
+    };
+
+    logger.debug('agent request', { host: url.host, model, inputItems: input.length });
+    try {
+      for (const text of notices) yield { type: 'notice', text };
+
+      let response: Response | undefined;
+      for (let attempt = 1; response === undefined; attempt++) {
+        const outcome = await send();
+        if (outcome instanceof Response) {
+          response = outcome;
+          break;
+        }
+        if (attempt >= maxAttempts) throw outcome.error;
+        if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > maxRetryAfterMs) {
+          const at = new Date(Date.now() + outcome.retryAfterMs).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+          throw new AgentError(
+            'agent_http_error',
+            `the agent's provider ${outcome.why} and asks to wait ${formatWait(outcome.retryAfterMs)}; try again after ${at}`,
+          );
+        }
+        const delayMs = outcome.retryAfterMs ?? backoffDelayMs(attempt, retryBaseDelayMs, random);
+        // A wait that would outlast the whole-request limit only postpones the same failure.
+        if (Date.now() + delayMs >= deadline) throw outcome.error;
+        logger.info('agent request will be retried', { message: outcome.error.message, delayMs, attempt: attempt + 1 });
+        yield { type: 'notice', text: retryNotice(outcome.why, delayMs, attempt + 1, maxAttempts) };
+        try {
+          await sleepUnlessAborted(delayMs, signal);
+        } catch (error) {
+          throw abortFailure() ?? error;
+        }
       }
       if (!response.body) throw new AgentError('agent_stream_error', 'the agent API sent no stream');
 
@@ -136,7 +243,7 @@ export function createResponsesBackend(options: ResponsesBackendOptions): AgentB
         for (const sse of events) {
           for (const produced of stream.accept(sse, logger, redact)) {
             if (produced.type === 'message.completed' && requestGeneration === generation) {
-              history.push({ role: 'assistant', content: [{ type: 'output_text', text: produced.text }] });
+              history.push({ role: 'assistant', text: produced.text });
             }
             out.push(produced);
           }
@@ -178,6 +285,7 @@ export function createResponsesBackend(options: ResponsesBackendOptions): AgentB
     reset(): void {
       generation++;
       history = [];
+      droppedTurns = 0;
     },
     async dispose(): Promise<void> {
       disposed = true;
@@ -185,6 +293,21 @@ export function createResponsesBackend(options: ResponsesBackendOptions): AgentB
       running.clear();
     },
   };
+}
+
+type HistoryItem =
+  | { readonly role: 'user'; readonly content: ReadonlyArray<{ readonly type: 'input_text'; readonly text: string }> }
+  | {
+      readonly role: 'assistant';
+      readonly content: ReadonlyArray<{ readonly type: 'output_text'; readonly text: string }>;
+    };
+
+function userItem(text: string): HistoryItem {
+  return { role: 'user', content: [{ type: 'input_text', text }] };
+}
+
+function assistantItem(text: string): HistoryItem {
+  return { role: 'assistant', content: [{ type: 'output_text', text }] };
 }
 
 /** Turns Responses API stream events into agent events; remembers what it already yielded. */
@@ -238,7 +361,7 @@ class ResponseStreamState {
         const response = payload['response'];
         const error = isRecord(response) ? response['error'] : undefined;
         const message = isRecord(error) && typeof error['message'] === 'string' ? error['message'] : undefined;
-        throw new AgentError('agent_stream_error', redact(shorten(`the agent response failed${message ? ': ' + message : ''}`)));
+        throw new AgentError('agent_stream_error', shorten(redact(`the agent response failed${message ? ': ' + message : ''}`)));
       }
       case 'response.incomplete': {
         const response = payload['response'];
@@ -246,7 +369,7 @@ class ResponseStreamState {
         const reason = isRecord(details) && typeof details['reason'] === 'string' ? details['reason'] : undefined;
         throw new AgentError(
           'agent_stream_error',
-          redact(shorten(`the agent response was cut short${reason ? ' (' + reason.replace(/_/g, ' ') + ')' : ''}`)),
+          shorten(redact(`the agent response was cut short${reason ? ' (' + reason.replace(/_/g, ' ') + ')' : ''}`)),
         );
       }
       case 'error': {
@@ -257,7 +380,7 @@ class ResponseStreamState {
             : isRecord(nested) && typeof nested['message'] === 'string'
               ? nested['message']
               : undefined;
-        throw new AgentError('agent_stream_error', redact(shorten(`the agent stream reported an error${message ? ': ' + message : ''}`)));
+        throw new AgentError('agent_stream_error', shorten(redact(`the agent stream reported an error${message ? ': ' + message : ''}`)));
       }
       default:
         return [];
@@ -281,10 +404,14 @@ class ResponseStreamState {
   }
 }
 
-async function readErrorDetail(response: Response, signal: AbortSignal): Promise<string> {
+/**
+ * The error body's message, redacted before it is cut: a key cut in half would no longer match
+ * its exact value. Redacted again after JSON decoding, which may unescape a quoted secret.
+ */
+async function readErrorDetail(response: Response, signal: AbortSignal, redact: (text: string) => string): Promise<string> {
   let body: string;
   try {
-    body = await response.text();
+    body = redact(await response.text());
   } catch {
     return signal.aborted ? '' : 'the error body could not be read';
   }
@@ -292,8 +419,8 @@ async function readErrorDetail(response: Response, signal: AbortSignal): Promise
     const parsed: unknown = JSON.parse(body);
     if (isRecord(parsed)) {
       const error = parsed['error'];
-      if (isRecord(error) && typeof error['message'] === 'string') return shorten(error['message']);
-      if (typeof parsed['message'] === 'string') return shorten(parsed['message']);
+      if (isRecord(error) && typeof error['message'] === 'string') return shorten(redact(error['message']));
+      if (typeof parsed['message'] === 'string') return shorten(redact(parsed['message']));
     }
   } catch {
     // not JSON: fall through to the raw text
@@ -305,11 +432,6 @@ function shorten(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > ERROR_DETAIL_MAX_CHARS ? oneLine.slice(0, ERROR_DETAIL_MAX_CHARS) + '…' : oneLine;
 }
-
-/**
- * Removes the key (and anything shaped like an OpenAI key, e.g. echoed back by a 401 body)
- * from text that may reach a log or the user.
- */
 
 function causeSuffix(error: unknown): string {
   const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;

@@ -15,7 +15,9 @@ export interface AgentRequest {
 export type AgentStreamEvent =
   | { readonly type: 'text.delta'; readonly delta: string }
   /** A completed assistant message; goes back to the voice session exactly once. */
-  | { readonly type: 'message.completed'; readonly text: string };
+  | { readonly type: 'message.completed'; readonly text: string }
+  /** Shown on the handoff card, never spoken: a retry after a rate limit, history left out. */
+  | { readonly type: 'notice'; readonly text: string };
 
 export interface AgentBackend {
   readonly kind: AgentBackendKind;

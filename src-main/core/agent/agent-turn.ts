@@ -1,3 +1,4 @@
+import { assertNever } from '../util/assert-never';
 import { errorMessage } from '../util/errors';
 import type { AgentBackend } from './agent-backend';
 
@@ -9,6 +10,8 @@ export type AgentTurnOutcome =
 export interface AgentTurnCallbacks {
   onTextDelta(delta: string): void;
   onMessageCompleted(text: string): void;
+  /** For the card only, never spoken: a retry, history left out. */
+  onNotice(text: string): void;
   onEnd(outcome: AgentTurnOutcome): void;
 }
 
@@ -62,8 +65,19 @@ export class AgentTurn {
         });
         for await (const event of stream) {
           if (this.ended) return;
-          if (event.type === 'text.delta') this.callbacks.onTextDelta(event.delta);
-          else this.callbacks.onMessageCompleted(event.text);
+          switch (event.type) {
+            case 'text.delta':
+              this.callbacks.onTextDelta(event.delta);
+              break;
+            case 'message.completed':
+              this.callbacks.onMessageCompleted(event.text);
+              break;
+            case 'notice':
+              this.callbacks.onNotice(event.text);
+              break;
+            default:
+              assertNever(event, 'agent stream event');
+          }
         }
         if (this.ended) return;
         if (this.pendingSteers.length === 0) break;

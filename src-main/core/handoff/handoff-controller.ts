@@ -3,6 +3,7 @@ import type { AgentBackend } from '../agent/agent-backend';
 import { AgentTurn, type AgentTurnOutcome } from '../agent/agent-turn';
 import type { Dialect } from '../protocol/session-config';
 import type { Logger } from '../util/logger';
+import { redactSecrets } from '../util/redact';
 import { handoffAgentText } from './handoff-text';
 import { NOTHING_TO_DELEGATE_TEXT, type HandoffVoice } from './handoff-voice';
 
@@ -27,7 +28,8 @@ export const NO_AGENT_CONFIGURED_TEXT =
 
 /** The sentence the user hears when the agent fails: short, with the reason. */
 export function agentFailureSentence(reason: string): string {
-  const trimmed = reason.replace(/\s+/g, ' ').trim().replace(/[.\s]+$/, '');
+  // Secrets go before anything is cut: half a key is no longer recognisable by its value.
+  const trimmed = redactSecrets(reason).replace(/\s+/g, ' ').trim().replace(/[.\s]+$/, '');
   const short = trimmed.length > MAX_SPOKEN_REASON_CHARS ? trimmed.slice(0, MAX_SPOKEN_REASON_CHARS - 1) + '…' : trimmed;
   return `The background agent failed: ${short || 'no reason given'}.`;
 }
@@ -134,6 +136,10 @@ export class HandoffController {
       onTextDelta: (delta) => {
         if (this.turn !== turn || !this.activeHandoffId) return;
         deps.emit({ type: 'agent.text', handoffId: this.activeHandoffId, delta });
+      },
+      onNotice: (text) => {
+        if (this.turn !== turn || !this.activeHandoffId) return;
+        deps.emit({ type: 'agent.notice', handoffId: this.activeHandoffId, text });
       },
       onMessageCompleted: (text) => {
         const id = this.activeHandoffId;

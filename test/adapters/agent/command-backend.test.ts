@@ -7,6 +7,7 @@ import { AgentError, type AgentBackend, type AgentStreamEvent } from '../../../s
 import { createCommandBackend, type CommandBackendOptions } from '../../../src-main/adapters/agent/command-backend';
 import { createNoneBackend } from '../../../src-main/adapters/agent/none-backend';
 import { agentFailure, collect } from '../../support/agent-stream';
+import { registerSecret } from '../../../src-main/core/util/redact';
 
 /** A command line running `script` with this Node; the script must not contain single quotes. */
 function nodeCommand(script: string, ...extraArgs: string[]): string {
@@ -79,6 +80,29 @@ describe('command backend', () => {
     const error = await agentFailure(backend.runRequest(request(['q'])));
     assert.equal(error.code, 'agent_command_failed');
     assert.equal(error.message, 'the agent command exited with code 3: boom: bad thing');
+  });
+
+  test('a registered secret on stderr never reaches the error, even where the line is cut', async (t) => {
+    // Not shaped like an OpenAI key: only the exact-value rule catches it, so it must run before cutting.
+    const secret = 'zqxjCommandSecret-0123456789-ABCDEFGHIJ';
+    t.after(registerSecret(secret));
+    const script = `process.stderr.write("${'x'.repeat(190)}" + process.env.AGENT_SECRET + " tail\\n"); process.exit(2)`;
+    const backend = backendFor(t, { command: nodeCommand(script), env: { AGENT_SECRET: secret } });
+    const error = await agentFailure(backend.runRequest(request(['q'])));
+    assert.equal(error.code, 'agent_command_failed');
+    assert.ok(!error.message.includes('zqxj'), `no part of the secret may appear: ${error.message}`);
+    assert.match(error.message, /^the agent command exited with code 2: x{190}\[redacted\]…$/);
+  });
+
+  test('a secret cut in half by the stderr tail limit is not quoted', async (t) => {
+    const secret = 'zqxjTailSecret-0123456789-ABCDEFGHIJKL';
+    t.after(registerSecret(secret));
+    // One 8 KB+ line: the kept tail starts inside the secret, where no rule can recognise it.
+    const script = 'process.stderr.write(process.env.AGENT_SECRET + "y".repeat(8180)); process.exit(1)';
+    const backend = backendFor(t, { command: nodeCommand(script), env: { AGENT_SECRET: secret } });
+    const error = await agentFailure(backend.runRequest(request(['q'])));
+    assert.ok(!error.message.includes(secret.slice(-12)), `no piece of the secret may appear: ${error.message}`);
+    assert.equal(error.message, 'the agent command exited with code 1');
   });
 
   test('a command that does not exist is agent_command_failed naming it', async (t) => {

@@ -158,7 +158,8 @@ describe('responses backend', () => {
 
   test('a non-JSON error body is quoted, cut to 200 characters', async (t) => {
     const server = await startServer(t, [{ kind: 'http_error', status: 502, body: 'x'.repeat(500) }]);
-    const error = await agentFailure(backendFor(t, server).runRequest(request(['q'])));
+    // One attempt: retrying a 502 is pinned in responses-retry.test.ts.
+    const error = await agentFailure(backendFor(t, server, { maxAttempts: 1 }).runRequest(request(['q'])));
     assert.equal(error.code, 'agent_http_error');
     assert.equal(error.message, `the agent API answered 502: ${'x'.repeat(200)}…`);
   });
@@ -261,7 +262,8 @@ describe('responses backend', () => {
     const server = await startMockResponsesServer([]);
     const baseUrl = server.baseUrl;
     await server.close();
-    const backend = createResponsesBackend({ apiKey: API_KEY, baseUrl });
+    // A refused connection is retried (responses-retry.test.ts); short waits keep this test quick.
+    const backend = createResponsesBackend({ apiKey: API_KEY, baseUrl, retryBaseDelayMs: 10 });
     t.after(() => backend.dispose());
     const error = await agentFailure(backend.runRequest(request(['q'])));
     assert.equal(error.code, 'agent_unreachable');
