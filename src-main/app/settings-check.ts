@@ -203,7 +203,11 @@ function valueOf(settings: Settings, field: SettingsField): unknown {
   return settings[field];
 }
 
-function fieldProblem(settings: Settings, field: SettingsField, deps: SettingsCheckDeps): string | undefined {
+/**
+ * What is wrong with one field's value (its shape, then its rule), without the label: the headless
+ * command checks its flags with the same rules and names the flag instead.
+ */
+export function fieldProblem(settings: Settings, field: SettingsField, deps: SettingsCheckDeps): string | undefined {
   return settingShapeProblem(field, valueOf(settings, field)) ?? RULES[field]?.(settings, deps);
 }
 

@@ -29,6 +29,7 @@ export interface HeadlessOptions {
   readonly events: 'jsonl' | undefined;
   readonly durationMs: number | undefined;
   readonly exitAfterIdleMs: number | undefined;
+  readonly maxSessionMs: number | undefined;
   readonly apiKeyEnv: string;
   readonly agentApiKeyEnv: string | undefined;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -79,6 +80,7 @@ const FLAGS: readonly FlagSpec[] = [
   { flag: '--events', key: 'events', kind: { oneOf: ['jsonl'] }, value: 'jsonl', help: 'print every session event as one JSON line on stdout' },
   { flag: '--duration-ms', key: 'durationMs', kind: 'integer', value: 'N', help: 'stop after N ms' },
   { flag: '--exit-after-idle-ms', key: 'exitAfterIdleMs', kind: 'integer', value: 'N', help: 'stop once input is done and nothing happened for N ms' },
+  { flag: '--max-session-ms', key: 'maxSessionMs', kind: 'integer', env: 'PARLEY_MAX_SESSION_MS', value: 'N', help: "the realtime provider's session limit; Parley renews the session before it (default 3600000)" },
   { flag: '--api-key-env', key: 'apiKeyEnv', kind: 'string', value: 'NAME', help: 'environment variable holding the API key (default OPENAI_API_KEY)' },
   { flag: '--agent-api-key-env', key: 'agentApiKeyEnv', kind: 'string', value: 'NAME', help: 'environment variable with the agent API key (default: same as --api-key-env)' },
   { flag: '--log-level', key: 'logLevel', kind: { oneOf: ['debug', 'info', 'warn', 'error', 'silent'] }, env: 'PARLEY_LOG_LEVEL', value: 'LEVEL', help: 'diagnostics on stderr (default error; warn, info and debug add detail that events and notices already report in words)' },
@@ -110,6 +112,7 @@ const DEFAULTS: HeadlessOptions = {
   events: undefined,
   durationMs: undefined,
   exitAfterIdleMs: undefined,
+  maxSessionMs: undefined,
   apiKeyEnv: 'OPENAI_API_KEY',
   agentApiKeyEnv: undefined,
   // What goes wrong is already printed as one readable line (events, audio notices); warn-level
@@ -155,6 +158,16 @@ export function parseHeadlessFlags(argv: readonly string[], env: Readonly<Record
 
   const options = { ...DEFAULTS, ...values } as HeadlessOptions;
   return withDialectDefaults(options, seen);
+}
+
+/**
+ * How a message names a flag: "--voice", or "--voice (from PARLEY_VOICE)" when the value came
+ * from the environment, so the user knows where to fix it.
+ */
+export function flagOrigin(flag: string, argv: readonly string[]): string {
+  const given = argv.some((argument) => argument === flag || argument.startsWith(`${flag}=`));
+  const env = FLAGS.find((spec) => spec.flag === flag)?.env;
+  return given || !env ? flag : `${flag} (from ${env})`;
 }
 
 function withDialectDefaults(parsed: HeadlessOptions, seen: ReadonlySet<string>): HeadlessOptions {

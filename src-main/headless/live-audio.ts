@@ -1,7 +1,7 @@
 import type { TalkModeController } from '../core/audio/talk-mode';
 import { errorMessage } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
-import type { AudioDeviceInfo } from '../adapters/audio/native/audio-host-protocol';
+import type { AudioDeviceInfo, DeviceList } from '../adapters/audio/native/audio-host-protocol';
 import type { NativeAudioEngine } from '../adapters/audio/native/native-audio-engine';
 import { createNativeAudioEngine, engineAudio, type VoiceRuntimeAudio } from '../app/voice-runtime';
 
@@ -9,10 +9,8 @@ type Write = (text: string) => void;
 
 /** `--list-devices`: names (what --input-device/--output-device take), host API, channels, rate. */
 export async function printDeviceList(stdout: Write, stderr: Write, logger: Logger): Promise<number> {
-  const engine = createNativeAudioEngine({ inputDevice: undefined, outputDevice: undefined, logger });
   try {
-    await engine.start();
-    const devices = await engine.listDevices();
+    const devices = await listAudioDevices(logger);
     const describe = (device: AudioDeviceInfo, channels: number) =>
       `  ${device.name}  (${device.hostApi}, ${channels} ch, ${device.defaultSampleRate} Hz)\n`;
     stdout('Inputs (--input-device NAME):\n');
@@ -24,6 +22,15 @@ export async function printDeviceList(stdout: Write, stderr: Write, logger: Logg
   } catch (error) {
     stderr(`parley: cannot list audio devices: ${errorMessage(error)}\n`);
     return 1;
+  }
+}
+
+/** The devices the native audio engine sees, from an audio process started for the question. */
+export async function listAudioDevices(logger: Logger): Promise<DeviceList> {
+  const engine = createNativeAudioEngine({ inputDevice: undefined, outputDevice: undefined, logger });
+  try {
+    await engine.start();
+    return await engine.listDevices();
   } finally {
     await engine.shutdown();
   }

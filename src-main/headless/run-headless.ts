@@ -1,18 +1,19 @@
 import { open } from 'node:fs/promises';
 import type { SessionEvent } from '../../src-shared/session-events';
 import type { AudioSource } from '../core/audio/audio-io';
-import { realtimeWebsocketUrl } from '../core/protocol/connect-url';
 import { errorMessage } from '../core/util/errors';
 import { createLineLogger } from '../core/util/logger';
 import { createPacedFrameSource, loadWavAsMicrophoneFrames } from '../adapters/audio/wav-file-source';
 import { connectWebSocket } from '../adapters/transport/ws-transport';
 import { TRANSCRIPTION_MODEL } from '../app/session-settings';
+import { nodeSettingsCheckDeps } from '../app/settings-check';
 import { createVoiceRuntime, type ReleaseFailure } from '../app/voice-runtime';
 import { createAgentProgress } from './agent-progress';
 import { chooseHeadlessAudio } from './choose-audio';
 import { FlagError, headlessUsage, parseHeadlessFlags, type HeadlessOptions } from './cli-flags';
 import { createJsonLinesPrinter, createReadablePrinter } from './event-printers';
-import { listenForTalkKey, printDeviceList } from './live-audio';
+import { listAudioDevices, listenForTalkKey, printDeviceList } from './live-audio';
+import { startProblems } from './start-checks';
 import { createTerminalOutput } from './terminal-output';
 import { redactSecrets, registerSecret } from '../core/util/redact';
 
@@ -52,15 +53,25 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
   }
 
   const apiKey = io.env[options.apiKeyEnv];
-  if (!apiKey) {
-    io.stderr(`parley: no API key: set the ${options.apiKeyEnv} environment variable (or name another with --api-key-env)\n`);
-    return 1;
-  }
   const agentKeyEnv = options.agentApiKeyEnv ?? options.apiKeyEnv;
   const agentApiKey = io.env[agentKeyEnv];
   // Known from here on: every line printed below is redacted of them (core/util/redact.ts).
   registerSecret(apiKey);
   registerSecret(agentApiKey);
+  // Bad flags fail before anything connects, all of them at once, with the usage exit code.
+  const problems = await startProblems(options, io.argv, {
+    settings: nodeSettingsCheckDeps(io.env),
+    cwd: process.cwd(),
+    listDevices: () => listAudioDevices(createLineLogger(options.logLevel, (line) => io.stderr(redactSecrets(line) + '\n'))).catch(() => undefined),
+  });
+  if (problems.length > 0) {
+    for (const problem of problems) io.stderr(redactSecrets(`parley: ${problem}\n`));
+    return 2;
+  }
+  if (!apiKey) {
+    io.stderr(`parley: no API key: set the ${options.apiKeyEnv} environment variable (or name another with --api-key-env)\n`);
+    return 1;
+  }
   if (options.agent === 'responses' && !agentApiKey) {
     io.stderr(`parley: no agent API key: set the ${agentKeyEnv} environment variable (named by --agent-api-key-env)\n`);
     return 1;
@@ -79,7 +90,6 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
   try {
     if (options.inputWav) inputFrames = await loadWavAsMicrophoneFrames(options.inputWav);
     if (options.outputWav) await assertWritable(options.outputWav);
-    realtimeWebsocketUrl(options.realtimeUrl, [], { setting: '--realtime-url' });
   } catch (error) {
     io.stderr(`parley: ${errorMessage(error)}\n`);
     return 1;
@@ -89,7 +99,9 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
 
   const printer = jsonLines ? undefined : createReadablePrinter(output.out, output.err);
   const progress = jsonLines ? undefined : createAgentProgress(output);
-  const printJson = jsonLines ? createJsonLinesPrinter(io.stdout) : undefined;
+  // Events carry what others said (the model's words, a server's message): a secret they quote is
+  // redacted like every other line. Replacing text inside a JSON string keeps the line valid JSON.
+  const printJson = jsonLines ? createJsonLinesPrinter((text) => io.stdout(redactSecrets(text))) : undefined;
   let lastActivityAt = Date.now();
   let fatalMessage: string | undefined;
   let closed!: () => void;
@@ -109,6 +121,7 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
       sessionId: undefined,
     },
     transport: connectWebSocket,
+    ...(options.maxSessionMs !== undefined ? { resilience: { maxSessionMs: options.maxSessionMs } } : {}),
     agent: {
       kind: options.agent,
       apiKey: agentApiKey,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FlagError, parseHeadlessFlags } from '../../src-main/headless/cli-flags';
+import { FlagError, flagOrigin, parseHeadlessFlags } from '../../src-main/headless/cli-flags';
 
 test('defaults: v2 against the OpenAI endpoint, the responses agent, OPENAI_API_KEY', () => {
   const options = parseHeadlessFlags([], {});
@@ -45,4 +45,11 @@ test('mistakes name the flag', () => {
   for (const [argv, pattern] of cases) {
     assert.throws(() => parseHeadlessFlags(argv, {}), (error: unknown) => error instanceof FlagError && pattern.test(error.message), argv.join(' '));
   }
+});
+
+test('flagOrigin names the flag, and the environment variable when the value came from there', () => {
+  assert.equal(flagOrigin('--voice', ['--voice', 'x']), '--voice');
+  assert.equal(flagOrigin('--voice', ['--voice=x']), '--voice');
+  assert.equal(flagOrigin('--voice', []), '--voice (from PARLEY_VOICE)');
+  assert.equal(flagOrigin('--input-wav', []), '--input-wav');
 });

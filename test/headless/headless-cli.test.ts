@@ -156,7 +156,7 @@ test('bad files fail before connecting, with one line naming the file', async (t
 
 test('a malformed --realtime-url is named as the flag', async () => {
   const { code, stderr } = await runHeadlessProcess(['--realtime-url', 'ftp://example.invalid', '--agent', 'none'], KEY_ENV).done;
-  assert.equal(code, 1);
+  assert.equal(code, 2);
   assert.match(oneLine(stderr), /The --realtime-url "ftp:\/\/example\.invalid" uses ftp/);
 });
 
