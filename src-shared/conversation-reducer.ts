@@ -7,10 +7,13 @@
 // v1 items come in order of first appearance. v2 items are conversation items: each says which
 // item it follows (`previousItemId`), so a user's words transcribed after the reply still land
 // above it, and a reply after a typed message gets its own bubble below that message.
+// Transcript events are linear (an `append` per delta), so the reducer appends and records the
+// piece on the bubble: the state patch for a delta then carries the piece, not the bubble.
+// A reconnect keeps the conversation: one quiet divider note, no new epoch.
+import { connectionNote } from './connection-words';
 import type { ForwardedSessionEvent } from './ipc-contract';
-import type { HandoffEndCause, SessionEvent, SessionState, TranscriptRole } from './session-events';
+import type { HandoffEndCause, SessionEvent, SessionState, TranscriptEntryEvent, TranscriptRole } from './session-events';
 
-type TranscriptEntryEvent = Extract<SessionEvent, { type: 'transcript.entry' }>;
 type HandoffRequestedEvent = Extract<SessionEvent, { type: 'handoff.requested' }>;
 type HandoffIncompleteEvent = Extract<SessionEvent, { type: 'handoff.incomplete' }>;
 type ResponseEndedEvent = Extract<SessionEvent, { type: 'response.ended' }>;
@@ -51,6 +54,13 @@ export interface EntryItem {
    */
   readonly note?: string;
   readonly noteDetail?: string;
+  /**
+   * For linear state patches (state-patch.ts): how often the text changed, and the piece the
+   * latest change appended (absent when it replaced the text). A patch for an append then carries
+   * the piece instead of the whole bubble.
+   */
+  readonly textVersion?: number;
+  readonly lastAppend?: string;
 }
 
 export interface TypedItem {
@@ -81,13 +91,20 @@ export interface HandoffItem {
   /** Text of the message the agent is still writing (agent.text deltas). */
   readonly streaming: string;
   readonly reason: string | null;
+  /** What the agent backend noted on the way (a retry, history it left out), oldest first. */
+  readonly notices: readonly string[];
   readonly firstSeenAt: number;
 }
 
+/**
+ * Where a new server session begins: a new session the user started (no `note`), or the same
+ * conversation going on over a new connection (`note`: "Reconnected after 2.3 s").
+ */
 export interface DividerItem {
   readonly kind: 'divider';
   readonly key: string;
   readonly at: number;
+  readonly note?: string;
 }
 
 export type TimelineItem = EntryItem | TypedItem | HandoffItem | DividerItem;
@@ -128,7 +145,10 @@ export const initialConversationState: ConversationState = {
   finishedCount: 0,
 };
 
-const ACTIVE_SESSION_STATES: ReadonlySet<SessionState> = new Set(['connecting', 'live', 'closing']);
+/** A conversation in these states goes on: 'connecting' after one of them starts no new session. */
+const ACTIVE_SESSION_STATES: ReadonlySet<SessionState> = new Set(['connecting', 'live', 'reconnecting', 'closing']);
+/** Notices kept on one card: the newest matter, a retry loop must not grow the card without end. */
+const MAX_CARD_NOTICES = 20;
 const CARD_STATUS_FOR_CAUSE: Record<HandoffEndCause, HandoffCardStatus> = {
   agent_failed: 'failed',
   cancelled: 'cancelled',
@@ -196,6 +216,10 @@ export function conversationReducer(state: ConversationState, action: Conversati
       return onResponseEnded(state, event);
     case 'transcription.failed':
       return onTranscriptionFailed(state, event, at);
+    case 'agent.notice':
+      return onAgentNotice(state, event.handoffId, event.text);
+    case 'connection':
+      return onConnection(state, connectionNote(event), at);
     case 'session.ready':
     case 'transcript.delta':
     case 'user.speech_started':
@@ -203,7 +227,8 @@ export function conversationReducer(state: ConversationState, action: Conversati
     case 'error':
     case 'rate_limits':
     case 'usage':
-      // Deltas are already merged into transcript.entry by main; errors become banners.
+    case 'audio.dropped':
+      // Deltas also arrive as transcript.entry appends; errors become banners.
       return state;
     default:
       return assertNever(event);
@@ -230,7 +255,7 @@ function onSessionState(state: ConversationState, next: SessionState, at: number
 }
 
 function onTranscriptEntry(state: ConversationState, event: TranscriptEntryEvent, at: number): ConversationState {
-  const { role, text } = event.entry;
+  const { role } = event;
   const key = entryKey(state.epoch, event.entryId);
   // A bubble made for the item before its text (an untranscribed note) is the item's bubble.
   let position = findLastIndex(state.items, key);
@@ -238,10 +263,22 @@ function onTranscriptEntry(state: ConversationState, event: TranscriptEntryEvent
   if (position >= 0) {
     // An item keeps its place; a .done/.completed replaces its text, and only its text.
     const current = state.items[position] as EntryItem;
-    if (current.text === text && current.role === role) return state;
-    const items = replaceAt(state.items, position, { ...current, role, text });
-    return { ...state, items, openEntryKey: current.key };
+    const textVersion = (current.textVersion ?? 0) + 1;
+    let next: EntryItem;
+    if (event.text === undefined) {
+      if (event.append.length === 0 && current.role === role) return state;
+      // Ropes: appending does not copy the text, so a long monologue stays linear.
+      next = { ...current, role, text: current.text + event.append, textVersion, lastAppend: event.append };
+    } else {
+      if (current.text === event.text && current.role === role) return state;
+      const { lastAppend: _replaced, ...kept } = current;
+      next = { ...kept, role, text: event.text, textVersion };
+    }
+    return { ...state, items: replaceAt(state.items, position, next), openEntryKey: current.key };
   }
+  const text = event.text ?? event.append;
+  // Nothing to show yet (its first words are still held back, or it never had any).
+  if (text === '') return state;
   // A new entry finishes the one before it.
   const base = state.openEntryKey && state.openEntryKey !== key ? finishOpenEntry(state) : state;
   const item: EntryItem = { kind: 'entry', key, entryId: event.entryId, ...(event.itemId !== undefined ? { itemId: event.itemId } : {}), role, text, firstSeenAt: at };
@@ -338,8 +375,30 @@ function newCard(state: ConversationState, handoffId: string, agentText: string,
     answer: '',
     streaming: '',
     reason: null,
+    notices: [],
     firstSeenAt: at,
   };
+}
+
+/** A notice from the agent backend goes on its turn's card (none: the card is gone, so is the notice). */
+function onAgentNotice(state: ConversationState, handoffId: string, text: string): ConversationState {
+  const position = findCard(state, handoffId);
+  if (position < 0 || text.trim() === '') return state;
+  const card = state.items[position] as HandoffItem;
+  const notices = [...card.notices, text].slice(-MAX_CARD_NOTICES);
+  return { ...state, items: replaceAt(state.items, position, { ...card, notices }) };
+}
+
+/**
+ * The conversation went on over a new connection: one quiet divider note. It is where the new
+ * server session's items begin (a v2 item with no predecessor goes after it), but entry ids and
+ * the epoch go on, so nothing said before it is touched.
+ */
+function onConnection(state: ConversationState, note: string | undefined, at: number): ConversationState {
+  if (note === undefined) return state;
+  const base = finishOpenEntry(state);
+  const divider: DividerItem = { kind: 'divider', key: `divider:${base.serial}`, at, note };
+  return { ...base, items: [...base.items, divider], serial: base.serial + 1 };
 }
 
 function onHandoffRequested(state: ConversationState, event: HandoffRequestedEvent, at: number): ConversationState {

@@ -5,14 +5,40 @@
 import type { RateLimitStatus } from './rate-limits';
 import type { TokenUsage } from './usage';
 
-export type SessionState = 'idle' | 'connecting' | 'live' | 'closing' | 'closed' | 'error';
+/** `reconnecting`: the connection was lost or is being renewed; the conversation goes on after it. */
+export type SessionState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'closing' | 'closed' | 'error';
 export type TranscriptRole = 'user' | 'assistant';
-export type ClosedReason = 'requested' | 'transport_closed' | 'error';
+/** `server_ended`: the server closed the connection normally (its reason is on the closed event). */
+export type ClosedReason = 'requested' | 'server_ended' | 'error';
+
+/**
+ * The connection under a running conversation: `lost` (about to reconnect), `reconnecting` (an
+ * attempt is scheduled), `reconnected`, `renewing` (a new session replaces one near its time
+ * limit) and `renewed`.
+ */
+export type ConnectionStatus = 'lost' | 'reconnecting' | 'reconnected' | 'renewing' | 'renewed';
 
 export interface TranscriptEntry {
   readonly role: TranscriptRole;
   readonly text: string;
 }
+
+/** What a transcript.entry changed: exactly one of the entry's whole `text` or the `append`ed piece. */
+export type TranscriptTextChange =
+  /** The entry's whole text: its first event, or a replacement (a final that differs, a truncation). */
+  | { readonly text: string; readonly append?: undefined }
+  /** Text added at the end of the entry (a delta; '' on a final that changed nothing). */
+  | { readonly append: string; readonly text?: undefined };
+
+export type TranscriptEntryEvent = {
+  readonly type: 'transcript.entry';
+  readonly entryId: number;
+  readonly index: number;
+  readonly role: TranscriptRole;
+  readonly itemId?: string;
+  readonly previousItemId?: string | null;
+  readonly final?: boolean;
+} & TranscriptTextChange;
 
 export type SessionErrorCode =
   | 'not_running'
@@ -26,7 +52,9 @@ export type SessionErrorCode =
   | 'server_error'
   | 'audio_source_failed'
   | 'audio_sink_failed'
-  | 'agent_failed';
+  | 'agent_failed'
+  /** Reconnecting failed every attempt: the conversation ended. */
+  | 'connection_lost';
 
 /** How a response ended other than `completed` (v2 `response.done` status). */
 export type ResponseEndStatus = 'cancelled' | 'failed' | 'incomplete';
@@ -42,28 +70,30 @@ export type HandoffEndCause = 'agent_failed' | 'cancelled' | 'session_ended' | '
 export type SessionEvent =
   | { readonly type: 'state'; readonly state: SessionState }
   | { readonly type: 'session.ready'; readonly serverSessionId: string }
-  /** `itemId`: v2 only, the conversation item the delta belongs to. */
+  /**
+   * The raw transcript delta as the server sent it (`itemId`: v2 only, its conversation item). The
+   * same text also arrives as the `append` of a transcript.entry, which says which entry it grows.
+   */
   | { readonly type: 'transcript.delta'; readonly role: TranscriptRole; readonly delta: string; readonly itemId?: string }
   /**
-   * The merged entry after a delta or done event. `entryId` is stable for the connection (key UI
-   * bubbles on it); `index` is the position in the active transcript, which a handoff empties
-   * (v2: the item's position in the conversation).
+   * One change of a transcript entry, linear in what changed: a delta carries only the text it
+   * adds (`append`), and the whole `text` travels only when the entry starts or its text is
+   * replaced. A listener keeps each entry's text by `entryId`: `text` sets it, `append` adds to
+   * its end (an `append` for an entry not seen yet starts it; `textAfter` in transcript-text.ts).
+   * Shown text is redacted as a stream (a tail that could start a secret waits for the next
+   * piece: core/transcript/transcript-redactor.ts). `entryId` is stable for the
+   * conversation (key UI bubbles on it); `index` is the position in the active transcript, which
+   * a handoff empties (v2: the item's position in the conversation).
    *
-   * v1 sends nothing more: entries are role-merged deltas in arrival order, as in the reference.
+   * v1 sends nothing more: entries are role-merged deltas in arrival order, as in the reference;
+   * a done event whose text differs from what the deltas built sends the whole `text`.
    * v2 entries are conversation items: `itemId` is the item, `previousItemId` is where it belongs
    * (after that item; null: before every item shown so far in this session; absent: its place is
    * unknown, so after everything), and `final` marks the item's finished text (a `.done` or
-   * `.completed` event), which replaces the text of this item only.
+   * `.completed` event, or a truncation): `text` when it differs from what the deltas built,
+   * otherwise `append: ''`.
    */
-  | {
-      readonly type: 'transcript.entry';
-      readonly entryId: number;
-      readonly index: number;
-      readonly entry: TranscriptEntry;
-      readonly itemId?: string;
-      readonly previousItemId?: string | null;
-      readonly final?: boolean;
-    }
+  | TranscriptEntryEvent
   | {
       readonly type: 'audio.output';
       /** PCM16 LE interleaved; the headless JSON-lines printer summarizes it. */
@@ -147,6 +177,24 @@ export type SessionEvent =
       readonly message: string;
       readonly recoverable: boolean;
     }
-  | { readonly type: 'closed'; readonly reason: ClosedReason };
+  /**
+   * The connection under the conversation changed; the conversation itself goes on. `attempt` of
+   * `maxAttempts` and `delayMs` describe a scheduled reconnect; `downtimeMs` how long it took.
+   */
+  | {
+      readonly type: 'connection';
+      readonly status: ConnectionStatus;
+      readonly reason: string;
+      readonly attempt?: number;
+      readonly maxAttempts?: number;
+      readonly delayMs?: number;
+      readonly downtimeMs?: number;
+    }
+  /** Microphone audio that could not be sent (no connection, or the socket could not keep up), counted. */
+  | { readonly type: 'audio.dropped'; readonly frames: number; readonly durationMs: number; readonly reason: 'not_connected' | 'backpressure' }
+  /** Something the agent backend wants on the handoff card (a retry, history it left out). */
+  | { readonly type: 'agent.notice'; readonly handoffId: string; readonly text: string }
+  /** `detail`: the server's own reason when it ended the session. */
+  | { readonly type: 'closed'; readonly reason: ClosedReason; readonly detail?: string };
 
 export type SessionEventType = SessionEvent['type'];

@@ -1,24 +1,32 @@
+import { audioDroppedSentence, connectionSentence } from '../../src-shared/connection-words';
 import type { HandoffEndCause, ResponseEndStatus, SessionEvent, TranscriptEntry } from '../../src-shared/session-events';
+import { textAfter } from '../../src-shared/transcript-text';
 import { addUsage, describeUsage, EMPTY_USAGE_TOTALS, type UsageTotals } from '../../src-shared/usage';
+import { TranscriptRedactor } from '../core/transcript/transcript-redactor';
+import { redactSecrets } from '../core/util/redact';
 
 type Write = (text: string) => void;
 
 /**
  * `--events jsonl`: every session event as one JSON line. Audio is summarized (bytes, rate,
- * duration), never dumped.
+ * duration), never dumped. Transcript events are linear (a delta's line carries the delta, not the
+ * entry so far), so a long monologue costs output in proportion to its text. Every line is
+ * redacted; transcript pieces go through a TranscriptRedactor first, which holds back a tail that
+ * the next piece could complete into a secret, so a key split across two deltas is not printed.
  */
 export function createJsonLinesPrinter(write: Write): (event: SessionEvent) => void {
   const startedAt = Date.now();
   const usage = createUsageTotal();
-  return (event) => {
+  const redactor = new TranscriptRedactor();
+  const writeLine = (value: object) => write(redactSecrets(JSON.stringify(value)) + '\n');
+  const print = (event: SessionEvent) => {
     const atMs = Date.now() - startedAt;
     usage.onEvent(event);
     // The session's total once it ends (`usage.total` is the printer's line, not a session event).
-    if (event.type === 'closed' && usage.totals.responses > 0) write(JSON.stringify({ type: 'usage.total', atMs, ...usage.totals }) + '\n');
+    if (event.type === 'closed' && usage.totals.responses > 0) writeLine({ type: 'usage.total', atMs, ...usage.totals });
     if (event.type === 'audio.output') {
       const samples = event.pcm.byteLength / 2 / event.channels;
-      write(
-        JSON.stringify({
+      writeLine({
           type: 'audio.output',
           atMs,
           bytes: event.pcm.byteLength,
@@ -26,11 +34,13 @@ export function createJsonLinesPrinter(write: Write): (event: SessionEvent) => v
           channels: event.channels,
           durationMs: Math.round((samples / event.sampleRate) * 1000 * 100) / 100,
           itemId: event.itemId,
-        }) + '\n',
-      );
+        });
       return;
     }
-    write(JSON.stringify({ ...event, atMs }) + '\n');
+    writeLine({ ...event, atMs });
+  };
+  return (event) => {
+    for (const safe of redactor.redact(event)) print(safe);
   };
 }
 
@@ -42,12 +52,14 @@ export function createJsonLinesPrinter(write: Write): (event: SessionEvent) => v
  * failure for other listeners, so it is not printed again).
  */
 export function createReadablePrinter(write: Write, writeError: Write): { onEvent(event: SessionEvent): void; flush(): void } {
+  // Transcript events are linear (a piece per delta): the printer keeps each entry's text so far.
   let pending: { entryId: number; entry: TranscriptEntry } | undefined;
   // v2 items, printed when their text is final: their events interleave (a user's words can be
   // transcribed after the reply), so "the next entry started" says nothing there.
   const pendingItems = new Map<string, TranscriptEntry>();
   const printedItems = new Map<string, string>();
   const usage = createUsageTotal();
+  let connected = false;
   const label = (entry: TranscriptEntry) => (entry.role === 'user' ? 'you' : 'assistant');
   const printItem = (itemId: string, entry: TranscriptEntry) => {
     pendingItems.delete(itemId);
@@ -66,12 +78,13 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
       switch (event.type) {
         case 'transcript.entry':
           if (event.itemId !== undefined) {
-            if (event.final) printItem(event.itemId, event.entry);
-            else pendingItems.set(event.itemId, event.entry);
+            const entry = { role: event.role, text: textAfter(pendingItems.get(event.itemId)?.text ?? printedItems.get(event.itemId), event) };
+            if (event.final) printItem(event.itemId, entry);
+            else pendingItems.set(event.itemId, entry);
             return;
           }
           if (pending && pending.entryId !== event.entryId) flush();
-          pending = { entryId: event.entryId, entry: event.entry };
+          pending = { entryId: event.entryId, entry: { role: event.role, text: textAfter(pending?.entry.text, event) } };
           return;
         case 'user.text':
           flush();
@@ -98,6 +111,18 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
           flush();
           write(labelled(`← ${handoffEnd(event.cause)} [${event.handoffId}]`, event.reason));
           return;
+        case 'agent.notice':
+          // Under its handoff: what the agent backend did on the way (a retry, history left out).
+          flush();
+          write(`${CONTINUATION_INDENT}· agent [${event.handoffId}]: ${oneLine(event.text)}\n`);
+          return;
+        case 'connection':
+          flush();
+          writeError(`parley: ${connectionSentence(event)}\n`);
+          return;
+        case 'audio.dropped':
+          writeError(`parley: ${audioDroppedSentence(event)}\n`);
+          return;
         case 'response.ended':
           flush();
           write(labelled(`! reply ${RESPONSE_END_WORDS[event.status]} [${event.responseId}]`, event.reason));
@@ -110,19 +135,32 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
           writeError(`parley: usage [${event.responseId}]: ${describeUsage(event)}\n`);
           return;
         case 'closed':
+          if (event.reason === 'server_ended') writeError(`parley: ${serverEndedSentence(event.detail)}\n`);
           if (usage.totals.responses > 0) writeError(`parley: session usage over ${usage.totals.responses} ${usage.totals.responses === 1 ? 'reply' : 'replies'}: ${describeUsage(usage.totals)}\n`);
           return;
         case 'error':
           if (event.recoverable && event.code !== 'agent_failed') writeError(`parley: ${event.message}\n`);
           return;
         case 'state':
-          if (event.state === 'live') writeError('parley: connected\n');
+          // Once: after a reconnect the connection line ("Reconnected after …") says it.
+          if (event.state === 'live' && !connected) writeError('parley: connected\n');
+          if (event.state === 'live') connected = true;
           return;
         default:
           return;
       }
     },
   };
+}
+
+/** `The server ended the session: <detail>.` (one full stop, whatever the detail ends with). */
+export function serverEndedSentence(detail: string | undefined): string {
+  const said = detail === undefined ? '' : oneLine(detail).replace(/[.\s]+$/, '');
+  return said ? `The server ended the session: ${said}.` : 'The server ended the session.';
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 const RESPONSE_END_WORDS: Record<ResponseEndStatus, string> = { cancelled: 'cancelled', failed: 'failed', incomplete: 'cut off' };

@@ -20,12 +20,12 @@ test('readable output prints each transcript line once it is final, then the han
   const err: string[] = [];
   const printer = createReadablePrinter((text) => out.push(text), (text) => err.push(text));
   const events: SessionEvent[] = [
-    { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: 'what is ' } },
-    { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: 'what is up' } },
-    { type: 'transcript.entry', entryId: 1, index: 1, entry: { role: 'assistant', text: 'checking' } },
+    { type: 'transcript.entry', entryId: 0, index: 0, role: 'user', text: 'what is ' },
+    { type: 'transcript.entry', entryId: 0, index: 0, role: 'user', text: 'what is up' },
+    { type: 'transcript.entry', entryId: 1, index: 1, role: 'assistant', text: 'checking' },
     { type: 'handoff.requested', handoffId: 'h1', inputTranscript: '', agentText: 'user: what is up\nassistant: checking', transcript: [] },
     { type: 'handoff.answered', handoffId: 'h1', text: 'all good' },
-    { type: 'transcript.entry', entryId: 2, index: 0, entry: { role: 'assistant', text: 'All good.' } },
+    { type: 'transcript.entry', entryId: 2, index: 0, role: 'assistant', text: 'All good.' },
     { type: 'error', code: 'server_error', message: 'The server is busy.', recoverable: true },
   ];
   for (const event of events) printer.onEvent(event);
@@ -63,8 +63,8 @@ test('multi-line answers and assistant text are indented under their label; one 
   const out: string[] = [];
   const printer = createReadablePrinter((text) => out.push(text), () => {});
   printer.onEvent({ type: 'handoff.answered', handoffId: 'h1', text: 'Found two files:\r\n- a.ts\r\n\r\n- b.ts\n\n' });
-  printer.onEvent({ type: 'transcript.entry', entryId: 4, index: 0, entry: { role: 'assistant', text: 'Here it is.\nLine two.' } });
-  printer.onEvent({ type: 'transcript.entry', entryId: 5, index: 1, entry: { role: 'user', text: 'thanks' } });
+  printer.onEvent({ type: 'transcript.entry', entryId: 4, index: 0, role: 'assistant', text: 'Here it is.\nLine two.' });
+  printer.onEvent({ type: 'transcript.entry', entryId: 5, index: 1, role: 'user', text: 'thanks' });
   printer.flush();
   assert.equal(out.join(''), '← agent [h1]:\n    Found two files:\n    - a.ts\n\n    - b.ts\nassistant:\n    Here it is.\n    Line two.\nyou: thanks\n');
 });
@@ -78,12 +78,12 @@ test('v2 readable output prints each item once, when its text is final, however 
   const out: string[] = [];
   const printer = createReadablePrinter((text) => out.push(text), () => {});
   const events: SessionEvent[] = [
-    { type: 'transcript.entry', entryId: 0, index: 1, entry: { role: 'assistant', text: 'Sure, ' }, itemId: 'a1', previousItemId: null, final: false },
-    { type: 'transcript.entry', entryId: 1, index: 0, entry: { role: 'user', text: 'book a' }, itemId: 'u1', previousItemId: null, final: false },
-    { type: 'transcript.entry', entryId: 0, index: 1, entry: { role: 'assistant', text: 'Sure, which day?' }, itemId: 'a1', previousItemId: null, final: false },
-    { type: 'transcript.entry', entryId: 1, index: 0, entry: { role: 'user', text: 'Book a table.' }, itemId: 'u1', previousItemId: null, final: true },
-    { type: 'transcript.entry', entryId: 0, index: 1, entry: { role: 'assistant', text: 'Sure, which day?' }, itemId: 'a1', previousItemId: 'u1', final: true },
-    { type: 'transcript.entry', entryId: 2, index: 2, entry: { role: 'assistant', text: 'Never finished' }, itemId: 'a2', previousItemId: 'a1', final: false },
+    { type: 'transcript.entry', entryId: 0, index: 1, role: 'assistant', text: 'Sure, ', itemId: 'a1', previousItemId: null, final: false },
+    { type: 'transcript.entry', entryId: 1, index: 0, role: 'user', text: 'book a', itemId: 'u1', previousItemId: null, final: false },
+    { type: 'transcript.entry', entryId: 0, index: 1, role: 'assistant', text: 'Sure, which day?', itemId: 'a1', previousItemId: null, final: false },
+    { type: 'transcript.entry', entryId: 1, index: 0, role: 'user', text: 'Book a table.', itemId: 'u1', previousItemId: null, final: true },
+    { type: 'transcript.entry', entryId: 0, index: 1, role: 'assistant', text: 'Sure, which day?', itemId: 'a1', previousItemId: 'u1', final: true },
+    { type: 'transcript.entry', entryId: 2, index: 2, role: 'assistant', text: 'Never finished', itemId: 'a2', previousItemId: 'a1', final: false },
   ];
   for (const event of events) printer.onEvent(event);
   printer.flush();
@@ -100,4 +100,71 @@ test('a request that joins the running task and a cut-off call are each one line
     '→ agent, added to the running task [h1]: and a hotel\n',
     '→ handoff cut off [h3]: the call was interrupted before it was complete, so nothing was delegated\n',
   ]);
+});
+
+test('readable output rebuilds each entry from its linear events (whole text, then appended pieces)', () => {
+  const out: string[] = [];
+  const printer = createReadablePrinter((text) => out.push(text), () => {});
+  const events: SessionEvent[] = [
+    { type: 'transcript.entry', entryId: 0, index: 0, role: 'user', text: 'what ' },
+    { type: 'transcript.entry', entryId: 0, index: 0, role: 'user', append: 'is up' },
+    { type: 'transcript.entry', entryId: 1, index: 1, role: 'assistant', text: 'Sure, ', itemId: 'a1', previousItemId: 'u0' },
+    { type: 'transcript.entry', entryId: 1, index: 1, role: 'assistant', append: 'which day?', itemId: 'a1' },
+    { type: 'transcript.entry', entryId: 1, index: 1, role: 'assistant', append: '', itemId: 'a1', final: true },
+    { type: 'transcript.entry', entryId: 1, index: 1, role: 'assistant', append: '', itemId: 'a1', final: true },
+  ];
+  for (const event of events) printer.onEvent(event);
+  printer.flush();
+  assert.deepEqual(out, ['assistant: Sure, which day?\n', 'you: what is up\n']);
+});
+
+test('readable output says what happened to the connection, to dropped audio and to the session, one line each', () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const printer = createReadablePrinter((text) => out.push(text), (text) => err.push(text));
+  const events: SessionEvent[] = [
+    { type: 'state', state: 'live' },
+    { type: 'handoff.requested', handoffId: 'h1', inputTranscript: '', agentText: 'find the file', transcript: [] },
+    { type: 'agent.notice', handoffId: 'h1', text: 'The agent service was busy;\ntrying again in 2 s.' },
+    { type: 'connection', status: 'lost', reason: 'the connection dropped', attempt: 1, maxAttempts: 6, delayMs: 1200 },
+    { type: 'state', state: 'reconnecting' },
+    { type: 'audio.dropped', frames: 115, durationMs: 2300, reason: 'not_connected' },
+    { type: 'state', state: 'live' },
+    { type: 'connection', status: 'reconnected', reason: '', downtimeMs: 2300 },
+    { type: 'connection', status: 'renewing', reason: 'the session reached its time limit' },
+    { type: 'connection', status: 'renewed', reason: '' },
+    { type: 'closed', reason: 'server_ended', detail: 'The session reached its maximum duration.' },
+  ];
+  for (const event of events) printer.onEvent(event);
+  assert.deepEqual(out, ['→ agent [h1]: find the file\n', '    · agent [h1]: The agent service was busy; trying again in 2 s.\n']);
+  assert.deepEqual(err, [
+    'parley: connected\n',
+    'parley: Connection lost (the connection dropped); reconnecting in 1.2 s (attempt 1 of 6)…\n',
+    'parley: 2.3 s of microphone audio could not be sent (no connection) and was dropped.\n',
+    'parley: Reconnected after 2.3 s.\n',
+    'parley: Renewing the session (the session reached its time limit)…\n',
+    'parley: Session renewed.\n',
+    'parley: The server ended the session: The session reached its maximum duration.\n',
+  ]);
+});
+
+test('JSON lines print the linear events as they are, and a key split across deltas never in one line or across lines', () => {
+  const key = 'sk-proj-SplitAcrossDeltas0123456789';
+  const lines: string[] = [];
+  const print = createJsonLinesPrinter((text) => lines.push(text));
+  const said = `The key is ${key}, right?`;
+  const cut = said.indexOf('Delta');
+  print({ type: 'transcript.delta', role: 'assistant', delta: said.slice(0, cut) });
+  print({ type: 'transcript.entry', entryId: 0, index: 0, role: 'assistant', text: said.slice(0, cut) });
+  print({ type: 'transcript.delta', role: 'assistant', delta: said.slice(cut) });
+  print({ type: 'transcript.entry', entryId: 0, index: 0, role: 'assistant', append: said.slice(cut) });
+  print({ type: 'connection', status: 'reconnected', reason: '', downtimeMs: 2300 });
+  print({ type: 'closed', reason: 'requested' });
+  const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  const all = lines.join('');
+  assert.ok(!all.includes('SplitAcross') && !all.includes('Deltas0123'), all);
+  const entries = events.filter((event) => event['type'] === 'transcript.entry');
+  assert.equal(entries.map((event) => (event['text'] ?? event['append']) as string).join(''), 'The key is sk-[redacted], right?');
+  assert.ok(entries.slice(1).every((event) => event['text'] === undefined), 'later entry lines carry only their piece');
+  assert.deepEqual({ ...events.find((event) => event['type'] === 'connection'), atMs: 0 }, { type: 'connection', status: 'reconnected', reason: '', downtimeMs: 2300, atMs: 0 });
 });

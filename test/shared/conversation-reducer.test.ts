@@ -35,7 +35,7 @@ const entry = (entryId: number, role: 'user' | 'assistant', text: string, index 
   type: 'transcript.entry',
   entryId,
   index,
-  entry: { role, text },
+  role, text,
 });
 
 test('an entry with the same entryId replaces the earlier text in place', () => {
@@ -236,7 +236,7 @@ const itemEntry = (entryId: number, itemId: string, previousItemId: string | nul
   type: 'transcript.entry',
   entryId,
   index: entryId,
-  entry: { role, text },
+  role, text,
   itemId,
   ...(previousItemId !== undefined ? { previousItemId } : {}),
   final,
@@ -299,4 +299,59 @@ test('v2: a cut-off call is one card that says so, with nothing delegated', () =
   assert.equal(cards(state)[0]!.status, 'incomplete');
   assert.equal(cards(state)[0]!.agentText, '');
   assert.equal(cards(state)[0]!.reason, 'interrupted');
+});
+
+const append = (entryId: number, role: 'user' | 'assistant', piece: string, index = entryId): ForwardedSessionEvent => ({ type: 'transcript.entry', entryId, index, role, append: piece });
+
+test('linear transcript events: an append grows its bubble and records the piece; a final adding nothing changes nothing', () => {
+  const started = play([entry(0, 'assistant', 'It is'), append(0, 'assistant', ' noon'), append(0, 'assistant', '.')]);
+  const [bubble] = started.items;
+  assert.deepEqual(bubbles(started), [{ role: 'assistant', text: 'It is noon.', entryId: 0 }]);
+  assert.equal(bubble?.kind === 'entry' && bubble.lastAppend, '.', 'the piece a state patch can carry');
+  assert.equal(bubble?.kind === 'entry' && bubble.textVersion, 2);
+  const finalSame: ForwardedSessionEvent = { type: 'transcript.entry', entryId: 0, index: 0, role: 'assistant', append: '', final: true };
+  assert.equal(play([finalSame], started), started);
+  const replaced = play([entry(0, 'assistant', 'It is noon!')], started);
+  const [whole] = replaced.items;
+  assert.equal(whole?.kind === 'entry' && whole.text, 'It is noon!');
+  assert.equal(whole?.kind === 'entry' && whole.lastAppend, undefined, 'a replacement is not an append');
+  // An append for an entry not seen yet starts it.
+  assert.deepEqual(bubbles(play([append(5, 'user', 'hi')])), [{ role: 'user', text: 'hi', entryId: 5 }]);
+});
+
+test('a reconnect keeps the conversation: no new session or epoch, one quiet note, the same bubbles go on growing', () => {
+  const before = play([{ type: 'state', state: 'connecting' }, { type: 'state', state: 'live' }, entry(0, 'assistant', 'Let me')]);
+  const state = play(
+    [
+      { type: 'connection', status: 'lost', reason: 'the connection dropped', attempt: 1, maxAttempts: 6, delayMs: 1200 },
+      { type: 'state', state: 'reconnecting' },
+      { type: 'state', state: 'connecting' },
+      { type: 'state', state: 'live' },
+      { type: 'connection', status: 'reconnected', reason: '', downtimeMs: 2300 },
+      append(0, 'assistant', ' check.'),
+      entry(1, 'user', 'Thanks'),
+    ],
+    before,
+  );
+  assert.equal(state.epoch, before.epoch, 'entry ids go on across the reconnect');
+  assert.deepEqual(kinds(state), ['entry', 'divider', 'entry']);
+  const note = state.items[1];
+  assert.equal(note?.kind === 'divider' && note.note, 'Reconnected after 2.3 s');
+  assert.deepEqual(bubbles(state), [
+    { role: 'assistant', text: 'Let me check.', entryId: 0 },
+    { role: 'user', text: 'Thanks', entryId: 1 },
+  ]);
+  const renewed = play([{ type: 'connection', status: 'renewing', reason: 'the session reached its time limit' }, { type: 'connection', status: 'renewed', reason: '' }], state);
+  assert.equal(renewed.items.at(-1)?.kind === 'divider' && (renewed.items.at(-1) as { note?: string }).note, 'Session renewed');
+});
+
+test('agent notices go on their card, oldest first; a notice for no card is dropped', () => {
+  const state = play([
+    { type: 'handoff.requested', handoffId: 'h1', inputTranscript: 'x', agentText: 'find it', transcript: [] },
+    { type: 'handoff.started', handoffId: 'h1', agentText: 'find it' },
+    { type: 'agent.notice', handoffId: 'h1', text: 'The agent service was busy; trying again in 2 s.' },
+    { type: 'agent.notice', handoffId: 'h1', text: 'Left out 12 older messages to fit the context.' },
+    { type: 'agent.notice', handoffId: 'nobody', text: 'lost' },
+  ]);
+  assert.deepEqual(cards(state).map((card) => card.notices), [['The agent service was busy; trying again in 2 s.', 'Left out 12 older messages to fit the context.']]);
 });

@@ -17,9 +17,9 @@ const live: ForwardedSessionEvent[] = [{ type: 'state', state: 'connecting' }, {
 test('a reply that was cut off, failed or cancelled carries a note with the reason; its text stays', () => {
   const state = fold([
     ...live,
-    { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'assistant', text: 'I will tell you all' }, itemId: 'a1', previousItemId: null },
+    { type: 'transcript.entry', entryId: 0, index: 0, role: 'assistant', text: 'I will tell you all', itemId: 'a1', previousItemId: null },
     { type: 'response.ended', responseId: 'r1', itemIds: ['a1', 'call_item'], status: 'incomplete', reason: 'The reply was cut off: it reached the output token limit.' },
-    { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'assistant', text: 'I will tell you all about' }, itemId: 'a1', previousItemId: null, final: true },
+    { type: 'transcript.entry', entryId: 0, index: 0, role: 'assistant', text: 'I will tell you all about', itemId: 'a1', previousItemId: null, final: true },
   ]);
   const [bubble] = state.items as EntryItem[];
   assert.equal(bubble?.text, 'I will tell you all about');
@@ -37,8 +37,8 @@ test('a response.ended for items not shown changes nothing', () => {
 test('a failed transcription shows "not transcribed" on the user\'s own item, in its place', () => {
   const state = fold([
     ...live,
-    { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: 'Hello.' }, itemId: 'u0', previousItemId: null, final: true },
-    { type: 'transcript.entry', entryId: 1, index: 2, entry: { role: 'assistant', text: 'Could you repeat that?' }, itemId: 'a1', previousItemId: 'u0' },
+    { type: 'transcript.entry', entryId: 0, index: 0, role: 'user', text: 'Hello.', itemId: 'u0', previousItemId: null, final: true },
+    { type: 'transcript.entry', entryId: 1, index: 2, role: 'assistant', text: 'Could you repeat that?', itemId: 'a1', previousItemId: 'u0' },
     { type: 'transcription.failed', itemId: 'u1', reason: 'the speech could not be transcribed: noise', previousItemId: 'u0' },
   ]);
   assert.deepEqual(entries(state), [
@@ -51,11 +51,11 @@ test('a failed transcription shows "not transcribed" on the user\'s own item, in
 test('a failed transcription of an item already shown notes that bubble; later text lands on the same bubble', () => {
   const shown = fold([
     ...live,
-    { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: 'Hel' }, itemId: 'u1', previousItemId: null },
+    { type: 'transcript.entry', entryId: 0, index: 0, role: 'user', text: 'Hel', itemId: 'u1', previousItemId: null },
     { type: 'transcription.failed', itemId: 'u1', reason: 'r' },
   ]);
   assert.deepEqual(entries(shown), [['u1', 'user', 'Hel', NOT_TRANSCRIBED_NOTE]]);
-  const placeholder = fold([...live, { type: 'transcription.failed', itemId: 'u2', reason: 'r', previousItemId: null }, { type: 'transcript.entry', entryId: 4, index: 0, entry: { role: 'user', text: 'Late words.' }, itemId: 'u2', previousItemId: null, final: true }]);
+  const placeholder = fold([...live, { type: 'transcription.failed', itemId: 'u2', reason: 'r', previousItemId: null }, { type: 'transcript.entry', entryId: 4, index: 0, role: 'user', text: 'Late words.', itemId: 'u2', previousItemId: null, final: true }]);
   assert.deepEqual(entries(placeholder), [['u2', 'user', 'Late words.', NOT_TRANSCRIBED_NOTE]]);
 });
 

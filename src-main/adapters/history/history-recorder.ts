@@ -5,7 +5,8 @@ import { redactSecrets } from '../../core/util/redact';
 const PRIVATE_FILE_MODE = 0o600;
 const PRIVATE_FOLDER_MODE = 0o700;
 import { join } from 'node:path';
-import type { SessionEvent, TranscriptEntry } from '../../../src-shared/session-events';
+import type { SessionEvent, TranscriptEntry, TranscriptEntryEvent } from '../../../src-shared/session-events';
+import { textAfter } from '../../../src-shared/transcript-text';
 import { errorMessage } from '../../core/util/errors';
 import { silentLogger, type Logger } from '../../core/util/logger';
 import type { HistoryRecord } from './history-record';
@@ -45,6 +46,8 @@ export class HistoryRecorder {
   private pending: { entryId: number; entry: TranscriptEntry; at: number } | undefined;
   /** v2 items whose text is not final yet, by item id. */
   private readonly pendingItems = new Map<string, { entry: TranscriptEntry; at: number; afterItemId: string | null | undefined }>();
+  /** v2 items already written, with the text written: a later append or final builds on it. */
+  private readonly writtenItems = new Map<string, string>();
   private broken = false;
   /** Records waiting for the first message; undefined once the file exists. */
   private heldBack: HistoryRecord[] | undefined = [];
@@ -69,11 +72,12 @@ export class HistoryRecorder {
     switch (event.type) {
       case 'transcript.entry':
         if (event.itemId !== undefined) {
-          this.onItemEntry(event.itemId, event.entry, event.previousItemId, event.final === true);
+          this.onItemEntry(event.itemId, event);
           return;
         }
         if (this.pending && this.pending.entryId !== event.entryId) this.flushTranscript();
-        this.pending = { entryId: event.entryId, entry: event.entry, at: this.pending?.at ?? this.now() };
+        // Linear events: a delta adds its piece to the entry's text (the first event carries it whole).
+        this.pending = { entryId: event.entryId, entry: { role: event.role, text: textAfter(this.pending?.entry.text, event) }, at: this.pending?.at ?? this.now() };
         return;
       case 'user.text':
         this.flushTranscript();
@@ -121,12 +125,16 @@ export class HistoryRecorder {
    * A v2 item is written once its text is final (`.done`/`.completed`), or when a handoff or the
    * end of the session comes first; a later final text is written again and replaces it on reading.
    */
-  private onItemEntry(itemId: string, entry: TranscriptEntry, previousItemId: string | null | undefined, final: boolean): void {
+  private onItemEntry(itemId: string, event: TranscriptEntryEvent): void {
     const earlier = this.pendingItems.get(itemId);
+    const written = this.writtenItems.get(itemId);
+    // A final that says what was already written (`append: ''`) changes nothing.
+    if (!earlier && written !== undefined && event.final === true && event.append === '') return;
+    const entry = { role: event.role, text: textAfter(earlier?.entry.text ?? written, event) };
     // The item keeps the place it was first shown at.
-    const afterItemId = earlier && earlier.afterItemId !== undefined ? earlier.afterItemId : previousItemId;
+    const afterItemId = earlier && earlier.afterItemId !== undefined ? earlier.afterItemId : event.previousItemId;
     const pending = { entry, at: earlier?.at ?? this.now(), afterItemId };
-    if (!final) {
+    if (event.final !== true) {
       this.pendingItems.set(itemId, pending);
       return;
     }
@@ -141,6 +149,7 @@ export class HistoryRecorder {
   }
 
   private writeItem(itemId: string, item: { entry: TranscriptEntry; at: number; afterItemId: string | null | undefined }): void {
+    this.writtenItems.set(itemId, item.entry.text);
     if (item.entry.text.trim() === '') return;
     this.append({
       kind: 'transcript',

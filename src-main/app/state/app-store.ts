@@ -5,6 +5,7 @@ import type { AppState } from '../../../src-shared/app-state';
 import { diffState, type StatePatch } from '../../../src-shared/state-patch';
 import { errorMessage } from '../../core/util/errors';
 import type { Logger } from '../../core/util/logger';
+import { TranscriptRedactor } from '../../core/transcript/transcript-redactor';
 import { foldAppInput, initialAppState, type AppInput, type FoldState, type InitialFacts } from './fold-app-input';
 
 export type StateListener = (state: AppState, patch: StatePatch) => void;
@@ -13,6 +14,8 @@ export class AppStore {
   private folded: FoldState;
   private current: AppState;
   private readonly listeners = new Set<StateListener>();
+  /** Transcript text arrives in pieces: a secret split across two must not reach a window. */
+  private readonly transcriptRedactor = new TranscriptRedactor();
 
   constructor(
     facts: InitialFacts,
@@ -27,6 +30,14 @@ export class AppStore {
   }
 
   dispatch(input: AppInput): void {
+    if (input.type !== 'session-event') {
+      this.apply(input);
+      return;
+    }
+    for (const event of this.transcriptRedactor.redact(input.event)) this.apply({ ...input, event });
+  }
+
+  private apply(input: AppInput): void {
     const folded = foldAppInput(this.folded, input);
     if (folded === this.folded) return;
     const previous = this.current;

@@ -7,7 +7,9 @@ import { readableText, redactSecrets } from '../../core/util/redact';
 export function redactEvent(event: ForwardedSessionEvent): ForwardedSessionEvent {
   switch (event.type) {
     case 'transcript.entry':
-      return { ...event, entry: { ...event.entry, text: redactSecrets(event.entry.text) } };
+      // Per piece, again: the AppStore's TranscriptRedactor already held back any tail that a
+      // later piece could complete into a secret, so each piece is safe to redact alone.
+      return event.text !== undefined ? { ...event, text: redactSecrets(event.text) } : { ...event, append: redactSecrets(event.append) };
     case 'transcript.delta':
       return { ...event, delta: redactSecrets(event.delta) };
     case 'user.text':
@@ -33,6 +35,12 @@ export function redactEvent(event: ForwardedSessionEvent): ForwardedSessionEvent
       return { ...event, arguments: redactSecrets(event.arguments) };
     case 'error':
       return { ...event, message: redactSecrets(event.message) };
+    case 'connection':
+      return { ...event, reason: readableText(event.reason) };
+    case 'agent.notice':
+      return { ...event, text: redactSecrets(event.text) };
+    case 'closed':
+      return event.detail === undefined ? event : { ...event, detail: readableText(event.detail) };
     case 'response.ended':
     case 'transcription.failed':
       return { ...event, reason: readableText(event.reason) };
@@ -43,7 +51,7 @@ export function redactEvent(event: ForwardedSessionEvent): ForwardedSessionEvent
     case 'handoff.completed':
     case 'rate_limits':
     case 'usage':
-    case 'closed':
+    case 'audio.dropped':
       return event;
   }
 }

@@ -1,12 +1,16 @@
-import type { TranscriptEntry, TranscriptRole } from '../../../src-shared/session-events';
+import type { TranscriptEntry, TranscriptRole, TranscriptTextChange } from '../../../src-shared/session-events';
 
-export interface TranscriptChange {
+/**
+ * One change of an entry, in the shape of a transcript.entry event (spread it into one): the
+ * whole `text` when the entry starts or is replaced, else only the `append`ed piece.
+ */
+export type TranscriptChange = {
   /** Position in the active list (restarts after each handoff). */
   readonly index: number;
-  /** Stable for the life of the connection, across handoffs: what a UI keys its bubbles on. */
+  /** Stable for the life of the conversation, across handoffs: what a UI keys its bubbles on. */
   readonly entryId: number;
-  readonly entry: TranscriptEntry;
-}
+  readonly role: TranscriptRole;
+} & TranscriptTextChange;
 
 interface MutableEntry {
   readonly id: number;
@@ -23,13 +27,13 @@ export class ActiveTranscript {
   private entries: MutableEntry[] = [];
   private nextEntryId = 0;
 
-  /** Appends a delta; answers the merged entry, or undefined for an empty delta. */
+  /** Appends a delta; answers the piece added to the merged entry, or undefined for an empty delta. */
   appendDelta(role: TranscriptRole, delta: string): TranscriptChange | undefined {
     if (delta.length === 0) return undefined;
     const last = this.entries[this.entries.length - 1];
     if (last && last.role === role) {
       last.text += delta;
-      return this.changeAt(this.entries.length - 1);
+      return { index: this.entries.length - 1, entryId: last.id, role, append: delta };
     }
     return this.push(role, delta);
   }
@@ -37,15 +41,17 @@ export class ActiveTranscript {
   /**
    * A "done" event carries the final text of an utterance: it replaces the text of the last entry
    * of that role (transcription can finish after the other side has started talking), or starts
-   * a new entry when there is none since the last handoff.
+   * a new entry when there is none since the last handoff. Undefined when it says what the
+   * deltas already did (nothing to send).
    */
   applyDone(role: TranscriptRole, text: string): TranscriptChange | undefined {
     if (text.length === 0) return undefined;
     for (let index = this.entries.length - 1; index >= 0; index--) {
       const entry = this.entries[index]!;
       if (entry.role === role) {
+        if (entry.text === text) return undefined;
         entry.text = text;
-        return this.changeAt(index);
+        return { index, entryId: entry.id, role, text };
       }
     }
     return this.push(role, text);
@@ -63,13 +69,9 @@ export class ActiveTranscript {
   }
 
   private push(role: TranscriptRole, text: string): TranscriptChange {
-    this.entries.push({ id: this.nextEntryId++, role, text });
-    return this.changeAt(this.entries.length - 1);
-  }
-
-  private changeAt(index: number): TranscriptChange {
-    const entry = this.entries[index]!;
-    return { index, entryId: entry.id, entry: { role: entry.role, text: entry.text } };
+    const id = this.nextEntryId++;
+    this.entries.push({ id, role, text });
+    return { index: this.entries.length - 1, entryId: id, role, text };
   }
 
   get length(): number {

@@ -1,16 +1,20 @@
-import type { TranscriptEntry, TranscriptRole } from '../../../src-shared/session-events';
+import type { TranscriptEntry, TranscriptRole, TranscriptTextChange } from '../../../src-shared/session-events';
 
-/** One item's text after a change, with what a UI needs to key and place it. */
-export interface ItemChange {
-  /** Stable for the connection, one per item. */
+/**
+ * One change of an item's text, with what a UI needs to key and place it: the whole `text` on
+ * the item's first change and when its text is replaced, else only the `append`ed piece ('' for
+ * a final text the deltas already built).
+ */
+export type ItemChange = {
+  /** Stable for the conversation, one per item. */
   readonly entryId: number;
   /** Position of the item in the conversation order. */
   readonly index: number;
   readonly itemId: string;
   /** False for an item made up for text the server sent without an item id. */
   readonly identified: boolean;
-  readonly entry: TranscriptEntry;
-}
+  readonly role: TranscriptRole;
+} & TranscriptTextChange;
 
 type ItemRole = TranscriptRole | 'system';
 
@@ -87,15 +91,14 @@ export class ItemTranscript {
     const node = this.ensure(itemId, role);
     if (node.truncated) return undefined;
     node.text += delta;
-    return this.changeOf(node);
+    return this.changeOf(node, { append: delta });
   }
 
   /** A `.done`/`.completed` event: the final text of this item, replacing what its deltas said. */
   replaceText(itemId: string, role: TranscriptRole, text: string): ItemChange | undefined {
     const node = this.ensure(itemId, role);
     if (node.truncated || (text.length === 0 && node.text.length === 0)) return undefined;
-    node.text = text;
-    return this.changeOf(node);
+    return this.replaced(node, text);
   }
 
   /**
@@ -108,8 +111,7 @@ export class ItemTranscript {
     const node = this.byId.get(itemId);
     if (!node || node.truncated) return undefined;
     node.truncated = true;
-    node.text = heardWords(node.text, heardFraction);
-    return this.changeOf(node);
+    return this.replaced(node, heardWords(node.text, heardFraction));
   }
 
   markAnnounced(itemId: string): void {
@@ -178,10 +180,20 @@ export class ItemTranscript {
     return node;
   }
 
-  private changeOf(node: ItemNode): ItemChange {
+  /** The item's text is now `text`: sent whole only when it differs from what listeners have. */
+  private replaced(node: ItemNode, text: string): ItemChange {
+    const same = node.entryId !== undefined && node.text === text;
+    node.text = text;
+    return this.changeOf(node, same ? { append: '' } : { text });
+  }
+
+  /** The change as listeners get it: the item's first change carries its whole text. */
+  private changeOf(node: ItemNode, change: TranscriptTextChange): ItemChange {
+    const first = node.entryId === undefined;
     if (node.entryId === undefined) node.entryId = this.nextEntryId++;
     const role: TranscriptRole = node.role === 'assistant' ? 'assistant' : 'user';
-    return { entryId: node.entryId, index: this.order.indexOf(node), itemId: node.id, identified: node.identified, entry: { role, text: node.text } };
+    const text: TranscriptTextChange = first ? { text: node.text } : change;
+    return { entryId: node.entryId, index: this.order.indexOf(node), itemId: node.id, identified: node.identified, role, ...text };
   }
 }
 

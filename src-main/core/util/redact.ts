@@ -32,6 +32,57 @@ export function redactSecrets(text: string, extraSecret?: string): string {
   return out.replace(KEY_SHAPE, 'sk-[redacted]');
 }
 
+/** Longest key-shaped run held back at the end of streamed text; longer runs are released (masked). */
+const MAX_HELD_KEY_CHARS = 512;
+const KEY_CHAR = /[A-Za-z0-9_*-]/;
+const WORD_CHAR = /[A-Za-z0-9_]/;
+
+/**
+ * For text that arrives in pieces (a transcript): where the end of `text` could be the start of a
+ * registered secret or of a key shape that later text completes, or the start of a secret that
+ * runs across that point. Redact and release the text before it; hold the rest until more text
+ * (or the end) arrives. `text.length` when nothing needs holding. `before` is the character just
+ * before `text` ('' at the start), which decides whether a key shape can start at its first
+ * character.
+ */
+export function unsafeTailStart(text: string, before = ''): number {
+  let start = text.length;
+  // A key shape (`sk-` and key characters) still growing at the end: from its `s`.
+  let run = text.length;
+  while (run > 0 && text.length - run < MAX_HELD_KEY_CHARS && KEY_CHAR.test(text[run - 1]!)) run--;
+  for (let index = run; index < text.length; index++) {
+    if (text[index] !== 's') continue;
+    const previous = index === 0 ? before : text[index - 1]!;
+    if (previous !== '' && WORD_CHAR.test(previous)) continue;
+    const rest = text.length - index;
+    if (rest <= 2 ? 'sk'.startsWith(text.slice(index)) : text.startsWith('sk-', index)) {
+      start = index;
+      break;
+    }
+  }
+  // A registered secret whose beginning ends the text.
+  for (const secret of knownSecrets) {
+    for (let index = Math.max(0, text.length - secret.length + 1); index < start; index++) {
+      if (text[index] === secret[0] && secret.startsWith(text.slice(index))) {
+        start = index;
+        break;
+      }
+    }
+  }
+  // A whole secret across the cut would be released in two halves: cut before it instead.
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const secret of knownSecrets) {
+      const found = text.indexOf(secret, Math.max(0, start - secret.length + 1));
+      if (found >= 0 && found < start && found + secret.length > start) {
+        start = found;
+        moved = true;
+      }
+    }
+  }
+  return start;
+}
+
 const MAX_DISPLAY_CHARS = 400;
 const JSON_OBJECT = /\{[\s\S]*\}/;
 

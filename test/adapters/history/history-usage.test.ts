@@ -6,8 +6,8 @@ import type { SessionEvent } from '../../../src-shared/session-events';
 import { tempDir } from '../../support/temp-dir';
 
 const events: SessionEvent[] = [
-  { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: 'Hello.' }, itemId: 'u1', previousItemId: null, final: true },
-  { type: 'transcript.entry', entryId: 1, index: 1, entry: { role: 'assistant', text: 'Hi there.' }, itemId: 'a1', previousItemId: 'u1', final: true },
+  { type: 'transcript.entry', entryId: 0, index: 0, role: 'user', text: 'Hello.', itemId: 'u1', previousItemId: null, final: true },
+  { type: 'transcript.entry', entryId: 1, index: 1, role: 'assistant', text: 'Hi there.', itemId: 'a1', previousItemId: 'u1', final: true },
   { type: 'usage', responseId: 'resp_1', input: { text: 20, audio: 100, cached: 64 }, output: { text: 10, audio: 40 }, total: 170 },
   { type: 'usage', responseId: 'resp_2', input: { text: 5, audio: 0, cached: 0 }, output: { text: 7, audio: 30 }, total: 42 },
   { type: 'closed', reason: 'requested' },

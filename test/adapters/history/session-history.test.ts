@@ -11,12 +11,12 @@ import { tempDir } from '../../support/temp-dir';
 
 function conversation(): SessionEvent[] {
   return [
-    { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: 'what is the weather ' } },
-    { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: 'what is the weather in lisbon' } },
-    { type: 'transcript.entry', entryId: 1, index: 1, entry: { role: 'assistant', text: 'let me check' } },
+    { type: 'transcript.entry', entryId: 0, index: 0, role: 'user', text: 'what is the weather ' },
+    { type: 'transcript.entry', entryId: 0, index: 0, role: 'user', text: 'what is the weather in lisbon' },
+    { type: 'transcript.entry', entryId: 1, index: 1, role: 'assistant', text: 'let me check' },
     { type: 'handoff.requested', handoffId: 'h1', inputTranscript: '', agentText: 'user: what is the weather in lisbon\nassistant: let me check', transcript: [] },
     { type: 'handoff.answered', handoffId: 'h1', text: 'Sunny, 24 degrees.' },
-    { type: 'transcript.entry', entryId: 2, index: 0, entry: { role: 'assistant', text: 'It is sunny.' } },
+    { type: 'transcript.entry', entryId: 2, index: 0, role: 'assistant', text: 'It is sunny.' },
     { type: 'user.text', text: 'thanks' },
     { type: 'handoff.failed', handoffId: 'h2', cause: 'agent_failed', reason: 'the agent API answered 500', spoken: 'The background agent failed.' },
     { type: 'closed', reason: 'requested' },
@@ -58,7 +58,7 @@ test('a session that connected but had no message leaves no file and is not list
   const recorder = new HistoryRecorder(dir, 'silent', () => 1_000);
   recorder.onEvent({ type: 'state', state: 'live' });
   // Speech that never got words is not a message either.
-  recorder.onEvent({ type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: '  ' } });
+  recorder.onEvent({ type: 'transcript.entry', entryId: 0, index: 0, role: 'user', text: '  ' });
   recorder.onEvent({ type: 'closed', reason: 'requested' });
   assert.equal(existsSync(recorder.file), false);
   assert.deepEqual(readdirSync(dir), []);
@@ -153,10 +153,10 @@ test('v2: lines are stored in conversation order: a user line transcribed after 
   const dir = tempDir('parley-history-');
   const recorder = new HistoryRecorder(dir, 'v2-order', () => Date.UTC(2026, 10, 23, 12, 0, 0));
   const events: SessionEvent[] = [
-    { type: 'transcript.entry', entryId: 0, index: 1, entry: { role: 'assistant', text: 'Sure, ' }, itemId: 'a1', previousItemId: null, final: false },
-    { type: 'transcript.entry', entryId: 1, index: 0, entry: { role: 'user', text: 'book a' }, itemId: 'u1', previousItemId: null, final: false },
-    { type: 'transcript.entry', entryId: 0, index: 1, entry: { role: 'assistant', text: 'Sure, which day?' }, itemId: 'a1', previousItemId: null, final: true },
-    { type: 'transcript.entry', entryId: 1, index: 0, entry: { role: 'user', text: 'Book a table.' }, itemId: 'u1', previousItemId: null, final: true },
+    { type: 'transcript.entry', entryId: 0, index: 1, role: 'assistant', text: 'Sure, ', itemId: 'a1', previousItemId: null, final: false },
+    { type: 'transcript.entry', entryId: 1, index: 0, role: 'user', text: 'book a', itemId: 'u1', previousItemId: null, final: false },
+    { type: 'transcript.entry', entryId: 0, index: 1, role: 'assistant', text: 'Sure, which day?', itemId: 'a1', previousItemId: null, final: true },
+    { type: 'transcript.entry', entryId: 1, index: 0, role: 'user', text: 'Book a table.', itemId: 'u1', previousItemId: null, final: true },
     { type: 'closed', reason: 'requested' },
   ];
   for (const event of events) recorder.onEvent(event);
@@ -169,10 +169,10 @@ test('a steered handoff is one handoff in history, holding both requests and the
   const dir = tempDir('parley-history-');
   const recorder = new HistoryRecorder(dir, 'steered', () => Date.UTC(2026, 10, 23, 12, 0, 0));
   const events: SessionEvent[] = [
-    { type: 'transcript.entry', entryId: 0, index: 0, entry: { role: 'user', text: 'find flights' } },
+    { type: 'transcript.entry', entryId: 0, index: 0, role: 'user', text: 'find flights' },
     { type: 'handoff.requested', handoffId: 'h1', inputTranscript: '', agentText: 'user: find flights', transcript: [] },
     { type: 'handoff.started', handoffId: 'h1', agentText: 'user: find flights' },
-    { type: 'transcript.entry', entryId: 1, index: 0, entry: { role: 'user', text: 'and a hotel' } },
+    { type: 'transcript.entry', entryId: 1, index: 0, role: 'user', text: 'and a hotel' },
     { type: 'handoff.requested', handoffId: 'h2', inputTranscript: '', agentText: 'user: and a hotel', transcript: [], joinsHandoffId: 'h1' },
     { type: 'handoff.steered', handoffId: 'h2', agentText: 'user: and a hotel', turnHandoffId: 'h1' },
     { type: 'handoff.answered', handoffId: 'h2', text: 'Flights and a hotel found.' },

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { boundedJson, serverErrorMessage } from '../../../src-main/core/protocol/json-fields';
 import { TEST_API_KEY, sessionConfig, startScenario } from '../../support/session-harness';
 import { sessionStarted } from '../../support/v2-server-events';
+import { entryText } from '../../support/entry-text';
 
 /** An `error` frame whose `error` is nested `depth` objects deep (about 12 KB at 2,000). */
 function nestedErrorFrame(depth: number): Record<string, unknown> {
@@ -45,6 +46,6 @@ test('a hostile deeply nested error frame mid-session is one readable error, and
   const error = await harness.waitForEvent('error');
   assert.equal(error.code, 'server_error');
   assert.ok(error.message.length < 700, `${error.message.length} characters`);
-  await harness.waitForEvent('transcript.entry', (event) => event.entry.text.includes('Still here.'));
+  await harness.waitForEvent('transcript.entry', (event) => entryText(harness.events, event).includes('Still here.'));
   assert.equal(harness.session.state, 'live');
 });

@@ -12,6 +12,7 @@ import type { SessionEvent } from '../../../src-shared/session-events';
 import { startGaRealtimeServer, type GaRealtimeServer } from '../../support/ga-realtime-server';
 import { assistantMessageEvents, startMockResponsesServer, type ScriptedReply } from '../../support/mock-responses-server';
 import { TEST_API_KEY, createSessionHarness, sessionConfig, settle, type SessionHarness } from '../../support/session-harness';
+import { entryText } from '../../support/entry-text';
 
 /** A speaker that says it heard exactly `playedMs` of the item it was playing. */
 class ReportingSink implements AudioSink {
@@ -110,7 +111,7 @@ test('GA barge-in: truncate claims the heard time rounded down, and the transcri
   const truncate = await server.waitForFrame((frame) => frame?.type === 'conversation.item.truncate');
   assert.deepEqual(truncate, { type: 'conversation.item.truncate', item_id: story, content_index: 0, audio_end_ms: 250, ...(truncate.event_id ? { event_id: truncate.event_id } : {}) });
   const heard = heardWords(textBefore, 250 / 500);
-  await harness.waitForEvent('transcript.entry', (event) => event.itemId === story && event.final === true && event.entry.text === heard);
+  await harness.waitForEvent('transcript.entry', (event) => event.itemId === story && event.final === true && entryText(harness.events, event) === heard);
   assert.ok(heard.length < textBefore.length);
   assert.equal(entryOf(timeline(harness.events), story)?.text, heard);
 
@@ -208,7 +209,7 @@ test('GA: a failed transcription shows "not transcribed" on the user\'s own item
   const failed = await harness.waitForEvent('transcription.failed');
   assert.equal(failed.itemId, userItem);
   assert.match(failed.reason, /audio too noisy/);
-  await harness.waitForEvent('transcript.entry', (event) => event.final === true && event.entry.text === 'Could you repeat that?');
+  await harness.waitForEvent('transcript.entry', (event) => event.final === true && entryText(harness.events, event) === 'Could you repeat that?');
   const shown = timeline(harness.events).items.flatMap((item) => (item.kind === 'entry' ? [`${item.role}: ${item.text}${item.note ? ` [${item.note}]` : ''}`] : []));
   assert.deepEqual(shown, [`user:  [${NOT_TRANSCRIBED_NOTE}]`, 'assistant: Could you repeat that?']);
   assertNoViolations(server);

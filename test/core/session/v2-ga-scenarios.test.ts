@@ -10,6 +10,7 @@ import { startGaRealtimeServer, type GaRealtimeServer } from '../../support/ga-r
 import { assistantMessageEvents, startMockResponsesServer, type ScriptedReply } from '../../support/mock-responses-server';
 import { TEST_API_KEY, createSessionHarness, sessionConfig, settle, type SessionHarness } from '../../support/session-harness';
 import { cards, shown, timeline } from '../../support/v2-scenario';
+import { entryText } from '../../support/entry-text';
 
 async function stage(t: TestContext, agentReplies: ScriptedReply[] = []): Promise<{ server: GaRealtimeServer; harness: SessionHarness; agentRequests: () => number }> {
   const server = await startGaRealtimeServer();
@@ -46,10 +47,10 @@ test('GA: transcriptions delivered out of order each land on their own item', as
   const { server, harness } = await stage(t);
   server.respond({ say: 'Noted.' });
   const first = server.userSpeaks({ transcript: 'First thing.', late: 'held' });
-  await harness.waitForEvent('transcript.entry', (event) => event.final === true && event.entry.text === 'Noted.');
+  await harness.waitForEvent('transcript.entry', (event) => event.final === true && entryText(harness.events, event) === 'Noted.');
   server.respond({ say: 'Noted too.' });
   const second = server.userSpeaks({ transcript: 'Second thing.', late: 'held' });
-  await harness.waitForEvent('transcript.entry', (event) => event.final === true && event.entry.text === 'Noted too.');
+  await harness.waitForEvent('transcript.entry', (event) => event.final === true && entryText(harness.events, event) === 'Noted too.');
   server.deliverTranscription(second);
   server.deliverTranscription(first);
   await harness.waitForEvent('transcript.entry', finalEntryOf(first));
@@ -61,10 +62,10 @@ test('GA: a typed message, then the reply: the reply has its own bubble below th
   const { server, harness } = await stage(t);
   server.respond({ say: 'Hello, how can I help?' });
   server.userSpeaks({ transcript: 'Hi.' });
-  await harness.waitForEvent('transcript.entry', (event) => event.final === true && event.entry.role === 'assistant');
+  await harness.waitForEvent('transcript.entry', (event) => event.final === true && event.role === 'assistant');
   server.respond({ say: 'It is noon.' });
   harness.session.sendText('What time is it?');
-  await harness.waitForEvent('transcript.entry', (event) => event.final === true && event.entry.text === 'It is noon.');
+  await harness.waitForEvent('transcript.entry', (event) => event.final === true && entryText(harness.events, event) === 'It is noon.');
   assert.deepEqual(shown(timeline(harness.events)), ['user: Hi.', 'assistant: Hello, how can I help?', 'typed: What time is it?', 'assistant: It is noon.']);
   assert.equal(harness.eventsOf('user.text.placed').length, 1);
   assertNoViolations(server);
@@ -78,7 +79,7 @@ test('GA: a completed call is one handoff with one output; the context is the it
   const requested = await harness.waitForEvent('handoff.requested');
   assert.equal(requested.handoffId, 'call_ga');
   assert.equal(requested.agentText, 'Find flights to Lisbon tomorrow\n\nConversation since the last handoff:\nuser: Find me flights to Lisbon.\nassistant: Let me check.');
-  await harness.waitForEvent('transcript.entry', (event) => event.final === true && event.entry.text === 'There are two flights.');
+  await harness.waitForEvent('transcript.entry', (event) => event.final === true && entryText(harness.events, event) === 'There are two flights.');
   await settle();
   assert.equal(agentRequests(), 1);
   const outputs = server.frames.filter((frame: any) => frame?.item?.type === 'function_call_output') as any[];

@@ -14,6 +14,7 @@ import { startGaRealtimeServer } from '../../support/ga-realtime-server';
 import type { JsonRecord } from '../../support/ga-realtime-response';
 import { ScriptedAgent } from '../../support/scripted-agent';
 import { TEST_API_KEY, createSessionHarness, sessionConfig, settle } from '../../support/session-harness';
+import { entryText } from '../../support/entry-text';
 
 /** PCM16 mono at 24 kHz: 2 bytes per sample, 24 samples per millisecond. */
 const PCM_BYTES_PER_MS = 48;
@@ -126,7 +127,7 @@ test('GA end to end: late transcriptions, a barge-in, a cut-off call, a failed r
   server.respond({ say: AGENT_ANSWER });
   agent.reply(AGENT_ANSWER);
   await harness.waitForEvent('handoff.completed');
-  await harness.waitForEvent('transcript.entry', (event) => event.final === true && event.entry.text === AGENT_ANSWER);
+  await harness.waitForEvent('transcript.entry', (event) => event.final === true && entryText(harness.events, event) === AGENT_ANSWER);
   await harness.waitForEvent('usage', () => harness.eventsOf('usage').length === server.responses.length && server.responses.length === 5);
   await settle(); // anything the session would still send (a stray output, a second truncate) arrives now
 

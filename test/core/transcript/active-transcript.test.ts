@@ -30,18 +30,30 @@ test('take hands over the whole list and leaves it empty', () => {
   assert.deepEqual(transcript.take(), [{ role: 'user', text: 'second question' }]);
 });
 
-test('appendDelta reports the merged entry and its index', () => {
+test('appendDelta reports a new entry whole and then only the piece each delta adds', () => {
   const transcript = new ActiveTranscript();
-  assert.deepEqual(transcript.appendDelta('assistant', 'he'), { index: 0, entryId: 0, entry: { role: 'assistant', text: 'he' } });
-  assert.deepEqual(transcript.appendDelta('assistant', 'llo'), { index: 0, entryId: 0, entry: { role: 'assistant', text: 'hello' } });
-  assert.deepEqual(transcript.appendDelta('user', 'hi'), { index: 1, entryId: 1, entry: { role: 'user', text: 'hi' } });
+  assert.deepEqual(transcript.appendDelta('assistant', 'he'), { index: 0, entryId: 0, role: 'assistant', text: 'he' });
+  assert.deepEqual(transcript.appendDelta('assistant', 'llo'), { index: 0, entryId: 0, role: 'assistant', append: 'llo' });
+  assert.deepEqual(transcript.appendDelta('user', 'hi'), { index: 1, entryId: 1, role: 'user', text: 'hi' });
+  assert.deepEqual(transcript.snapshot(), [
+    { role: 'assistant', text: 'hello' },
+    { role: 'user', text: 'hi' },
+  ]);
+});
+
+test('a done event that says what the deltas built changes nothing and reports nothing', () => {
+  const transcript = new ActiveTranscript();
+  transcript.appendDelta('assistant', 'It is ');
+  transcript.appendDelta('assistant', 'noon.');
+  assert.equal(transcript.applyDone('assistant', 'It is noon.'), undefined);
+  assert.deepEqual(transcript.applyDone('assistant', 'It is noon!'), { index: 0, entryId: 0, role: 'assistant', text: 'It is noon!' });
 });
 
 test('entry ids stay unique across handoffs while indexes restart', () => {
   const transcript = new ActiveTranscript();
   transcript.appendDelta('user', 'first');
   transcript.take();
-  assert.deepEqual(transcript.appendDelta('user', 'second'), { index: 0, entryId: 1, entry: { role: 'user', text: 'second' } });
+  assert.deepEqual(transcript.appendDelta('user', 'second'), { index: 0, entryId: 1, role: 'user', text: 'second' });
   transcript.appendDelta('assistant', 'reply');
   assert.equal(transcript.applyDone('user', 'second!')?.entryId, 1, 'a done event updates the same entry id');
 });
@@ -50,7 +62,7 @@ test('a done event replaces the last entry of its role, even behind the other ro
   const transcript = new ActiveTranscript();
   transcript.appendDelta('user', 'what is the wether');
   transcript.appendDelta('assistant', 'Let me');
-  assert.deepEqual(transcript.applyDone('user', 'what is the weather'), { index: 0, entryId: 0, entry: { role: 'user', text: 'what is the weather' } });
+  assert.deepEqual(transcript.applyDone('user', 'what is the weather'), { index: 0, entryId: 0, role: 'user', text: 'what is the weather' });
   transcript.applyDone('assistant', 'Let me check.');
   assert.deepEqual(transcript.snapshot(), [
     { role: 'user', text: 'what is the weather' },

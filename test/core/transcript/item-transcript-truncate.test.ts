@@ -17,7 +17,7 @@ test('a truncated item keeps only what was heard, in its bubble and in the next 
   items.place('a1', 'assistant', 'u1');
   items.appendDelta('a1', 'assistant', 'Once upon a time there were bears.');
   const change = items.truncate('a1', 0.5);
-  assert.equal(change?.entry.text, 'Once upon a');
+  assert.equal(change?.text, 'Once upon a', 'a truncation replaces the text: it travels whole');
   assert.equal(change?.itemId, 'a1');
   // The unheard rest is gone for good: later text for the item does not bring it back.
   assert.equal(items.replaceText('a1', 'assistant', 'Once upon a time there were bears.'), undefined);

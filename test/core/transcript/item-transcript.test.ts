@@ -74,6 +74,23 @@ test('text without an item id merges by role like v1, and is never given a place
   assert.equal(items.anonymousItemId('assistant'), id);
   const change = items.appendDelta(items.anonymousItemId('assistant'), 'assistant', 'lo');
   assert.equal(change?.identified, false);
-  assert.equal(change?.entry.text, 'hello');
+  assert.equal(change?.append, 'lo');
+  assert.deepEqual(items.snapshot(), [{ role: 'assistant', text: 'hello' }]);
   assert.notEqual(items.anonymousItemId('user'), id);
+});
+
+test('an item reports its first text whole, then each delta as the piece it adds, and a final whole only when it differs', () => {
+  const items = new ItemTranscript();
+  items.place('a1', 'assistant', null);
+  assert.equal(items.appendDelta('a1', 'assistant', 'Sure, ')?.text, 'Sure, ');
+  const delta = items.appendDelta('a1', 'assistant', 'which day?');
+  assert.equal(delta?.append, 'which day?');
+  assert.equal(delta?.text, undefined, 'a delta does not carry the text so far');
+  const same = items.replaceText('a1', 'assistant', 'Sure, which day?');
+  assert.equal(same?.append, '', 'a final the deltas already built carries nothing');
+  assert.equal(same?.text, undefined);
+  assert.equal(items.replaceText('a1', 'assistant', 'Sure: which day?')?.text, 'Sure: which day?');
+  // Text that arrives whole first (a late transcription) is the item's first text.
+  items.place('u1', 'user', null);
+  assert.deepEqual(items.replaceText('u1', 'user', 'Book a table.'), { entryId: 1, index: 0, itemId: 'u1', identified: true, role: 'user', text: 'Book a table.' });
 });

@@ -110,6 +110,17 @@ export const HandoffCard = memo(function HandoffCard({ card }: { readonly card: 
           )}
         </div>
       )}
+      {card.notices.length > 0 && (
+        // What the agent backend did on the way (a retry, history it left out): quiet, in order.
+        <ul className="handoff-notices" data-testid="handoff-notices">
+          {card.notices.map((notice, index) => (
+            // Notices are only ever added at the end, so their position is their identity.
+            <li key={index} data-testid="handoff-notice">
+              {notice}
+            </li>
+          ))}
+        </ul>
+      )}
       {REASON_PREFIX[card.status] && card.reason && (
         <p className="handoff-reason" data-testid="handoff-reason">
           {REASON_PREFIX[card.status]}: {card.reason}

@@ -23,7 +23,7 @@ function estimateHeight(item: TimelineItem): number {
     case 'typed':
       return 36 + Math.max(1, Math.ceil(item.text.length / CHARS_PER_LINE)) * LINE_HEIGHT_PX;
     case 'handoff':
-      return 150 + (item.requests.length - 1) * STEER_SECTION_HEIGHT_PX + Math.ceil((item.requests.join('').length + item.answer.length) / CHARS_PER_LINE) * LINE_HEIGHT_PX;
+      return 150 + (item.requests.length - 1) * STEER_SECTION_HEIGHT_PX + item.notices.length * LINE_HEIGHT_PX + Math.ceil((item.requests.join('').length + item.answer.length) / CHARS_PER_LINE) * LINE_HEIGHT_PX;
     case 'divider':
       return 48;
   }
@@ -38,7 +38,7 @@ function renderItem(item: TimelineItem): ReactNode {
     case 'handoff':
       return <HandoffCard card={item} />;
     case 'divider':
-      return <SessionDivider at={item.at} />;
+      return <SessionDivider at={item.at} note={item.note} />;
   }
 }
 
