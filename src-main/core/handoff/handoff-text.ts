@@ -1,5 +1,11 @@
 import type { TranscriptEntry } from '../../../src-shared/session-events';
 import type { Dialect } from '../protocol/session-config';
+import { formatCount, keepTail } from '../util/text-cap';
+
+/** The conversation an agent gets with one handoff: the most recent ~8,000 tokens of it. */
+export const MAX_HANDOFF_TRANSCRIPT_CHARS = 32_000;
+
+const earlierLeftOut = (cutChars: number): string => `[${formatCount(cutChars)} characters of earlier conversation were left out here.]\n`;
 
 /** `role: text` lines joined by newlines, exactly as the reference renders them. */
 export function renderTranscript(entries: readonly TranscriptEntry[]): string {
@@ -16,7 +22,7 @@ export function handoffAgentText(
   inputTranscript: string,
   entries: readonly TranscriptEntry[],
 ): string | undefined {
-  const transcript = renderTranscript(entries);
+  const transcript = keepTail(renderTranscript(entries), MAX_HANDOFF_TRANSCRIPT_CHARS, earlierLeftOut);
   if (dialect === 'v1') {
     if (transcript.length > 0) return transcript;
     return inputTranscript.length > 0 ? inputTranscript : undefined;

@@ -11,6 +11,18 @@ export function stringField(object: JsonObject, name: string): string | undefine
   return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * Ids the server assigns are short (the live API's are about 20 characters). An id longer than
+ * this is not one: the event is treated as having none, so no map is ever keyed by megabytes.
+ */
+export const MAX_ID_CHARS = 256;
+
+/** An id field (`item_id`, `call_id`, `id`, …): a string of at most MAX_ID_CHARS, else undefined. */
+export function idField(object: JsonObject, name: string): string | undefined {
+  const value = object[name];
+  return typeof value === 'string' && value.length <= MAX_ID_CHARS ? value : undefined;
+}
+
 export function numberField(object: JsonObject, name: string): number | undefined {
   const value = object[name];
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;

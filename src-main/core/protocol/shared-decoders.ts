@@ -1,6 +1,6 @@
 // Inbound events both dialects spell the same way. Each answers undefined when a required field
 // is missing, and the codec logs and skips the frame.
-import { objectField, serverErrorMessage, stringField, type JsonObject } from './json-fields';
+import { objectField, serverErrorMessage, stringField, type JsonObject, idField } from './json-fields';
 import type { Logger } from '../util/logger';
 import type { RealtimeEvent } from './realtime-event';
 import type { Dialect } from './session-config';
@@ -15,7 +15,7 @@ export function frameSkipper(logger: Logger, dialect: Dialect): (reason: string,
 
 export function decodeSessionUpdated(event: JsonObject): RealtimeEvent | undefined {
   const session = objectField(event, 'session');
-  const sessionId = session && stringField(session, 'id');
+  const sessionId = session && idField(session, 'id');
   if (!session || sessionId === undefined) return undefined;
   return { type: 'session.updated', sessionId, instructions: stringField(session, 'instructions') };
 }

@@ -3,7 +3,7 @@ import { isPlausibleChannelCount, isPlausibleSampleRate } from './audio-validati
 import { realtimeWebsocketUrl } from './connect-url';
 import { createOutboundEncoder } from './encode-outbound';
 import type { ConnectTarget, DialectCodec, SessionChange } from './dialect-codec';
-import { numberField, objectField, parseTypedFrame, stringField, type JsonObject } from './json-fields';
+import { numberField, objectField, parseTypedFrame, stringField, type JsonObject, idField } from './json-fields';
 import { decodeItemAdded, decodeServerError, decodeSessionUpdated, frameSkipper } from './shared-decoders';
 import type { RealtimeEvent } from './realtime-event';
 import { INPUT_SAMPLE_RATE_HZ, type RealtimeSessionConfig } from './session-config';
@@ -29,7 +29,7 @@ export function createV1Codec(logger: Logger): DialectCodec {
         const delta = stringField(event, 'delta');
         if (delta === undefined) return skip('transcript delta without delta', type);
         const role = type === 'conversation.input_transcript.delta' ? 'user' : 'assistant';
-        return { type: 'transcript.delta', role, delta, itemId: stringField(event, 'item_id') };
+        return { type: 'transcript.delta', role, delta, itemId: idField(event, 'item_id') };
       }
       case 'session.updated':
         return decodeSessionUpdated(event) ?? skip('session.updated without session.id', type);
@@ -37,13 +37,13 @@ export function createV1Codec(logger: Logger): DialectCodec {
         return decodeItemAdded(event) ?? skip('item.added without item', type);
       case 'conversation.item.done': {
         const item = objectField(event, 'item');
-        const itemId = item && stringField(item, 'id');
+        const itemId = item && idField(item, 'id');
         if (itemId === undefined) return skip('item.done without item.id', type);
         return { type: 'item.done', itemId };
       }
       case 'conversation.handoff.requested': {
         const handoffId = stringField(event, 'handoff_id');
-        const itemId = stringField(event, 'item_id');
+        const itemId = idField(event, 'item_id');
         const inputTranscript = stringField(event, 'input_transcript');
         if (handoffId === undefined || itemId === undefined || inputTranscript === undefined) {
           return skip('handoff.requested needs handoff_id, item_id and input_transcript strings', type);
@@ -103,7 +103,7 @@ function decodeAudioDelta(event: JsonObject): RealtimeEvent | undefined {
   const samplesPerChannel = numberField(event, 'samples_per_channel');
   return {
     type: 'audio.delta',
-    audio: { base64, sampleRate, channels, samplesPerChannel, itemId: stringField(event, 'item_id') },
+    audio: { base64, sampleRate, channels, samplesPerChannel, itemId: idField(event, 'item_id') },
   };
 }
 

@@ -5,7 +5,7 @@ import { createOutboundEncoder } from './encode-outbound';
 import { decodeAudioDeltaFast } from './v2-audio-fast-path';
 import { ClientEventIds } from './client-event-ids';
 import type { ConnectTarget, DialectCodec, SessionChange } from './dialect-codec';
-import { isObject, numberField, objectField, parseTypedFrame, stringField, type JsonObject } from './json-fields';
+import { isObject, numberField, objectField, parseTypedFrame, stringField, type JsonObject, idField, MAX_ID_CHARS } from './json-fields';
 import { decodeServerError, decodeSessionUpdated, frameSkipper } from './shared-decoders';
 import type { ConversationItemInfo, RealtimeEvent } from './realtime-event';
 import { decodeItemTruncated, decodeRateLimits, decodeResponseDone, decodeTranscriptionFailed } from './v2-response-decoders';
@@ -65,18 +65,18 @@ export function createV2Codec(logger: Logger): DialectCodec {
         }
         return {
           type: 'audio.delta',
-          audio: { base64, sampleRate, channels, samplesPerChannel: undefined, itemId: stringField(event, 'item_id') },
+          audio: { base64, sampleRate, channels, samplesPerChannel: undefined, itemId: idField(event, 'item_id') },
         };
       }
       case 'response.output_audio.done':
-        return { type: 'audio.done', itemId: stringField(event, 'item_id') };
+        return { type: 'audio.done', itemId: idField(event, 'item_id') };
       case 'conversation.item.input_audio_transcription.delta':
       case 'response.output_audio_transcript.delta':
       case 'response.output_text.delta': {
         const delta = stringField(event, 'delta');
         if (delta === undefined) return skip('transcript delta without delta', type);
         const role = type.startsWith('conversation.') ? 'user' : 'assistant';
-        return { type: 'transcript.delta', role, delta, itemId: stringField(event, 'item_id') };
+        return { type: 'transcript.delta', role, delta, itemId: idField(event, 'item_id') };
       }
       case 'conversation.item.input_audio_transcription.completed':
         return transcriptDone(event, 'user', 'transcript') ?? skip('transcription.completed without transcript', type);
@@ -85,7 +85,7 @@ export function createV2Codec(logger: Logger): DialectCodec {
       case 'response.output_text.done':
         return transcriptDone(event, 'assistant', 'text') ?? skip('output_text.done without text', type);
       case 'input_audio_buffer.speech_started':
-        return { type: 'speech.started', itemId: stringField(event, 'item_id'), audioStartMs: numberField(event, 'audio_start_ms') };
+        return { type: 'speech.started', itemId: idField(event, 'item_id'), audioStartMs: numberField(event, 'audio_start_ms') };
       case 'input_audio_buffer.speech_stopped':
         return { type: 'speech.stopped' };
       case 'response.created':
@@ -99,7 +99,7 @@ export function createV2Codec(logger: Logger): DialectCodec {
       case 'conversation.item.truncated':
         return decodeItemTruncated(event) ?? skip('truncated without item_id or audio_end_ms', type);
       case 'response.cancelled':
-        return { type: 'response.cancelled', responseId: responseField(event, 'id') ?? stringField(event, 'response_id') };
+        return { type: 'response.cancelled', responseId: responseField(event, 'id') ?? idField(event, 'response_id') };
       case 'session.created': {
         const sessionId = sessionIdOf(event);
         return sessionId !== undefined ? { type: 'session.created', sessionId } : skip('session.created without session.id', type);
@@ -115,7 +115,7 @@ export function createV2Codec(logger: Logger): DialectCodec {
       }
       case 'input_audio_buffer.committed': {
         // The user's speech became an item here: this is its place in the conversation.
-        const itemId = stringField(event, 'item_id');
+        const itemId = idField(event, 'item_id');
         if (itemId === undefined) return skip('committed without item_id', type);
         return { type: 'item.placed', item: userAudioItem(itemId), previousItemId: previousItemField(event) };
       }
@@ -130,7 +130,7 @@ export function createV2Codec(logger: Logger): DialectCodec {
         const delta = stringField(event, 'delta');
         const complete = stringField(event, 'arguments');
         if (delta === undefined && complete === undefined) return skip('function call arguments without text', type);
-        return { type: 'function_call.arguments', itemId: stringField(event, 'item_id'), callId: stringField(event, 'call_id'), delta, arguments: complete };
+        return { type: 'function_call.arguments', itemId: idField(event, 'item_id'), callId: idField(event, 'call_id'), delta, arguments: complete };
       }
       case 'error': {
         const error = decodeServerError(event);
@@ -166,19 +166,19 @@ export function createV2Codec(logger: Logger): DialectCodec {
 
 function sessionIdOf(event: JsonObject): string | undefined {
   const session = objectField(event, 'session');
-  return session ? stringField(session, 'id') : undefined;
+  return session ? idField(session, 'id') : undefined;
 }
 
 /** `error.event_id`: the client event at fault. (The top-level `event_id` is the server's own.) */
 function errorEventId(event: JsonObject): string | undefined {
   const nested = objectField(event, 'error');
-  return nested ? stringField(nested, 'event_id') : undefined;
+  return nested ? idField(nested, 'event_id') : undefined;
 }
 
 function transcriptDone(event: JsonObject, role: 'user' | 'assistant', field: string): RealtimeEvent | undefined {
   const text = stringField(event, field);
   if (text === undefined) return undefined;
-  return { type: 'transcript.done', role, text, itemId: stringField(event, 'item_id') };
+  return { type: 'transcript.done', role, text, itemId: idField(event, 'item_id') };
 }
 
 function responseField(event: JsonObject, name: string): string | undefined {
@@ -190,7 +190,7 @@ function responseField(event: JsonObject, name: string): string | undefined {
 function previousItemField(event: JsonObject): string | null | undefined {
   const value = event['previous_item_id'];
   if (value === null) return null;
-  return typeof value === 'string' ? value : undefined;
+  return typeof value === 'string' && value.length <= MAX_ID_CHARS ? value : undefined;
 }
 
 function userAudioItem(id: string): ConversationItemInfo {
@@ -205,7 +205,7 @@ const ITEM_ROLES: ReadonlySet<string> = new Set(['user', 'assistant', 'system'])
  * here: that takes the call's history (one handoff per call_id, only once it is completed).
  */
 function itemInfo(item: JsonObject | undefined): ConversationItemInfo | undefined {
-  const id = item && stringField(item, 'id');
+  const id = item && idField(item, 'id');
   if (!item || id === undefined) return undefined;
   const type = stringField(item, 'type') ?? '';
   const role = stringField(item, 'role');
@@ -215,7 +215,7 @@ function itemInfo(item: JsonObject | undefined): ConversationItemInfo | undefine
     role: role !== undefined && ITEM_ROLES.has(role) ? (role as ConversationItemInfo['role']) : undefined,
     status: stringField(item, 'status'),
     inputText: inputTextOf(item),
-    callId: stringField(item, 'call_id'),
+    callId: idField(item, 'call_id'),
     name: stringField(item, 'name'),
     arguments: stringField(item, 'arguments'),
   };

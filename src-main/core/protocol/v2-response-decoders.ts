@@ -3,7 +3,7 @@
 // truncation. Kept apart from v2-codec.ts so the codec's switch stays a list of cases.
 import type { RateLimitStatus } from '../../../src-shared/rate-limits';
 import type { TokenUsage } from '../../../src-shared/usage';
-import { isObject, numberField, objectField, stringField, type JsonObject } from './json-fields';
+import { isObject, numberField, objectField, stringField, type JsonObject, idField } from './json-fields';
 import type { RealtimeEvent, ResponseStatusDetails } from './realtime-event';
 
 export function decodeResponseDone(event: JsonObject): RealtimeEvent {
@@ -14,7 +14,7 @@ export function decodeResponseDone(event: JsonObject): RealtimeEvent {
     : [];
   return {
     type: 'response.done',
-    responseId: stringField(response, 'id'),
+    responseId: idField(response, 'id'),
     status: stringField(response, 'status'),
     statusDetails: statusDetails(objectField(response, 'status_details')),
     outputItemIds,
@@ -49,7 +49,7 @@ export function tokenUsage(usage: JsonObject | undefined): TokenUsage | undefine
 }
 
 export function decodeTranscriptionFailed(event: JsonObject): RealtimeEvent | undefined {
-  const itemId = stringField(event, 'item_id');
+  const itemId = idField(event, 'item_id');
   if (itemId === undefined) return undefined;
   const error = objectField(event, 'error');
   const message = error && (stringField(error, 'message') ?? stringField(error, 'code') ?? stringField(error, 'type'));
@@ -72,7 +72,7 @@ export function decodeRateLimits(event: JsonObject): RealtimeEvent | undefined {
 }
 
 export function decodeItemTruncated(event: JsonObject): RealtimeEvent | undefined {
-  const itemId = stringField(event, 'item_id');
+  const itemId = idField(event, 'item_id');
   const audioEndMs = numberField(event, 'audio_end_ms');
   if (itemId === undefined || audioEndMs === undefined) return undefined;
   return { type: 'item.truncated', itemId, audioEndMs };
