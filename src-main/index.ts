@@ -4,7 +4,7 @@
 import { appendFileSync, mkdirSync, statSync, truncateSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, net, powerMonitor } from 'electron';
 import { EVENT_CHANNEL, type EventEnvelope, type Page } from '../src-shared/ipc-contract';
 import { DisposableStore } from './core/util/disposable';
 import { createLineLogger, type Logger } from './core/util/logger';
@@ -13,6 +13,7 @@ import type { AppController } from './app/app-controller';
 import { createDesktopApp } from './app/create-desktop-app';
 import { EventOutbox, withReadySignal } from './app/event-outbox';
 import { AppLifecycle, launchedAtLogin } from './shell/app-lifecycle';
+import { watchConnectivity } from './shell/connectivity-watch';
 import { HotkeyManager } from './shell/hotkey-manager';
 import { registerIpcServer } from './shell/ipc-server';
 import { createSafeStorageCipher } from './shell/safe-storage-cipher';
@@ -67,6 +68,7 @@ class DesktopShell {
   ) {
     this.owned = new DisposableStore((error) => logger.warn('quit: releasing a part of the shell failed', { error: errorMessage(error) }));
     this.owned.add(core.onEvent((envelope) => this.outbox.push(envelope)));
+    this.owned.add(watchConnectivity({ power: powerMonitor, isOnline: () => net.isOnline(), session: core, logger }));
     const rendererUrl = process.env['ELECTRON_RENDERER_URL'];
     this.owned.add(registerIpcServer(withReadySignal(core.commands, this.outbox), { devOrigins: rendererUrl ? [rendererUrl] : [], logger }));
     let tray: TrayController | undefined;

@@ -62,6 +62,7 @@ export const PROBLEM_CODES = [
   'invalid_config',
   'server_error',
   'connection_lost',
+  'server_ended',
   'audio_source_failed',
   'audio_sink_failed',
   'audio_problem',

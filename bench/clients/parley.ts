@@ -73,7 +73,7 @@ async function run(): Promise<void> {
         if (!probe.ended) probe.fail(`session error: ${event.code}: ${event.message}`);
         return;
       case 'closed':
-        if (event.reason !== 'transport_closed' || !probe.started) {
+        if (event.reason !== 'server_ended' || !probe.started) {
           probe.fail(`session closed (${event.reason}) ${probe.started ? 'abnormally' : 'before the stream started'}`);
           return;
         }

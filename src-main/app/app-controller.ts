@@ -90,7 +90,7 @@ export class AppController implements AppPort {
     });
     this.history = new HistoryService(options.historyDir, () => {
       const state = this.session?.state;
-      return state === 'live' || state === 'connecting' ? this.session?.historySessionId : undefined;
+      return state === 'live' || state === 'connecting' || state === 'reconnecting' ? this.session?.historySessionId : undefined;
     });
     options.settings.onChange((settings, previous) => this.onSettingsChanged(settings, previous));
     this.commands = this.buildCommands();
@@ -307,9 +307,23 @@ export class AppController implements AppPort {
     return session.talk.state;
   }
 
+  /**
+   * The computer sleeps or the network is gone: the session's connection cannot last, so it is
+   * closed and no reconnect is tried until `resumeConnection()` (no pile of failed attempts).
+   */
+  suspendConnection(reason: string): void {
+    this.session?.voice.suspend(reason);
+  }
+
+  /** Awake or back online: a waiting reconnect tries now. */
+  resumeConnection(): void {
+    this.session?.voice.resume();
+  }
+
   private requireLiveSession(what: string): DesktopSession {
     const session = this.session;
-    if (!session || session.state !== 'live') throw new Error(`No voice session is running: start one to ${what}.`);
+    // While reconnecting, what is sent waits for the new connection.
+    if (!session || (session.state !== 'live' && session.state !== 'reconnecting')) throw new Error(`No voice session is running: start one to ${what}.`);
     return session;
   }
 

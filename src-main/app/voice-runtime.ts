@@ -9,6 +9,7 @@ import type { CapturedFrame } from '../core/audio/capture-pipeline';
 import { TalkModeController, turnDetectionFor, type TalkMode, type TalkState } from '../core/audio/talk-mode';
 import type { RealtimeSessionConfig } from '../core/protocol/session-config';
 import type { RealtimeTransport } from '../core/protocol/transport';
+import type { ResilienceOptions } from '../core/session/resilience';
 import { VoiceSession } from '../core/session/voice-session';
 import { errorMessage } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
@@ -66,6 +67,8 @@ export interface VoiceRuntimeOptions {
   readonly now: () => number;
   /** Every session event, in order (subscribed before anything can be emitted). */
   readonly onEvent?: (event: SessionEvent) => void;
+  /** Reconnect and renewal (the provider's session limit); defaults when absent. */
+  readonly resilience?: Partial<ResilienceOptions>;
   /** The agent backend for these settings; tests pass their own. */
   readonly createAgent?: (settings: AgentBackendSettings, logger: Logger) => AgentBackend;
 }
@@ -105,7 +108,13 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): VoiceRuntime {
   const { logger } = options;
   const audio = options.audio ?? {};
   const agent = (options.createAgent ?? createAgentBackend)(options.agent, logger);
-  const session = new VoiceSession({ transport: options.transport, agent, sink: audio.sink, logger });
+  const session = new VoiceSession({
+    transport: options.transport,
+    agent,
+    sink: audio.sink,
+    logger,
+    ...(options.resilience ? { resilience: options.resilience } : {}),
+  });
   const talk = new TalkModeController(session, {
     mode: options.talk.mode,
     muted: options.talk.muted,
@@ -119,7 +128,8 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): VoiceRuntime {
   let stopping: Promise<readonly ReleaseFailure[]> | undefined;
 
   const onMicrophoneFrame = (frame: CapturedFrame, playbackDbfs: number): void => {
-    if (session.state === 'live') talk.onMicrophoneFrame(frame, frame, playbackDbfs, options.now());
+    // While reconnecting the session keeps the last moments of speech for the new connection.
+    if (session.state === 'live' || session.state === 'reconnecting') talk.onMicrophoneFrame(frame, frame, playbackDbfs, options.now());
   };
 
   const release = async (): Promise<readonly ReleaseFailure[]> => {

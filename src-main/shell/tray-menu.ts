@@ -104,7 +104,7 @@ export function statusLine(snapshot: AppState): string {
       if (snapshot.talk.muted) return `${APP_NAME} — Connected, microphone muted`;
       return `${APP_NAME} — Connected`;
     case 'connecting':
-      return `${APP_NAME} — Connecting…`;
+      return snapshot.session === 'reconnecting' ? `${APP_NAME} — Reconnecting…` : `${APP_NAME} — Connecting…`;
     case 'listening':
       return `${APP_NAME} — Listening`;
     case 'speaking':
@@ -202,6 +202,7 @@ function sessionItem(snapshot: AppState, actions: TrayMenuActions): MenuTemplate
       return { id: 'session', label: 'Start session', click: () => actions.run('session.start', undefined) };
     case 'connecting':
     case 'live':
+    case 'reconnecting':
       return { id: 'session', label: 'Stop session', click: () => actions.run('session.stop', undefined) };
     case 'closing':
       return { id: 'session', label: 'Stopping…', enabled: false };

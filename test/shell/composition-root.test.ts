@@ -11,7 +11,7 @@ import { COMMAND_NAMES, EVENT_CHANNEL, commandChannel } from '../../src-shared/i
 
 register('../support/electron-resolve-hook.mjs', import.meta.url);
 const stub = await import('../support/electron-stub.mjs');
-const { recorded, app, resetStub } = stub;
+const { recorded, app, resetStub, powerMonitor } = stub;
 
 const userData = mkdtempSync(join(tmpdir(), 'parley-root-'));
 resetStub();
@@ -83,6 +83,11 @@ test('the tray Settings item shows the window and asks the renderer for the sett
   assert.ok(window!.webContents.sent.some(([, envelope]) => envelope.event === 'navigate' && envelope.payload.page === 'settings'));
 });
 
+test('sleep and wake are watched (the session is held while asleep)', () => {
+  assert.equal(powerMonitor.listenerCount('suspend'), 1);
+  assert.equal(powerMonitor.listenerCount('resume'), 1);
+});
+
 test('closing the window hides it to the tray; Quit shuts the app down and exits within 2 s', async () => {
   const [window] = recorded.windows;
   window!.show();
@@ -97,4 +102,5 @@ test('closing the window hides it to the tray; Quit shuts the app down and exits
   const elapsed = performance.now() - started;
   assert.deepEqual(app.exitCodes, [0]);
   assert.ok(elapsed < 2_000, `quit took ${elapsed.toFixed(0)} ms`);
+  assert.equal(powerMonitor.listenerCount('suspend') + powerMonitor.listenerCount('resume'), 0, 'sleep and wake are no longer watched');
 });

@@ -98,7 +98,12 @@ export const stubConfig: {
   storageBackend: string;
   singleInstanceLock: boolean;
   openExternalError: Error | undefined;
+  online: boolean;
 };
+
+/** Sleep and wake: tests emit 'suspend' and 'resume'. */
+export const powerMonitor: EventEmitter;
+export const net: { isOnline(): boolean };
 
 export const nativeImage: { createFromPath(path: string): StubNativeImage };
 

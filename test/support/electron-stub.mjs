@@ -24,6 +24,8 @@ export const recorded = {
 
 /** What Electron answers; tests change it and call resetStub() between tests. */
 export const stubConfig = {
+  /** What net.isOnline() answers. */
+  online: true,
   /** Accelerators "another application" holds: register() returns false for them. */
   takenAccelerators: new Set(),
   /** Accelerators Electron cannot parse: register() throws for them. */
@@ -298,6 +300,14 @@ class StubApp extends EventEmitter {
 
 export const app = new StubApp();
 
+/** Sleep and wake: a test emits 'suspend' / 'resume' on it. */
+export const powerMonitor = new EventEmitter();
+
+/** The network as Electron sees it; `stubConfig.online` answers isOnline(). */
+export const net = {
+  isOnline: () => stubConfig.online,
+};
+
 /** Clears what was recorded and restores Electron's default answers (keeps the ipc handlers). */
 export function resetStub() {
   recorded.windows.length = 0;
@@ -314,6 +324,8 @@ export function resetStub() {
   stubConfig.storageBackend = 'gnome_libsecret';
   stubConfig.singleInstanceLock = true;
   stubConfig.openExternalError = undefined;
+  stubConfig.online = true;
+  powerMonitor.removeAllListeners();
   app.removeAllListeners();
   app.isPackaged = true;
   app.quitCalls = 0;
@@ -321,4 +333,4 @@ export function resetStub() {
   app.quitted = false;
 }
 
-export default { BrowserWindow, shell, ipcMain, Tray, Menu, nativeImage, globalShortcut, safeStorage, app };
+export default { BrowserWindow, shell, ipcMain, Tray, Menu, nativeImage, globalShortcut, safeStorage, app, powerMonitor, net };

@@ -115,6 +115,7 @@ export class GaConnection {
   closed = false;
   closeCode: number | undefined;
 
+  private silent = false;
   private inputBufferBytes = 0;
   private audioClockMs = 0;
   private assistantAudioSent = false;
@@ -400,6 +401,28 @@ export class GaConnection {
     this.response = undefined;
   }
 
+  /**
+   * The session reached its maximum duration, as the live API ends it: an `error` with code
+   * `session_expired`, then the socket closes.
+   */
+  expire(maxSessionMs: number): void {
+    if (this.closed) return;
+    const minutes = Math.round((maxSessionMs / 60_000) * 100) / 100;
+    this.sendError(undefined, 'session_expired', `Your session hit the maximum duration of ${minutes} minutes.`, null);
+    this.closeSocket(1000, 'session expired');
+  }
+
+  /** The network dies under the connection: no close frame, the client sees 1006. */
+  drop(): void {
+    this.socket.terminate();
+  }
+
+  /** The server goes silent: it stops reading (so pings go unanswered) and sends nothing more. */
+  goSilent(): void {
+    this.silent = true;
+    (this.socket as unknown as { _socket?: { pause(): void } })._socket?.pause();
+  }
+
   closeSocket(code: number, reason: string): void {
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) this.socket.close(code, reason);
   }
@@ -527,7 +550,7 @@ export class GaConnection {
   }
 
   private emit(event: JsonRecord): void {
-    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.closed || this.silent || this.socket.readyState !== this.socket.OPEN) return;
     const stamped: JsonRecord = { type: event['type'], event_id: (event['event_id'] as string | undefined) ?? this.hooks.newId('event'), ...event };
     const violations = realtimeSpec().validateServerEvent(stamped);
     if (violations.length > 0) this.invalidServerEvents.push({ connection: this.index, event: stamped, violations });

@@ -108,6 +108,11 @@ export interface GaRealtimeServerOptions {
   eventDelayMs?: number;
   /** Audio per `response.output_audio.delta` (default 100 ms). */
   audioChunkMs?: number;
+  /**
+   * The maximum session length (the live API: 60 minutes): a connection this old gets the API's
+   * `session_expired` error and is closed. Default: no limit.
+   */
+  maxSessionMs?: number;
 }
 
 /** One accepted connection, as tests see it. */
@@ -171,6 +176,10 @@ export interface GaRealtimeServer {
   send(event: JsonRecord): void;
   /** Server-initiated close of the latest connection. */
   closeConnection(code?: number, reason?: string): void;
+  /** The network dies under the latest connection (no close frame: the client sees 1006). */
+  dropConnection(): void;
+  /** The latest connection goes silent: nothing read (pings unanswered), nothing sent. */
+  silenceConnection(): void;
 
   waitForConnection(count?: number, timeoutMs?: number): Promise<GaConnectionView>;
   /** Resolves with the session once the latest connection's first session.update was answered by session.updated. */
@@ -238,7 +247,9 @@ export async function startGaRealtimeServer(options: GaRealtimeServerOptions = {
       if (isBinary) connection.receiveBinary(rawDataLength(data));
       else connection.receiveText(rawDataToString(data));
     });
+    const expiry = options.maxSessionMs === undefined ? undefined : setTimeout(() => connection.expire(options.maxSessionMs!), options.maxSessionMs);
     socket.on('close', (code: number) => {
+      if (expiry) clearTimeout(expiry);
       connection.socketClosed(code);
       notifyWaiters();
     });
@@ -326,6 +337,8 @@ export async function startGaRealtimeServer(options: GaRealtimeServerOptions = {
     closeConnection(code = NORMAL_CLOSURE, reason = '') {
       latest().closeSocket(code, reason);
     },
+    dropConnection: () => latest().drop(),
+    silenceConnection: () => latest().goSilent(),
 
     waitForConnection(count = 1, timeoutMs = DEFAULT_WAIT_TIMEOUT_MS) {
       return waitFor(

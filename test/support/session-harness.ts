@@ -2,6 +2,8 @@
  * Builds a real VoiceSession (ws transport, real Responses backend over HTTP) against the two
  * loopback mocks, and records every event it emits.
  */
+import type { KeepaliveOptions } from '../../src-main/core/protocol/transport';
+import type { ResilienceOptions } from '../../src-main/core/session/resilience';
 import type { TestContext } from 'node:test';
 import type { SessionEvent } from '../../src-shared/session-events';
 import { startMockRealtimeServer, type ConnectionScript, type MockRealtimeServer } from './mock-realtime-server';
@@ -47,18 +49,23 @@ export interface HarnessOptions {
   agent?: AgentBackend;
   sink?: AudioSink;
   connectTimeoutMs?: number;
+  resilience?: Partial<ResilienceOptions>;
+  keepalive?: KeepaliveOptions;
 }
 
 export function createSessionHarness(options: HarnessOptions = {}): SessionHarness {
   const agent =
     options.agent ??
-    createResponsesBackend({ apiKey: TEST_API_KEY, baseUrl: options.agentBaseUrl ?? 'http://127.0.0.1:9/v1', requestTimeoutMs: 5_000 });
+    // One attempt per request: these tests script one reply per request (retries: test/adapters/agent).
+    createResponsesBackend({ apiKey: TEST_API_KEY, baseUrl: options.agentBaseUrl ?? 'http://127.0.0.1:9/v1', requestTimeoutMs: 5_000, maxAttempts: 1 });
   const session = new VoiceSession({
     transport: connectWebSocket,
     agent,
     sink: options.sink,
     connectTimeoutMs: options.connectTimeoutMs ?? 3_000,
     newSessionId: () => 'session-test-1',
+    ...(options.resilience ? { resilience: options.resilience } : {}),
+    ...(options.keepalive ? { keepalive: options.keepalive } : {}),
   });
   const events: SessionEvent[] = [];
   const waiters = new Set<() => void>();

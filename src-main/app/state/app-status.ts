@@ -22,8 +22,9 @@ export function appStatus(inputs: StatusInputs): AppStatus {
   const { session, talk } = inputs;
   // A failed session is an error while its problem is shown; once solved or dismissed, idle.
   if (session === 'error' && inputs.errorShown) return 'error';
-  if (inputs.blockingProblem && session !== 'live' && session !== 'connecting') return 'error';
-  if (session === 'connecting') return 'connecting';
+  if (inputs.blockingProblem && session !== 'live' && session !== 'connecting' && session !== 'reconnecting') return 'error';
+  // Reconnecting shows as connecting: the microphone is not reaching the model meanwhile.
+  if (session === 'connecting' || session === 'reconnecting') return 'connecting';
   if (session !== 'live') return 'idle';
   if (inputs.assistantSpeaking) return 'speaking';
   if (inputs.agentWorking) return 'agent-working';

@@ -148,20 +148,22 @@ function onSessionEvent(state: FoldState, raw: ForwardedSessionEvent, at: number
       return { ...next, problems: withProblem(next.problems, problem({ code: 'reply_failed', message: event.reason, recoverable: true, cause: event.responseId })) };
     case 'closed': {
       const historyRevision = state.historyRevision + 1;
-      if (event.reason !== 'transport_closed') return { ...next, historyRevision };
-      const lost = problem({
-        code: 'connection_lost',
-        message: 'The connection to the voice service dropped. Start the session again to go on.',
+      if (event.reason !== 'server_ended') return { ...next, historyRevision };
+      // The server closed normally (a drop reconnects by itself and never gets here): say why.
+      const ended = problem({
+        code: 'server_ended',
+        message: `${event.detail ? `It said: ${event.detail}. ` : ''}Start the session again to go on.`,
         recoverable: true,
       });
-      return { ...next, historyRevision, problems: withProblem(next.problems, lost) };
+      return { ...next, historyRevision, problems: withProblem(next.problems, ended) };
     }
     default:
       return next;
   }
 }
 
-const ACTIVE: ReadonlySet<SessionState> = new Set(['connecting', 'live', 'closing']);
+/** A session in these states goes on ('reconnecting' included: the conversation continues after it). */
+const ACTIVE: ReadonlySet<SessionState> = new Set(['connecting', 'live', 'reconnecting', 'closing']);
 
 function onSessionState(state: FoldState, session: SessionState): FoldState {
   if (session === state.session) return state;

@@ -22,6 +22,7 @@ const KINDS: Record<ProblemCode, ProblemKind> = {
   invalid_config: { title: 'Settings need attention', settingsPage: 'general', scope: 'session', severity: 'error' },
   server_error: { title: 'The voice service reported an error', settingsPage: null, scope: 'session', severity: 'error' },
   connection_lost: { title: 'Connection lost', settingsPage: null, scope: 'session', severity: 'error' },
+  server_ended: { title: 'The voice service ended the session', settingsPage: null, scope: 'session', severity: 'warning' },
   audio_source_failed: { title: 'Microphone problem', settingsPage: 'audio', scope: 'session', severity: 'error' },
   audio_sink_failed: { title: 'Speaker problem', settingsPage: 'audio', scope: 'session', severity: 'error' },
   audio_problem: { title: 'Audio problem', settingsPage: 'audio', scope: 'app', severity: 'warning' },
@@ -88,6 +89,7 @@ export function problemCodeForSessionError(code: SessionErrorCode): ProblemCode 
     case 'audio_source_failed':
     case 'audio_sink_failed':
     case 'agent_failed':
+    case 'connection_lost':
       return code;
   }
 }

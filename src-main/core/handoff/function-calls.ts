@@ -17,6 +17,8 @@ interface CallRecord {
   settled: boolean;
   /** Its one function_call_output went out. */
   answered: boolean;
+  /** Made in an earlier realtime session: the current one has no such call to answer. */
+  retired: boolean;
 }
 
 /**
@@ -56,6 +58,19 @@ export class FunctionCalls {
     else if (delta !== undefined) call.arguments += delta;
   }
 
+  /**
+   * A new realtime session took over (reconnect, renewal): every call known so far belongs to
+   * the old one, whose server can no longer take its output.
+   */
+  retireAll(): void {
+    for (const call of this.calls.values()) call.retired = true;
+  }
+
+  /** The call was made in an earlier realtime session. */
+  isRetired(callId: string): boolean {
+    return this.calls.get(callId)?.retired ?? false;
+  }
+
   /** True the first time only: each call_id takes exactly one function_call_output. */
   claimOutput(callId: string): boolean {
     const call = this.record(callId, undefined);
@@ -67,7 +82,7 @@ export class FunctionCalls {
   private record(callId: string, itemId: string | undefined): CallRecord {
     let call = this.calls.get(callId);
     if (!call) {
-      call = { callId, itemId: undefined, name: undefined, arguments: '', settled: false, answered: false };
+      call = { callId, itemId: undefined, name: undefined, arguments: '', settled: false, answered: false, retired: false };
       this.calls.set(callId, call);
     }
     if (itemId !== undefined && call.itemId === undefined) {

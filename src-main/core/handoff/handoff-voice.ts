@@ -1,10 +1,24 @@
 import type { OutboundMessage } from '../protocol/outbound-message';
 import type { Logger } from '../util/logger';
+import { formatCount, keepHead } from '../util/text-cap';
+
+/**
+ * The most of one agent message mirrored into the voice session (about 2,000 tokens): the voice
+ * model reads it aloud, so more would be minutes of speech; the whole answer stays on the card.
+ */
+export const MAX_VOICE_ANSWER_CHARS = 8_000;
+
+/** The agent's text as the voice session gets it: capped, and the cut said in the text. */
+export function voiceAnswerText(text: string): string {
+  return keepHead(text, MAX_VOICE_ANSWER_CHARS, (cut) => `\n[… ${formatCount(cut)} more characters of this answer are on the user's screen.]`);
+}
 import type { FunctionCalls } from './function-calls';
 
 export const SUPERSEDED_HANDOFF_TEXT = 'This request was merged into a newer one; the answer comes with that one.';
 export const NOTHING_TO_DELEGATE_TEXT = 'The request was empty, so nothing was delegated to the background agent.';
 export const FINISHED_WITHOUT_ANSWER_TEXT = 'The background agent finished without a message.';
+/** Starts the answer to a call made before the connection was renewed (the new session has no such call). */
+export const EARLIER_REQUEST_ANSWER_PREFIX = 'The background agent answered the request the user made before the connection was renewed: ';
 /** Starts an earlier message of a running agent turn, so the voice model knows more is coming. */
 export const AGENT_PROGRESS_PREFIX = 'The background agent is still working and says: ';
 
@@ -36,7 +50,7 @@ export interface VoiceWire {
  */
 export function createV1HandoffVoice(wire: VoiceWire): HandoffVoice {
   return {
-    answer: (handoffId, text) => wire.send({ type: 'handoff.output', handoffId, text }),
+    answer: (handoffId, text) => wire.send({ type: 'handoff.output', handoffId, text: voiceAnswerText(text) }),
     finish: (handoffId, note) => {
       if (note !== undefined) wire.send({ type: 'handoff.output', handoffId, text: note });
     },
@@ -62,7 +76,7 @@ export class CallOutputVoice implements HandoffVoice {
 
   answer(_handoffId: string, text: string): void {
     if (this.held !== undefined) this.progress(this.held);
-    this.held = text;
+    this.held = voiceAnswerText(text);
   }
 
   finish(handoffId: string, note: string | undefined): void {
@@ -93,6 +107,14 @@ export class CallOutputVoice implements HandoffVoice {
   private output(callId: string, text: string, respond: boolean): void {
     if (!this.calls.claimOutput(callId)) {
       this.logger.warn('a function call already has its output; not sending another', { callId });
+      return;
+    }
+    if (this.calls.isRetired(callId)) {
+      // The call lives in a session that is gone: the answer still reaches the voice model, as a
+      // message in the new session (a superseded call needs nothing there).
+      if (!respond) return;
+      this.wire.send({ type: 'agent.progress', text: `${EARLIER_REQUEST_ANSWER_PREFIX}${text}` });
+      this.wire.requestResponse();
       return;
     }
     this.wire.send({ type: 'handoff.output', handoffId: callId, text });

@@ -21,6 +21,12 @@ export class ItemAudioLedger {
     if (itemId !== undefined) this.completeItems.add(itemId);
   }
 
+  /** A new connection: its items are new, the old ones can no longer be truncated. */
+  clear(): void {
+    this.sentMsByItem.clear();
+    this.completeItems.clear();
+  }
+
   sentMs(itemId: string): number {
     return this.sentMsByItem.get(itemId) ?? 0;
   }

@@ -10,18 +10,24 @@ import type { OutboundMessage } from '../protocol/outbound-message';
 import type { AudioDelta, RealtimeEvent } from '../protocol/realtime-event';
 import type { RealtimeConnection } from '../protocol/transport';
 import { ACTIVE_RESPONSE_ERROR_CODE } from '../protocol/v2-codec';
+import { MAX_AUDIO_DELTA_BASE64_CHARS } from '../protocol/audio-validation';
+import { MAX_ID_CHARS } from '../protocol/json-fields';
 import { ActiveTranscript } from '../transcript/active-transcript';
 import { assertNever } from '../util/assert-never';
 import { redactSecrets } from '../util/redact';
 import type { Logger } from '../util/logger';
 import { ItemAudioLedger } from './item-audio-ledger';
 import { ItemConversation } from './item-conversation';
+import { FRAME_DURATION_MS, PendingOutbound } from './pending-outbound';
 import { responseOutcomeEvents } from './response-outcome';
 import { ResponseGate } from './response-gate';
 import { SessionConfiguration, type ConfigUpdate } from './session-configuration';
 
 /** Starts the message of a `server_error` event; the server's own words follow. */
 export const SERVER_ERROR_PREFIX = 'The realtime server reported: ';
+
+/** The error code the live API sends when a session reaches its maximum duration. */
+export const SESSION_EXPIRED_ERROR_CODE = 'session_expired';
 
 export { SUPERSEDED_HANDOFF_TEXT } from '../handoff/handoff-voice';
 
@@ -37,17 +43,30 @@ export interface LiveConversationDeps {
   onReady?(): void;
   /** v2: the server refused the configuration (an error before session.updated); its words, redacted. */
   onConfigurationRefused?(message: string): void;
+  /** The server says the session reached its maximum duration: a new one must take over. */
+  onSessionExpired?(message: string): void;
 }
 
 /**
- * Everything that belongs to one realtime connection: its transcript, handoff and agent turn,
- * response gate and barge-in. A new connection gets a new instance, so nothing leaks across
- * sessions; after `dispose()` every late callback is dropped.
+ * One conversation of a voice session: its transcript, handoffs and agent turn, over one realtime
+ * connection at a time. A reconnect or renewal hands it a new connection (`reattach`): what
+ * belongs to the connection (configuration, response gate, barge-in ledger) starts fresh, while
+ * the transcript and a running agent turn go on; what is said while no connection is ready waits
+ * in a bounded queue. A new voice session gets a new instance, so nothing leaks across sessions;
+ * after `dispose()` every late callback is dropped.
  */
 export class LiveConversation {
   private connection: RealtimeConnection | undefined;
   private disposed = false;
-  private readonly configuration: SessionConfiguration;
+  private configuration: SessionConfiguration;
+  /** Said while no connection was ready; sent in order once one is. */
+  private readonly pending = new PendingOutbound();
+  /** The server detected speech and has not yet seen it end (server turn detection only). */
+  private userSpeaking = false;
+  private lastAudioSentAt = 0;
+  /** v2: the last item placed; a new session's first item (previous id null) follows it. */
+  private lastPlacedItemId: string | undefined;
+  private placementAnchor: string | undefined;
   /** Audio still in flight for an item the user talked over is dropped, not played again. */
   private interruptedItemId: string | undefined;
   private lastAudioItemId: string | undefined;
@@ -63,6 +82,7 @@ export class LiveConversation {
   private readonly itemConversation: ItemConversation | undefined;
   private readonly handoffs: HandoffController;
   private readonly responses: ResponseGate;
+  private readonly calls: FunctionCalls;
 
   constructor(private readonly deps: LiveConversationDeps) {
     this.configuration = new SessionConfiguration(deps.codec, deps.config);
@@ -71,6 +91,7 @@ export class LiveConversation {
     this.responses = new ResponseGate(() => this.send({ type: 'response.create' }));
     const itemOrdered = deps.codec.dialect === 'v2';
     const calls = new FunctionCalls();
+    this.calls = calls;
     const wire: VoiceWire = { send: (message) => this.send(message), requestResponse: () => this.responses.request() };
     const voice: HandoffVoice = itemOrdered ? new CallOutputVoice(wire, calls, deps.logger) : createV1HandoffVoice(wire);
     this.handoffs = new HandoffController({
@@ -87,6 +108,55 @@ export class LiveConversation {
 
   attach(connection: RealtimeConnection): void {
     this.connection = connection;
+    if (this.isReady) this.flushPending();
+  }
+
+  /**
+   * A new connection takes over (reconnect or renewal; its first frame, the configuration, is
+   * already sent). Everything of the old connection is forgotten: its configuration, response,
+   * barge-in ledger and function calls (answers to those go out as messages). The transcript and
+   * a running agent turn go on; what waits in the queue goes out once the server confirms.
+   */
+  reattach(connection: RealtimeConnection, alreadyConfirmed = false): void {
+    if (this.disposed) return;
+    this.detach();
+    this.configuration = this.configuration.forNewConnection();
+    // A renewal's connection was confirmed before the switch (its session.updated is behind it).
+    if (alreadyConfirmed) this.configuration.onSessionUpdated();
+    this.calls.retireAll();
+    this.placementAnchor = this.lastPlacedItemId;
+    this.attach(connection);
+  }
+
+  /** The connection is gone; until the next one is ready, what is said waits in the queue. */
+  detach(): void {
+    this.connection = undefined;
+    this.responseInProgress = false;
+    this.cancelSent = false;
+    this.userSpeaking = false;
+    this.interruptedItemId = undefined;
+    this.lastAudioItemId = undefined;
+    this.audioLedger.clear();
+    this.responses.reset();
+  }
+
+  /** The configuration the current connection has (a new connection opens with it). */
+  get currentConfig(): RealtimeSessionConfig {
+    return this.configuration.current;
+  }
+
+  /**
+   * Nothing would be cut by switching connections now: no response is being produced or played,
+   * the user is not speaking, and (without server turn detection) no speech was sent in the last
+   * second that is still waiting for its commit.
+   */
+  get isQuiet(): boolean {
+    if (this.responseInProgress || this.userSpeaking || this.deps.sink?.isPlaying()) return false;
+    return this.serverDetectsTurns || Date.now() - this.lastAudioSentAt >= QUIET_AFTER_AUDIO_MS;
+  }
+
+  private get isReady(): boolean {
+    return this.connection !== undefined && !this.configuration.awaitingConfirmation;
   }
 
   get isAgentWorking(): boolean {
@@ -105,6 +175,7 @@ export class LiveConversation {
   }
 
   sendAudio(pcm: Buffer): void {
+    if (!this.serverDetectsTurns) this.lastAudioSentAt = Date.now();
     this.send({ type: 'audio.append', base64: pcm.toString('base64') });
   }
 
@@ -186,8 +257,25 @@ export class LiveConversation {
   }
 
   private send(message: OutboundMessage): void {
-    if (this.disposed || !this.connection) return;
-    this.connection.send(this.deps.codec.encode(message));
+    if (this.disposed) return;
+    if (!this.isReady || this.pending.size > 0) {
+      this.pending.push(message);
+      return;
+    }
+    this.connection!.send(this.deps.codec.encode(message));
+  }
+
+  /** The connection is ready: what waited goes out in order (a response request through the gate). */
+  private flushPending(): void {
+    const { messages, droppedAudioFrames, droppedMessages } = this.pending.take();
+    if (droppedAudioFrames > 0) {
+      this.deps.emit({ type: 'audio.dropped', frames: droppedAudioFrames, durationMs: droppedAudioFrames * FRAME_DURATION_MS, reason: 'not_connected' });
+    }
+    if (droppedMessages > 0) this.deps.logger.warn('messages dropped while there was no connection', { droppedMessages });
+    for (const message of messages) {
+      if (message.type === 'response.create') this.responses.request();
+      else this.send(message);
+    }
   }
 
   private onEvent(event: RealtimeEvent): void {
@@ -209,7 +297,7 @@ export class LiveConversation {
         const change = this.transcript.appendDelta(event.role, event.delta);
         if (!change) return;
         emit({ type: 'transcript.delta', role: event.role, delta: event.delta });
-        emit({ type: 'transcript.entry', entryId: change.entryId, index: change.index, entry: change.entry });
+        emit({ type: 'transcript.entry', ...change });
         return;
       }
       case 'transcript.done': {
@@ -218,16 +306,21 @@ export class LiveConversation {
           return;
         }
         const change = this.transcript.applyDone(event.role, event.text);
-        if (change) emit({ type: 'transcript.entry', entryId: change.entryId, index: change.index, entry: change.entry });
+        if (change) emit({ type: 'transcript.entry', ...change });
         return;
       }
       case 'handoff.requested':
         // v1's handoff event; v2 calls are decided from their items (item.finished).
         this.handoffs.onHandoffRequested(event.handoffId, event.inputTranscript, this.transcript.take());
         return;
-      case 'item.placed':
-        this.itemConversation?.onItemPlaced(event.item, event.previousItemId);
+      case 'item.placed': {
+        // A new session's first item has no previous item there; here it follows the old session's last.
+        const previousItemId = event.previousItemId === null && this.placementAnchor !== undefined ? this.placementAnchor : event.previousItemId;
+        this.placementAnchor = undefined;
+        this.lastPlacedItemId = event.item.id;
+        this.itemConversation?.onItemPlaced(event.item, previousItemId);
         return;
+      }
       case 'item.finished':
         this.itemConversation?.onItemFinished(event.item);
         return;
@@ -235,6 +328,7 @@ export class LiveConversation {
         this.itemConversation?.onArguments(event.itemId, event.callId, event.delta, event.arguments);
         return;
       case 'speech.started':
+        this.userSpeaking = true;
         emit({ type: 'user.speech_started' });
         // Server VAD cancels its own response (interrupt_response); only the speaker is ours.
         this.stopPlayback();
@@ -274,13 +368,16 @@ export class LiveConversation {
         // Live first, so listeners of session.ready see a live session.
         this.deps.onReady?.();
         emit({ type: 'session.ready', serverSessionId: event.sessionId });
+        this.flushPending();
         return;
       case 'session.created':
         // The server's defaults, before our configuration: not ready yet.
         return;
+      case 'speech.stopped':
+        this.userSpeaking = false;
+        return;
       case 'item.added':
       case 'item.done':
-      case 'speech.stopped':
         // Informational. item.added in particular never starts a turn (echo guard).
         return;
       default:
@@ -291,6 +388,10 @@ export class LiveConversation {
   /** An error naming one of our events is tied to it (v2 event_id); nothing is guessed from its text. */
   private onServerError(event: Extract<RealtimeEvent, { type: 'error' }>): void {
     const message = redactSecrets(event.message);
+    if (event.code === SESSION_EXPIRED_ERROR_CODE && this.deps.onSessionExpired) {
+      this.deps.onSessionExpired(message);
+      return;
+    }
     if (this.configuration.awaitingConfirmation) {
       // Nothing but the configuration was sent yet: it was refused, the server runs on its defaults.
       this.deps.onConfigurationRefused?.(message);
@@ -308,6 +409,10 @@ export class LiveConversation {
   }
 
   private onAudio(audio: AudioDelta): void {
+    if (audio.base64.length > MAX_AUDIO_DELTA_BASE64_CHARS || (audio.itemId !== undefined && audio.itemId.length > MAX_ID_CHARS)) {
+      this.deps.logger.warn('an audio delta beyond every plausible size was skipped', { chars: audio.base64.length });
+      return;
+    }
     this.configuration.lockVoice();
     // Counted before the barge-in drop: the server sent it, so a truncate may claim it.
     this.audioLedger.onAudio(audio.itemId, (audio.base64.length * 3) / 4 - base64Padding(audio.base64), audio.sampleRate, audio.channels);
@@ -325,6 +430,9 @@ export class LiveConversation {
     this.deps.emit(output);
   }
 }
+
+/** Without server turn detection, speech sent this recently may still be waiting for its commit. */
+const QUIET_AFTER_AUDIO_MS = 1_000;
 
 function base64Padding(base64: string): number {
   if (base64.endsWith('==')) return 2;

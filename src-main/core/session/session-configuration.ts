@@ -44,6 +44,16 @@ export class SessionConfiguration {
     return true;
   }
 
+  /** The configuration the server has (or will have once a pending change is confirmed). */
+  get current(): RealtimeSessionConfig {
+    return this.applied;
+  }
+
+  /** The same configuration for a new connection: not yet confirmed, the voice free again. */
+  forNewConnection(): SessionConfiguration {
+    return new SessionConfiguration(this.codec, this.applied);
+  }
+
   /** The model started a response or produced audio: the voice is fixed for this session. */
   lockVoice(): void {
     this.voiceLocked = true;

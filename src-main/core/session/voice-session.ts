@@ -3,12 +3,18 @@ import type { ClosedReason, SessionErrorCode, SessionEvent, SessionState } from 
 import type { AgentBackend } from '../agent/agent-backend';
 import type { AudioSink } from '../audio/audio-io';
 import { createCodec } from '../protocol/codec-factory';
+import type { ConnectTarget, DialectCodec } from '../protocol/dialect-codec';
 import type { RealtimeSessionConfig } from '../protocol/session-config';
-import { TransportError, type RealtimeConnection, type RealtimeTransport, type TransportCloseInfo } from '../protocol/transport';
+import { TransportError, type KeepaliveOptions, type RealtimeConnection, type RealtimeTransport, type TransportCloseInfo } from '../protocol/transport';
 import type { Disposable } from '../util/disposable';
 import { ConfigurationError, errorMessage } from '../util/errors';
 import { silentLogger, type Logger } from '../util/logger';
+import { ConversationRecord } from './conversation-record';
+import { seededInstructions } from './conversation-seed';
 import { LiveConversation } from './live-conversation';
+import { prepareConnection, type PreparedConnection } from './prepared-connection';
+import { FRAME_DURATION_MS } from './pending-outbound';
+import { DEFAULT_RESILIENCE, QUIET_CHECK_INTERVAL_MS, reconnectDelayMs, renewalSchedule, type ResilienceOptions } from './resilience';
 import type { ConfigUpdate } from './session-configuration';
 import { SessionEventHub, type SessionEventListener } from './session-event-hub';
 
@@ -24,6 +30,12 @@ export interface VoiceSessionDeps {
   readonly logger?: Logger;
   readonly connectTimeoutMs?: number;
   readonly newSessionId?: () => string;
+  /** Reconnect and renewal; any field left out takes its default. */
+  readonly resilience?: Partial<ResilienceOptions>;
+  /** Liveness pings: how often, and how long a silent server may take before it counts as gone. */
+  readonly keepalive?: KeepaliveOptions;
+  /** For tests: the jitter of reconnect delays. */
+  readonly random?: () => number;
 }
 
 export interface StartOptions {
@@ -36,24 +48,80 @@ export interface StartOptions {
 
 const NOT_RUNNING_MESSAGE = 'conversation is not running';
 
+/** A reconnect in progress: after a drop (`reconnect`) or before the session limit (`renewal`). */
+interface Reconnect {
+  readonly kind: 'reconnect' | 'renewal';
+  readonly startedAt: number;
+  attempt: number;
+  reason: string;
+  /** Sleep or no network: no attempt until `resume()`. */
+  paused: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** A renewal under way: the next session opens beside the current one, which stays in use. */
+interface Renewal {
+  readonly startedAt: number;
+  readonly forceAt: number;
+  /** The conversation record's version its seed was taken at. */
+  readonly seedVersion: number;
+  prepared: PreparedConnection | undefined;
+  timer: NodeJS.Timeout | undefined;
+}
+
 /**
- * The voice session orchestrator: idle → connecting → live → closing → closed, or error.
- * One typed event stream out; audio, text and commands in. A second start replaces the first
- * connection; events from a superseded connection are dropped.
+ * A connection that drops sooner than this after a reconnect did not prove itself: the next
+ * reconnect goes on counting attempts (with their growing waits) instead of starting over, so a
+ * server that accepts and then drops every connection ends in a clear error, not an endless loop.
+ */
+export const STABLE_CONNECTION_MS = 30_000;
+
+/** A renewal whose new connection failed tries again this much later (until the limit forces it). */
+const RENEWAL_RETRY_MS = 5_000;
+
+/** What one conversation needs to open its next connection. */
+interface ConnectPlan {
+  readonly codec: DialectCodec;
+  readonly config: RealtimeSessionConfig;
+  readonly apiKey: string;
+}
+
+/**
+ * The voice session orchestrator: idle → connecting → live ⇄ reconnecting → closing → closed, or
+ * error. One typed event stream out; audio, text and commands in. The conversation outlives its
+ * connection: a drop or a dead connection reconnects with backoff, and a session near the
+ * provider's time limit is renewed at a quiet moment; each new connection is seeded with the
+ * conversation so far. A second start replaces the first conversation; events from a superseded
+ * connection are dropped.
  */
 export class VoiceSession {
   private readonly hub: SessionEventHub;
   private readonly logger: Logger;
+  private readonly resilience: ResilienceOptions;
+  private readonly record = new ConversationRecord();
   private currentState: SessionState = 'idle';
+  /** Bumped for every connection (and every stop): callbacks of an older one are dropped. */
   private generation = 0;
   private conversation: LiveConversation | undefined;
   private connection: RealtimeConnection | undefined;
-  /** Settles the start of this generation: true once live, false when it failed or was superseded. */
+  private plan: ConnectPlan | undefined;
+  private reconnect: Reconnect | undefined;
+  /** The old connection during a renewal, closed once the new one is confirmed. */
+  private retiring: RealtimeConnection | undefined;
+  private confirmTimer: NodeJS.Timeout | undefined;
+  private renewalTimer: NodeJS.Timeout | undefined;
+  private renewal: Renewal | undefined;
+  /** When the last reconnect succeeded and how many attempts it had taken. */
+  private lastReconnected: { readonly at: number; readonly attempt: number } | undefined;
+  /** Microphone frames dropped because the socket could not keep up, in the current stretch. */
+  private backpressureDrops = 0;
+  /** Settles the start: true once live, false when it failed or was superseded. */
   private settleStart: ((live: boolean) => void) | undefined;
 
   constructor(private readonly deps: VoiceSessionDeps) {
     this.logger = deps.logger ?? silentLogger;
     this.hub = new SessionEventHub(this.logger);
+    this.resilience = { ...DEFAULT_RESILIENCE, ...deps.resilience };
   }
 
   get state(): SessionState {
@@ -72,7 +140,9 @@ export class VoiceSession {
   async start(options: StartOptions): Promise<boolean> {
     const generation = ++this.generation;
     this.resolveStart(false); // a start still waiting is superseded
-    this.teardownConnection();
+    this.teardownConversation();
+    this.record.clear();
+    this.lastReconnected = undefined;
     this.setState('connecting');
 
     const apiKey = options.apiKey?.trim();
@@ -82,48 +152,31 @@ export class VoiceSession {
     }
 
     const codec = createCodec(options.config.dialect, this.logger);
-    let target;
+    let target: ConnectTarget;
     try {
-      target = codec.connectTarget(options.config, apiKey, options.config.sessionId ?? (this.deps.newSessionId ?? randomUUID)());
+      target = codec.connectTarget(options.config, apiKey, options.config.sessionId ?? this.newSessionId());
     } catch (error) {
       if (error instanceof ConfigurationError) return this.failStart(generation, 'invalid_config', error.message);
       throw error;
     }
 
     this.deps.agent.reset();
-    let settle!: (live: boolean) => void;
-    const started = new Promise<boolean>((resolve) => (settle = resolve));
-    this.settleStart = settle;
-    const conversation = new LiveConversation({
-      config: options.config,
-      onReady: () => this.onConfigurationConfirmed(generation),
-      onConfigurationRefused: (message) => this.failStart(generation, 'server_error', `${CONFIGURATION_REFUSED_PREFIX}${message}`),
-      codec,
-      agent: this.deps.agent,
-      sink: this.deps.sink,
-      logger: this.logger,
-      emit: (event) => {
-        if (generation === this.generation) this.hub.emit(event);
-      },
-    });
+    const started = new Promise<boolean>((resolve) => (this.settleStart = resolve));
+    const conversation = this.newConversation(codec, options.config);
     this.conversation = conversation;
+    this.plan = { codec, config: options.config, apiKey };
 
     try {
       await this.deps.transport({
         target,
         firstFrame: codec.sessionUpdate(options.config),
-        timeoutMs: this.deps.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
-        handlers: {
-          onOpen: (connection) => this.onTransportOpen(generation, conversation, connection, codec.capabilities.confirmsSessionUpdate),
-          onFrame: (frame) => this.onServerFrame(generation, conversation, frame),
-          onClose: (info) => this.onTransportClosed(generation, info),
-        },
+        timeoutMs: this.connectTimeoutMs,
+        ...this.keepaliveOption,
+        handlers: this.connectionHandlers(generation, conversation, codec.capabilities.confirmsSessionUpdate),
       });
     } catch (error) {
       if (generation !== this.generation) return false;
-      this.settleStart = undefined;
-      conversation.dispose();
-      this.conversation = undefined;
+      this.teardownConversation();
       if (error instanceof TransportError) {
         const code: SessionErrorCode = error.code === 'protocol_error' ? 'server_error' : error.code;
         return this.failStart(generation, code, error.message);
@@ -131,30 +184,40 @@ export class VoiceSession {
       return this.failStart(generation, 'unreachable', `Could not connect to the realtime server: ${errorMessage(error)}`);
     }
 
-    if (generation !== this.generation) return false;
-    if (this.currentState === 'connecting' && this.settleStart === settle) this.awaitConfirmation(generation);
+    if (generation === this.generation && this.currentState === 'connecting') this.awaitConfirmation(generation);
     return started;
   }
 
   async stop(): Promise<void> {
-    if (this.currentState !== 'live' && this.currentState !== 'connecting') return;
+    const state = this.currentState;
+    if (state !== 'live' && state !== 'connecting' && state !== 'reconnecting') return;
     this.generation++;
     this.resolveStart(false);
     this.setState('closing');
-    this.teardownConnection();
+    this.teardownConversation();
     this.setState('closed');
     this.hub.emit({ type: 'closed', reason: 'requested' });
   }
 
-  /** 20 ms PCM16 mono 24 kHz from the microphone. Dropped quietly while still connecting. */
+  /**
+   * 20 ms PCM16 mono 24 kHz from the microphone. Dropped while still connecting; kept (the last
+   * 2 s) while reconnecting; dropped and counted while the socket cannot keep up.
+   */
   sendAudio(pcm: Buffer): boolean {
     if (this.currentState === 'connecting') return false;
     const conversation = this.liveConversation();
     if (!conversation) return false;
+    const connection = this.connection;
+    if (this.currentState === 'live' && connection && connection.bufferedBytes > this.resilience.maxUnsentBytes) {
+      this.backpressureDrops++;
+      return false;
+    }
+    this.reportBackpressureDrops();
     conversation.sendAudio(pcm);
     return true;
   }
 
+  /** Typed text; while reconnecting it waits for the new connection. */
   sendText(text: string): boolean {
     const conversation = this.liveConversation();
     if (!conversation) return false;
@@ -185,6 +248,7 @@ export class VoiceSession {
   updateConfig(config: RealtimeSessionConfig): ConfigUpdate | undefined {
     const conversation = this.liveConversation();
     if (!conversation) return undefined;
+    if (this.plan) this.plan = { ...this.plan, config: { ...this.plan.config, ...pickChangeable(config) } };
     return conversation.updateConfig(config);
   }
 
@@ -198,48 +262,131 @@ export class VoiceSession {
     return this.liveConversation()?.cancelAgent() ?? false;
   }
 
+  /**
+   * The machine is going to sleep or the network went away: the connection cannot last, so it is
+   * closed now and no attempt is made until `resume()` (no stack of failed attempts meanwhile).
+   */
+  suspend(reason: string): void {
+    if (this.currentState === 'live') {
+      this.beginReconnect('reconnect', reason, { paused: true });
+      return;
+    }
+    const reconnect = this.reconnect;
+    if (this.currentState !== 'reconnecting' || !reconnect || reconnect.paused) return;
+    reconnect.paused = true;
+    reconnect.reason = reason;
+    this.abandonAttempt();
+    this.hub.emit({ type: 'connection', status: 'lost', reason });
+  }
+
+  /** Awake again or back online: a paused or waiting reconnect tries now, with a fresh count. */
+  resume(): void {
+    const reconnect = this.reconnect;
+    if (this.currentState !== 'reconnecting' || !reconnect) return;
+    const waiting = reconnect.timer !== undefined;
+    if (!reconnect.paused && !waiting) return; // an attempt is under way
+    if (reconnect.timer) clearTimeout(reconnect.timer);
+    reconnect.timer = undefined;
+    reconnect.paused = false;
+    reconnect.attempt = 0;
+    this.scheduleAttempt();
+  }
+
+  private get keepaliveOption(): { keepalive?: KeepaliveOptions } {
+    return this.deps.keepalive ? { keepalive: this.deps.keepalive } : {};
+  }
+
+  private get connectTimeoutMs(): number {
+    return this.deps.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  }
+
+  private newSessionId(): string {
+    return (this.deps.newSessionId ?? randomUUID)();
+  }
+
+  private newConversation(codec: DialectCodec, config: RealtimeSessionConfig): LiveConversation {
+    const conversation: LiveConversation = new LiveConversation({
+      config,
+      onReady: () => this.onConfigurationConfirmed(conversation),
+      onConfigurationRefused: (message) => this.onConfigurationRefused(conversation, message),
+      onSessionExpired: (message) => {
+        if (this.conversation === conversation && this.currentState === 'live') this.beginReconnect('renewal', `the server ended the session at its time limit (${message})`);
+      },
+      codec,
+      agent: this.deps.agent,
+      sink: this.deps.sink,
+      logger: this.logger,
+      emit: (event) => {
+        if (this.conversation !== conversation) return;
+        this.record.onEvent(event);
+        this.hub.emit(event);
+      },
+    });
+    return conversation;
+  }
+
+  private connectionHandlers(generation: number, conversation: LiveConversation, confirms: boolean) {
+    return {
+      onOpen: (connection: RealtimeConnection) => this.onTransportOpen(generation, conversation, connection, confirms),
+      onFrame: (frame: string) => this.onServerFrame(generation, conversation, frame),
+      onClose: (info: TransportCloseInfo) => this.onTransportClosed(generation, info),
+    };
+  }
+
   private liveConversation(): LiveConversation | undefined {
-    if (this.currentState === 'live' && this.conversation) return this.conversation;
+    if ((this.currentState === 'live' || this.currentState === 'reconnecting') && this.conversation) return this.conversation;
     this.hub.emit({ type: 'error', code: 'not_running', message: NOT_RUNNING_MESSAGE, recoverable: true });
     return undefined;
   }
 
   /**
-   * Runs before the first inbound frame is decoded. v1 is live now, as its reference; v2 only once
-   * session.updated confirms the configuration (live-conversation calls onConfigurationConfirmed).
+   * Runs before the first inbound frame is decoded. v1 is ready now; v2 only once session.updated
+   * confirms the configuration (live-conversation calls onConfigurationConfirmed).
    */
   private onTransportOpen(generation: number, conversation: LiveConversation, connection: RealtimeConnection, confirms: boolean): void {
-    if (generation !== this.generation) {
+    if (generation !== this.generation || this.conversation !== conversation) {
       connection.close(); // superseded while connecting
       return;
     }
     this.connection = connection;
-    conversation.attach(connection);
-    if (!confirms) this.goLive();
+    if (this.currentState === 'reconnecting') conversation.reattach(connection);
+    else conversation.attach(connection);
+    if (!confirms) this.onConfigurationConfirmed(conversation);
   }
 
-  private onConfigurationConfirmed(generation: number): void {
-    if (generation !== this.generation || this.currentState !== 'connecting') return;
-    this.goLive();
+  private onConfigurationConfirmed(conversation: LiveConversation): void {
+    if (this.conversation !== conversation) return;
+    this.clearConfirmTimer();
+    if (this.currentState === 'connecting') {
+      this.setState('live');
+      this.resolveStart(true);
+      this.armRenewal();
+    } else if (this.currentState === 'reconnecting') {
+      this.finishReconnect();
+    }
   }
 
-  private goLive(): void {
-    this.setState('live');
-    this.resolveStart(true);
+  private onConfigurationRefused(conversation: LiveConversation, message: string): void {
+    if (this.conversation !== conversation) return;
+    this.failConversation('server_error', `${CONFIGURATION_REFUSED_PREFIX}${message}`);
   }
 
   /** The server must confirm the configuration in time; a session on its defaults is no session. */
   private awaitConfirmation(generation: number): void {
-    const timeoutMs = this.deps.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
-    const timer = setTimeout(() => {
-      if (generation !== this.generation || this.currentState !== 'connecting') return;
-      this.failStart(generation, 'connect_timeout', `The realtime server did not confirm the session configuration within ${timeoutMs / 1000} s.`);
+    this.clearConfirmTimer();
+    const timeoutMs = this.connectTimeoutMs;
+    this.confirmTimer = setTimeout(() => {
+      this.confirmTimer = undefined;
+      if (generation !== this.generation) return;
+      const message = `The realtime server did not confirm the session configuration within ${timeoutMs / 1000} s.`;
+      if (this.currentState === 'connecting') this.failStart(generation, 'connect_timeout', message);
+      else if (this.currentState === 'reconnecting') this.onAttemptFailed(generation, message);
     }, timeoutMs);
-    const settle = this.settleStart;
-    this.settleStart = (live) => {
-      clearTimeout(timer);
-      settle?.(live);
-    };
+  }
+
+  private clearConfirmTimer(): void {
+    if (this.confirmTimer) clearTimeout(this.confirmTimer);
+    this.confirmTimer = undefined;
   }
 
   private resolveStart(live: boolean): void {
@@ -250,51 +397,295 @@ export class VoiceSession {
 
   private onTransportClosed(generation: number, info: TransportCloseInfo): void {
     if (generation !== this.generation || info.initiatedLocally) return;
+    const reason = describeClose(info);
     if (this.currentState === 'connecting') {
-      const reason = info.reason ? `: ${info.reason}` : '';
-      this.failStart(generation, 'server_error', `The realtime server closed the connection before confirming the session (code ${info.code}${reason}).`);
+      this.failStart(generation, 'server_error', `The realtime server closed the connection before confirming the session (${reason}).`);
       return;
     }
-    this.logger.info('realtime connection closed by the server', { code: info.code, reason: info.reason });
-    this.teardownConnection();
-    const abnormal = info.code !== 1000 && info.code !== 1005;
-    if (abnormal) {
-      const reason = info.reason ? `: ${info.reason}` : '';
-      this.hub.emit({
-        type: 'error',
-        code: 'server_error',
-        message: `The realtime connection closed unexpectedly (code ${info.code}${reason}).`,
-        recoverable: false,
-      });
+    if (this.currentState === 'reconnecting') {
+      this.onAttemptFailed(generation, `the server closed the connection (${reason})`);
+      return;
     }
-    this.finishClosed(abnormal ? 'error' : 'transport_closed');
+    if (this.currentState !== 'live') return;
+    this.logger.info('realtime connection closed by the server', { code: info.code, reason: info.reason });
+    const normal = (info.code === 1000 || info.code === 1005) && info.cause !== 'dead';
+    if (normal) {
+      this.endConversation('server_ended', info.reason || 'no reason given');
+      return;
+    }
+    this.beginReconnect('reconnect', `the connection was lost (${reason})`);
   }
 
-  private finishClosed(reason: ClosedReason): void {
+  /**
+   * The connection is gone or must be replaced: keep the conversation, open a new connection.
+   * A renewal keeps the old connection open until the new one is confirmed.
+   */
+  private beginReconnect(kind: Reconnect['kind'], reason: string, options: { paused?: boolean } = {}): void {
+    const conversation = this.conversation;
+    if (!conversation) return;
+    this.generation++;
+    this.clearRenewal();
+    this.clearConfirmTimer();
+    this.reportBackpressureDrops();
+    const old = this.connection;
+    this.connection = undefined;
+    if (kind === 'renewal' && old && !reason.startsWith('the server ended')) this.retiring = old;
+    else closeQuietly(old, this.logger);
+    conversation.detach();
+    const recent = this.lastReconnected;
+    const carried = kind === 'reconnect' && recent && Date.now() - recent.at < STABLE_CONNECTION_MS ? recent.attempt : 0;
+    this.reconnect = { kind, startedAt: Date.now(), attempt: carried, reason, paused: options.paused ?? false, timer: undefined };
+    this.setState('reconnecting');
+    this.hub.emit({ type: 'connection', status: kind === 'renewal' ? 'renewing' : 'lost', reason });
+    this.logger.info(kind === 'renewal' ? 'renewing the realtime session' : 'realtime connection lost; reconnecting', { reason });
+    if (!this.reconnect.paused) this.scheduleAttempt();
+  }
+
+  private scheduleAttempt(): void {
+    const reconnect = this.reconnect;
+    if (!reconnect || reconnect.paused) return;
+    reconnect.attempt++;
+    const maxAttempts = this.resilience.maxReconnectAttempts;
+    if (reconnect.attempt > maxAttempts) {
+      this.failConversation('connection_lost', `Could not reconnect to the realtime server after ${maxAttempts} attempts; the conversation ended (last: ${reconnect.reason}).`);
+      return;
+    }
+    const delayMs = reconnectDelayMs(reconnect.attempt, this.resilience, this.deps.random);
+    if (reconnect.kind === 'reconnect') {
+      this.hub.emit({ type: 'connection', status: 'reconnecting', reason: reconnect.reason, attempt: reconnect.attempt, maxAttempts, delayMs });
+    }
+    reconnect.timer = setTimeout(() => {
+      reconnect.timer = undefined;
+      if (this.reconnect === reconnect) void this.attemptConnection();
+    }, delayMs);
+  }
+
+  private async attemptConnection(): Promise<void> {
+    const conversation = this.conversation;
+    const plan = this.plan;
+    if (!conversation || !plan) return;
+    const generation = ++this.generation;
+    const config = this.seededConfig(conversation.currentConfig);
+    let target: ConnectTarget;
+    try {
+      target = plan.codec.connectTarget(config, plan.apiKey, config.sessionId ?? this.newSessionId());
+    } catch (error) {
+      this.failConversation('invalid_config', errorMessage(error));
+      return;
+    }
+    try {
+      await this.deps.transport({
+        target,
+        firstFrame: plan.codec.sessionUpdate(config),
+        timeoutMs: this.connectTimeoutMs,
+        ...this.keepaliveOption,
+        handlers: this.connectionHandlers(generation, conversation, plan.codec.capabilities.confirmsSessionUpdate),
+      });
+    } catch (error) {
+      if (generation !== this.generation) return;
+      if (error instanceof TransportError && (error.code === 'key_rejected' || error.code === 'not_found')) {
+        // Trying again cannot help: the key or the URL is wrong.
+        this.failConversation(error.code, error.message);
+        return;
+      }
+      this.onAttemptFailed(generation, error instanceof Error ? error.message : String(error));
+      return;
+    }
+    if (generation === this.generation && this.currentState === 'reconnecting') this.awaitConfirmation(generation);
+  }
+
+  private onAttemptFailed(generation: number, reason: string): void {
+    if (generation !== this.generation || this.currentState !== 'reconnecting' || !this.reconnect) return;
+    this.logger.info('reconnect attempt failed', { attempt: this.reconnect.attempt, reason });
+    this.abandonAttempt();
+    this.reconnect.reason = reason;
+    this.scheduleAttempt();
+  }
+
+  /** Drops the connection of the attempt under way (its late callbacks are ignored). */
+  private abandonAttempt(): void {
+    this.generation++;
+    this.clearConfirmTimer();
+    if (this.reconnect?.timer) clearTimeout(this.reconnect.timer);
+    if (this.reconnect) this.reconnect.timer = undefined;
+    const connection = this.connection;
+    this.connection = undefined;
+    this.conversation?.detach();
+    closeQuietly(connection, this.logger);
+  }
+
+  private finishReconnect(): void {
+    const reconnect = this.reconnect;
+    this.reconnect = undefined;
+    if (reconnect?.kind === 'reconnect') this.lastReconnected = { at: Date.now(), attempt: reconnect.attempt };
+    closeQuietly(this.retiring, this.logger);
+    this.retiring = undefined;
+    this.setState('live');
+    if (reconnect) {
+      this.hub.emit({
+        type: 'connection',
+        status: reconnect.kind === 'renewal' ? 'renewed' : 'reconnected',
+        reason: reconnect.reason,
+        attempt: reconnect.attempt,
+        downtimeMs: Date.now() - reconnect.startedAt,
+      });
+    }
+    this.armRenewal();
+  }
+
+  /** The configuration a new connection opens with: the current one, its instructions seeded. */
+  private seededConfig(config: RealtimeSessionConfig): RealtimeSessionConfig {
+    // A v1 session id names one session; the new connection is a new one.
+    const { sessionId: _previous, ...rest } = config;
+    return { ...rest, sessionId: undefined, instructions: seededInstructions(config.instructions, this.record.snapshot(), this.record.runningRequest) };
+  }
+
+  /** From the renewal window on, the next session is prepared beside this one. */
+  private armRenewal(): void {
+    this.clearRenewal();
+    const { lookFrom, forceAt } = renewalSchedule(Date.now(), this.resilience);
+    this.renewalTimer = setTimeout(() => {
+      this.renewalTimer = undefined;
+      void this.prepareRenewal(forceAt);
+    }, Math.max(0, lookFrom - Date.now()));
+  }
+
+  /**
+   * Make before break: the next session opens and is confirmed while the current one goes on
+   * carrying the conversation (audio, replies, the agent), so the switch itself is instant.
+   */
+  private async prepareRenewal(forceAt: number): Promise<void> {
+    const conversation = this.conversation;
+    const plan = this.plan;
+    if (this.currentState !== 'live' || !conversation || !plan || this.renewal) return;
+    const renewal: Renewal = { startedAt: Date.now(), forceAt, seedVersion: this.record.version, prepared: undefined, timer: undefined };
+    this.renewal = renewal;
+    this.hub.emit({ type: 'connection', status: 'renewing', reason: 'the session is near its time limit' });
+    const config = this.seededConfig(conversation.currentConfig);
+    let prepared: PreparedConnection;
+    try {
+      prepared = await prepareConnection(this.deps.transport, {
+        target: plan.codec.connectTarget(config, plan.apiKey, config.sessionId ?? this.newSessionId()),
+        firstFrame: plan.codec.sessionUpdate(config),
+        timeoutMs: this.connectTimeoutMs,
+        ...this.keepaliveOption,
+        codec: plan.codec,
+      });
+    } catch (error) {
+      if (this.renewal !== renewal) return;
+      this.renewal = undefined;
+      this.logger.warn('preparing the next realtime session failed', { error: errorMessage(error) });
+      // The current session still works: try again later, or reconnect once the limit is reached.
+      const retryAt = Math.min(Date.now() + RENEWAL_RETRY_MS, forceAt);
+      this.renewalTimer = setTimeout(() => {
+        this.renewalTimer = undefined;
+        if (Date.now() >= forceAt) this.beginReconnect('renewal', 'the session reached its time limit');
+        else void this.prepareRenewal(forceAt);
+      }, Math.max(0, retryAt - Date.now()));
+      return;
+    }
+    if (this.renewal !== renewal || this.conversation !== conversation || this.currentState !== 'live') {
+      prepared.connection.close();
+      return;
+    }
+    renewal.prepared = prepared;
+    this.switchWhenQuiet(renewal);
+  }
+
+  /**
+   * Switches at a quiet moment (nothing playing, nobody speaking). A seed that has fallen behind
+   * (something was said meanwhile) is prepared again; at the limit the switch happens regardless.
+   */
+  private switchWhenQuiet(renewal: Renewal): void {
+    renewal.timer = undefined;
+    if (this.renewal !== renewal || !renewal.prepared || !this.conversation) return;
+    const forced = Date.now() >= renewal.forceAt;
+    if (!forced && this.record.version !== renewal.seedVersion) {
+      renewal.prepared.connection.close();
+      this.renewal = undefined;
+      void this.prepareRenewal(renewal.forceAt);
+      return;
+    }
+    if (forced || this.conversation.isQuiet) {
+      this.switchToRenewed(renewal, renewal.prepared);
+      return;
+    }
+    renewal.timer = setTimeout(() => this.switchWhenQuiet(renewal), QUIET_CHECK_INTERVAL_MS);
+  }
+
+  private switchToRenewed(renewal: Renewal, prepared: PreparedConnection): void {
+    const conversation = this.conversation!;
+    const generation = ++this.generation; // the old connection's late frames are dropped from here
+    const old = this.connection;
+    this.renewal = undefined;
+    this.connection = prepared.connection;
+    prepared.handOver({
+      onFrame: (frame) => this.onServerFrame(generation, conversation, frame),
+      onClose: (info) => this.onTransportClosed(generation, info),
+    });
+    conversation.reattach(prepared.connection, true);
+    closeQuietly(old, this.logger);
+    this.hub.emit({ type: 'connection', status: 'renewed', reason: 'the session is near its time limit', downtimeMs: 0, attempt: 1 });
+    this.logger.info('realtime session renewed', { preparedInMs: Date.now() - renewal.startedAt });
+    this.armRenewal();
+  }
+
+  private clearRenewal(): void {
+    if (this.renewalTimer) clearTimeout(this.renewalTimer);
+    this.renewalTimer = undefined;
+    const renewal = this.renewal;
+    this.renewal = undefined;
+    if (renewal?.timer) clearTimeout(renewal.timer);
+    renewal?.prepared?.connection.close();
+  }
+
+  private reportBackpressureDrops(): void {
+    const frames = this.backpressureDrops;
+    if (frames === 0) return;
+    this.backpressureDrops = 0;
+    this.logger.warn('microphone audio dropped: the connection could not keep up', { frames });
+    this.hub.emit({ type: 'audio.dropped', frames, durationMs: frames * FRAME_DURATION_MS, reason: 'backpressure' });
+  }
+
+  /** The conversation ends mid-way (the server closed it, or reconnecting gave up). */
+  private endConversation(reason: ClosedReason, detail?: string): void {
+    this.generation++;
+    this.teardownConversation();
     this.setState('closed');
-    this.hub.emit({ type: 'closed', reason });
+    this.hub.emit({ type: 'closed', reason, ...(detail !== undefined ? { detail } : {}) });
+  }
+
+  /** A fatal error: while starting, the start fails; later, the conversation ends with it. */
+  private failConversation(code: SessionErrorCode, message: string): void {
+    if (this.currentState === 'connecting') {
+      this.failStart(this.generation, code, message);
+      return;
+    }
+    this.generation++;
+    this.teardownConversation();
+    this.hub.emit({ type: 'error', code, message, recoverable: false });
+    this.setState('closed');
+    this.hub.emit({ type: 'closed', reason: 'error' });
   }
 
   /** A start that fails ends with one fatal error event (no closed event) and closes what it opened. */
   private failStart(generation: number, code: SessionErrorCode, message: string): false {
     if (generation !== this.generation) return false;
-    if (this.conversation || this.connection) {
-      // Later frames and callbacks of this connection are dropped from here on.
-      this.generation++;
-      this.teardownConnection();
-    }
+    // Later frames and callbacks of this connection are dropped from here on.
+    this.generation++;
+    this.teardownConversation();
     this.setState('error');
     this.hub.emit({ type: 'error', code, message, recoverable: false });
     this.resolveStart(false);
     return false;
   }
 
-  /** Ordered and total: every step runs even if an earlier one throws. */
   /**
    * One server frame into the conversation. Whatever a frame holds, a failure handling it is
    * reported and the frame skipped: the session goes on, and no stack trace reaches anyone.
    */
   private onServerFrame(generation: number, conversation: LiveConversation, frame: string): void {
+    if (generation !== this.generation) return;
     try {
       conversation.onFrame(frame);
     } catch (error) {
@@ -309,11 +700,20 @@ export class VoiceSession {
     }
   }
 
-  private teardownConnection(): void {
+  /** Ends the conversation's work and every connection and timer of it. Ordered and total. */
+  private teardownConversation(): void {
     const conversation = this.conversation;
     const connection = this.connection;
     this.conversation = undefined;
     this.connection = undefined;
+    this.plan = undefined;
+    this.clearConfirmTimer();
+    this.clearRenewal();
+    if (this.reconnect?.timer) clearTimeout(this.reconnect.timer);
+    this.reconnect = undefined;
+    this.backpressureDrops = 0;
+    closeQuietly(this.retiring, this.logger);
+    this.retiring = undefined;
     try {
       const abandonedHandoffId = conversation?.dispose();
       if (abandonedHandoffId) {
@@ -323,16 +723,29 @@ export class VoiceSession {
     } catch (error) {
       this.logger.error('disposing the conversation failed', { error: errorMessage(error) });
     }
-    try {
-      connection?.close();
-    } catch (error) {
-      this.logger.error('closing the realtime connection failed', { error: errorMessage(error) });
-    }
+    closeQuietly(connection, this.logger);
   }
 
   private setState(state: SessionState): void {
     if (this.currentState === state) return;
     this.currentState = state;
     this.hub.emit({ type: 'state', state } satisfies SessionEvent);
+  }
+}
+
+/** What can change on a running conversation (the dialect and URL apply at the next start). */
+function pickChangeable(config: RealtimeSessionConfig): Partial<RealtimeSessionConfig> {
+  return { voice: config.voice, instructions: config.instructions, turnDetection: config.turnDetection, transcriptionModel: config.transcriptionModel };
+}
+
+function describeClose(info: TransportCloseInfo): string {
+  return info.reason ? `code ${info.code}: ${info.reason}` : `code ${info.code}`;
+}
+
+function closeQuietly(connection: RealtimeConnection | undefined, logger: Logger): void {
+  try {
+    connection?.close();
+  } catch (error) {
+    logger.error('closing the realtime connection failed', { error: errorMessage(error) });
   }
 }

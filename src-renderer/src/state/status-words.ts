@@ -26,6 +26,7 @@ export function statusWords(snapshot: AppState | null): string {
     return 'Connected';
   }
   if (status === 'idle' && session === 'closing') return 'Stopping…';
+  if (status === 'connecting' && session === 'reconnecting') return 'Reconnecting…';
   if (status === 'listening' && talk.muted) return 'Listening (muted)';
   return STATUS_WORDS[status];
 }

@@ -42,7 +42,7 @@ test('a server error during a live session stays with its reason while the conve
   const { store, send, mirror } = newStore();
   send({ type: 'state', state: 'connecting' }, { type: 'state', state: 'live' });
   send({ type: 'error', code: 'server_error', message: 'The realtime server reported: Rate limit reached for gpt-realtime. Try again in 20s.', recoverable: true });
-  send({ type: 'transcript.entry', entryId: 1, index: 0, entry: { role: 'assistant', text: 'Still here.' } });
+  send({ type: 'transcript.entry', entryId: 1, index: 0, role: 'assistant', text: 'Still here.' });
   send({ type: 'state', state: 'live' });
   const [shown] = store.state.problems;
   assert.equal(shown?.code, 'server_error');
@@ -51,15 +51,32 @@ test('a server error during a live session stays with its reason while the conve
   assert.deepEqual(mirror(), store.state);
 });
 
-test('a dropped connection is a problem that stays, and a new session clears it (and only session problems)', () => {
+test('a session the server ended is a problem with its reason that stays, and a new session clears it (and only session problems)', () => {
   const { store, send } = newStore();
   send({ type: 'state', state: 'connecting' }, { type: 'state', state: 'live' });
   store.dispatch({ type: 'problem', problem: problem({ code: 'settings_reset', message: 'The settings file was unreadable.', recoverable: true }) });
-  send({ type: 'state', state: 'closed' }, { type: 'closed', reason: 'transport_closed' });
-  assert.deepEqual(store.state.problems.map((shown) => shown.code), ['connection_lost', 'settings_reset']);
+  send({ type: 'state', state: 'closed' }, { type: 'closed', reason: 'server_ended', detail: 'maintenance window' });
+  assert.deepEqual(store.state.problems.map((shown) => shown.code), ['server_ended', 'settings_reset']);
   assert.equal(store.state.problems[0]!.recoverable, true);
+  assert.equal(store.state.problems[0]!.message, 'It said: maintenance window. Start the session again to go on.');
   send({ type: 'state', state: 'connecting' });
   assert.deepEqual(store.state.problems.map((shown) => shown.code), ['settings_reset'], 'the earlier session is no longer news');
+});
+
+test('a reconnect keeps the session running: usage and problems stay, the status says connecting, and reconnecting failing for good is a problem', () => {
+  const { store, send } = newStore();
+  send({ type: 'state', state: 'connecting' }, { type: 'state', state: 'live' });
+  send({ type: 'usage', responseId: 'r1', input: { text: 1, audio: 2, cached: 0 }, output: { text: 3, audio: 4 }, total: 10 });
+  const usageBefore = store.state.usage;
+  send({ type: 'state', state: 'reconnecting' }, { type: 'connection', status: 'lost', reason: 'the connection was lost (code 1006)' });
+  assert.equal(store.state.session, 'reconnecting');
+  assert.equal(store.state.status, 'connecting');
+  send({ type: 'state', state: 'live' }, { type: 'connection', status: 'reconnected', reason: 'x', downtimeMs: 900 });
+  assert.deepEqual(store.state.usage, usageBefore, 'the same session: usage is not reset by a reconnect');
+  send({ type: 'state', state: 'reconnecting' });
+  send({ type: 'error', code: 'connection_lost', message: 'Could not reconnect to the realtime server after 6 attempts.', recoverable: false });
+  send({ type: 'state', state: 'closed' }, { type: 'closed', reason: 'error' });
+  assert.deepEqual(store.state.problems.map((shown) => shown.code), ['connection_lost']);
 });
 
 test('connection and key problems are solved by a session that goes live', () => {
@@ -155,7 +172,7 @@ test('a key quoted back in the conversation never reaches the state; agent reaso
   try {
     const { store, send } = newStore();
     send({ type: 'state', state: 'connecting' }, { type: 'state', state: 'live' });
-    send({ type: 'transcript.entry', entryId: 1, index: 0, entry: { role: 'assistant', text: `Your key is ${key}.` } });
+    send({ type: 'transcript.entry', entryId: 1, index: 0, role: 'assistant', text: `Your key is ${key}.` });
     send({ type: 'handoff.requested', handoffId: 'h1', inputTranscript: key, agentText: `use ${key}`, transcript: [] });
     send({ type: 'handoff.failed', handoffId: 'h1', cause: 'agent_failed', reason: `HTTP 401: {"error":{"message":"bad key ${key}"}}`, spoken: '' });
     const everything = JSON.stringify(store.state);
@@ -165,4 +182,35 @@ test('a key quoted back in the conversation never reaches the state; agent reaso
   } finally {
     forget();
   }
+});
+
+test('a registered secret split across two transcript deltas reaches neither the state nor a patch', () => {
+  const secret = 'correct-horse-battery-staple-42';
+  const forget = registerSecret(secret);
+  try {
+    const { store, send, patches, mirror } = newStore();
+    send({ type: 'state', state: 'connecting' }, { type: 'state', state: 'live' });
+    const said = `The password is ${secret} so`;
+    const cut = said.indexOf('battery');
+    send({ type: 'transcript.entry', entryId: 0, index: 0, role: 'assistant', text: said.slice(0, cut) });
+    send({ type: 'transcript.entry', entryId: 0, index: 0, role: 'assistant', append: said.slice(cut) });
+    send({ type: 'transcript.entry', entryId: 0, index: 0, role: 'assistant', append: ' be it.' });
+    const sent = JSON.stringify(patches);
+    assert.ok(!sent.includes('horse') && !sent.includes('battery'), sent);
+    const [bubble] = store.state.conversation.items;
+    assert.equal(bubble?.kind === 'entry' && bubble.text, 'The password is [redacted] so be it.');
+    assert.deepEqual(mirror(), store.state);
+  } finally {
+    forget();
+  }
+});
+
+test('reconnecting keeps the session\'s problems, usage and agent work; it is not a new session', () => {
+  const { store, send } = newStore();
+  send({ type: 'state', state: 'connecting' }, { type: 'state', state: 'live' });
+  send({ type: 'usage', responseId: 'r1', input: { text: 1, audio: 2, cached: 0 }, output: { text: 3, audio: 4 }, total: 10 });
+  store.dispatch({ type: 'session-facts', talk: store.state.talk, agentWorking: true });
+  send({ type: 'state', state: 'reconnecting' }, { type: 'state', state: 'connecting' }, { type: 'state', state: 'live' });
+  assert.equal(store.state.usage.total, 10);
+  assert.equal(store.state.agentWorking, true);
 });

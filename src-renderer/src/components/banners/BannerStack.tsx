@@ -31,7 +31,7 @@ export function BannerStack({ onOpenSettings }: { readonly onOpenSettings: (page
   const problems = useAppState((state) => state.app?.problems ?? NO_PROBLEMS);
   const session = useAppState((state) => state.app?.session);
   const [showAll, setShowAll] = useState(false);
-  const sessionRunning = session === 'connecting' || session === 'live' || session === 'closing';
+  const sessionRunning = session === 'connecting' || session === 'live' || session === 'reconnecting' || session === 'closing';
 
   const dismiss = (problem: Problem) => {
     void attempt(() => store.api.problems.dismiss({ id: problem.id })).then((response) => {

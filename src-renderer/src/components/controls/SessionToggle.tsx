@@ -4,7 +4,7 @@ import { attempt } from '../../bridge/attempt';
 import { useAppState, useStore } from '../../hooks/store-context';
 
 function isRunning(session: SessionState | undefined): boolean {
-  return session === 'connecting' || session === 'live' || session === 'closing';
+  return session === 'connecting' || session === 'live' || session === 'reconnecting' || session === 'closing';
 }
 
 export function SessionToggle(): ReactElement {

@@ -8,6 +8,7 @@ const SESSION_ANNOUNCEMENTS: Record<SessionState, string> = {
   idle: '',
   connecting: 'Connecting to the voice service',
   live: 'Voice session started',
+  reconnecting: 'Connection lost; reconnecting',
   closing: 'Stopping the voice session',
   closed: 'Voice session ended',
   error: 'The voice session failed',
