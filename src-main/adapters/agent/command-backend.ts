@@ -30,6 +30,11 @@ export const DEFAULT_AGENT_COMMAND_TIMEOUT_MS = 300_000;
 /** Time between SIGTERM and SIGKILL when stopping the command. */
 export const COMMAND_KILL_GRACE_MS = 2_000;
 const STDERR_TAIL_MAX_CHARS = 8_192;
+/**
+ * The most of a command's answer kept (about 250,000 tokens): enough for any answer worth reading
+ * aloud or on a card; a runaway command's output beyond it is dropped, and the answer says so.
+ */
+export const MAX_COMMAND_OUTPUT_CHARS = 1_000_000;
 const STDERR_LINE_MAX_CHARS = 200;
 /** How often a stopping group is checked for leftovers. */
 const GROUP_CHECK_MS = 50;
@@ -127,8 +132,10 @@ export function createCommandBackend(options: CommandBackendOptions): AgentBacke
           const how = next.exitCode === null ? `was killed by ${next.signal ?? 'a signal'}` : `exited with code ${next.exitCode}`;
           throw new AgentError('agent_command_failed', `the agent command ${how}${lastLine ? ': ' + lastLine : ''}`);
         }
+        const cut = next.stdoutCutChars > 0 ? `\n[… the command printed ${next.stdoutCutChars.toLocaleString('en-US')} more characters, left out.]` : '';
+        if (cut) yield { type: 'notice', text: `The agent command's output was longer than ${MAX_COMMAND_OUTPUT_CHARS.toLocaleString('en-US')} characters; the rest was left out.` };
         const text = next.stdout.trim();
-        if (text.length > 0) yield { type: 'message.completed', text };
+        if (text.length > 0) yield { type: 'message.completed', text: text + cut };
         return;
       }
     } catch (error) {
@@ -168,6 +175,8 @@ type CommandOutput =
       readonly exitCode: number | null;
       readonly signal: NodeJS.Signals | null;
       readonly stdout: string;
+      /** Output characters dropped beyond MAX_COMMAND_OUTPUT_CHARS. */
+      readonly stdoutCutChars: number;
       readonly stderr: string;
       readonly spawnError: Error | undefined;
       readonly stopReason: StopReason | undefined;
@@ -183,6 +192,7 @@ class RunningCommand {
   private readonly queue: CommandOutput[] = [];
   private waiter: (() => void) | undefined;
   private stdout = '';
+  private stdoutCutChars = 0;
   private stderr = '';
   /** The stderr tail lost its beginning: its first line is partial. */
   private stderrCut = false;
@@ -307,8 +317,12 @@ class RunningCommand {
 
   private onStdout(text: string): void {
     if (text.length === 0 || this.ended) return;
-    this.stdout += text;
-    this.push({ kind: 'stdout', text });
+    const room = MAX_COMMAND_OUTPUT_CHARS - this.stdout.length;
+    const kept = room >= text.length ? text : text.slice(0, Math.max(0, room));
+    this.stdoutCutChars += text.length - kept.length;
+    if (kept.length === 0) return;
+    this.stdout += kept;
+    this.push({ kind: 'stdout', text: kept });
   }
 
   private onStderr(text: string): void {
@@ -329,6 +343,7 @@ class RunningCommand {
       exitCode,
       signal,
       stdout: this.stdout,
+      stdoutCutChars: this.stdoutCutChars,
       // A cut first line may hold the end of a secret that no rule can recognise any more.
       stderr: this.stderrCut ? this.stderr.slice(this.stderr.search(/\r|\n|$/)) : this.stderr,
       spawnError: this.spawnError,

@@ -16,6 +16,16 @@ export interface SseEvent {
 const BYTE_ORDER_MARK = '\uFEFF';
 const DEFAULT_EVENT_TYPE = 'message';
 
+/** One event of an agent's stream is never larger than this (a whole long answer is ~100 kB). */
+export const MAX_SSE_EVENT_CHARS = 8 * 1024 * 1024;
+
+export class SseEventTooLargeError extends Error {
+  override readonly name = 'SseEventTooLargeError';
+  constructor() {
+    super(`an event in the agent's stream is larger than ${MAX_SSE_EVENT_CHARS / 1024 / 1024} MiB`);
+  }
+}
+
 export class SseParser {
   /** Text of the line being read (no terminator seen yet). */
   private partialLine = '';
@@ -26,8 +36,16 @@ export class SseParser {
   private dataLines: string[] = [];
   private lastEventId: string | undefined = undefined;
 
-  /** Feeds the next piece of the stream; returns the events it completed, in order. */
+  /** Characters of the event being read (its partial line and data lines). */
+  private pendingChars = 0;
+
+  /**
+   * Feeds the next piece of the stream; returns the events it completed, in order. Throws
+   * SseEventTooLargeError when one event grows beyond MAX_SSE_EVENT_CHARS.
+   */
   push(chunk: string): SseEvent[] {
+    this.pendingChars += chunk.length;
+    if (this.pendingChars > MAX_SSE_EVENT_CHARS) throw new SseEventTooLargeError();
     const events: SseEvent[] = [];
     let text = chunk;
     if (this.atStreamStart && text.length > 0) {
@@ -113,6 +131,7 @@ export class SseParser {
   }
 
   private dispatch(events: SseEvent[]): void {
+    this.pendingChars = this.partialLine.length;
     const eventType = this.eventType;
     const dataLines = this.dataLines;
     this.eventType = '';

@@ -231,3 +231,14 @@ describe('none backend', () => {
     assert.equal(error.message, 'no agent backend is configured');
   });
 });
+
+test('a runaway command: its answer keeps the first million characters, says how much was left out, and the card is told', async (t) => {
+  const backend = backendFor(t, { command: nodeCommand('process.stdout.write("y".repeat(1500000))') });
+  const events = await collect(backend.runRequest(request(['print a lot'])));
+  const completed = events.find((event) => event.type === 'message.completed');
+  assert.ok(completed && completed.type === 'message.completed');
+  assert.ok(completed.text.startsWith('y'.repeat(1000)));
+  assert.match(completed.text, /\[… the command printed 500,000 more characters, left out\.\]$/);
+  assert.ok(deltasOf(events).length <= 1_000_000, 'the streamed deltas stop at the cap too');
+  assert.ok(events.some((event) => event.type === 'notice' && /longer than 1,000,000 characters/.test(event.text)));
+});

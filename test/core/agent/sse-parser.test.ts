@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SseParser, parseSseText, type SseEvent } from '../../../src-main/core/agent/sse-parser';
+import { MAX_SSE_EVENT_CHARS, SseEventTooLargeError, SseParser, parseSseText, type SseEvent } from '../../../src-main/core/agent/sse-parser';
 
 function parseChunks(chunks: string[]): SseEvent[] {
   const parser = new SseParser();
@@ -105,4 +105,14 @@ describe('SseParser', () => {
     assert.deepEqual(parseSseText(''), []);
     assert.deepEqual(parseSseText('event: x\n'), []);
   });
+});
+
+test('an event that never ends is refused once it passes the size cap, not buffered without limit', () => {
+  const parser = new SseParser();
+  const piece = 'data: ' + 'z'.repeat(1024 * 1024);
+  assert.throws(() => {
+    for (let index = 0; index * piece.length <= MAX_SSE_EVENT_CHARS + piece.length; index++) parser.push(piece);
+  }, SseEventTooLargeError);
+  const fresh = new SseParser();
+  for (let index = 0; index < 20; index++) assert.equal(fresh.push(`data: ${'a'.repeat(1024 * 1024)}\n\n`).length, 1, 'complete events of 1 MiB each pass, however many');
 });
