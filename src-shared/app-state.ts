@@ -63,6 +63,7 @@ export const PROBLEM_CODES = [
   'server_error',
   'connection_lost',
   'server_ended',
+  'internal_error',
   'audio_source_failed',
   'audio_sink_failed',
   'audio_problem',

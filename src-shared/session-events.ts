@@ -54,7 +54,9 @@ export type SessionErrorCode =
   | 'audio_sink_failed'
   | 'agent_failed'
   /** Reconnecting failed every attempt: the conversation ended. */
-  | 'connection_lost';
+  | 'connection_lost'
+  /** A fault inside Parley, caught and reported; the conversation went on. */
+  | 'internal_error';
 
 /** How a response ended other than `completed` (v2 `response.done` status). */
 export type ResponseEndStatus = 'cancelled' | 'failed' | 'incomplete';

@@ -22,6 +22,7 @@ const KINDS: Record<ProblemCode, ProblemKind> = {
   invalid_config: { title: 'Settings need attention', settingsPage: 'general', scope: 'session', severity: 'error' },
   server_error: { title: 'The voice service reported an error', settingsPage: null, scope: 'session', severity: 'error' },
   connection_lost: { title: 'Connection lost', settingsPage: null, scope: 'session', severity: 'error' },
+  internal_error: { title: 'Parley hit an internal error', settingsPage: null, scope: 'session', severity: 'warning' },
   server_ended: { title: 'The voice service ended the session', settingsPage: null, scope: 'session', severity: 'warning' },
   audio_source_failed: { title: 'Microphone problem', settingsPage: 'audio', scope: 'session', severity: 'error' },
   audio_sink_failed: { title: 'Speaker problem', settingsPage: 'audio', scope: 'session', severity: 'error' },
@@ -90,6 +91,7 @@ export function problemCodeForSessionError(code: SessionErrorCode): ProblemCode 
     case 'audio_sink_failed':
     case 'agent_failed':
     case 'connection_lost':
+    case 'internal_error':
       return code;
   }
 }

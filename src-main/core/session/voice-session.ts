@@ -327,10 +327,40 @@ export class VoiceSession {
 
   private connectionHandlers(generation: number, conversation: LiveConversation, confirms: boolean) {
     return {
-      onOpen: (connection: RealtimeConnection) => this.onTransportOpen(generation, conversation, connection, confirms),
+      onOpen: this.guarded('opening the connection', (connection: RealtimeConnection) => this.onTransportOpen(generation, conversation, connection, confirms)),
       onFrame: (frame: string) => this.onServerFrame(generation, conversation, frame),
-      onClose: (info: TransportCloseInfo) => this.onTransportClosed(generation, info),
+      onClose: this.guarded('a closed connection', (info: TransportCloseInfo) => this.onTransportClosed(generation, info)),
     };
+  }
+
+  /**
+   * Runs a callback from outside the session's own calls (a socket, a timer) so that whatever it
+   * throws is caught and reported as an error event: the conversation goes on, and no stack trace
+   * reaches the user or ends the process.
+   */
+  private guarded<A extends unknown[]>(where: string, callback: (...args: A) => void): (...args: A) => void {
+    return (...args: A) => {
+      try {
+        callback(...args);
+      } catch (error) {
+        this.reportInternalError(where, error);
+      }
+    };
+  }
+
+  /** Work started without waiting for it (a renewal, a reconnect attempt): a rejection is reported. */
+  private runDetached(where: string, work: () => Promise<void>): void {
+    work().catch((error: unknown) => this.reportInternalError(where, error));
+  }
+
+  private reportInternalError(where: string, error: unknown): void {
+    this.logger.error('an internal error was caught', { where, error: errorMessage(error).slice(0, 300) });
+    this.hub.emit({
+      type: 'error',
+      code: 'internal_error',
+      message: `Parley hit an internal error in ${where} and carried on (${errorMessage(error).slice(0, 160)}).`,
+      recoverable: true,
+    });
   }
 
   private liveConversation(): LiveConversation | undefined {
@@ -375,13 +405,13 @@ export class VoiceSession {
   private awaitConfirmation(generation: number): void {
     this.clearConfirmTimer();
     const timeoutMs = this.connectTimeoutMs;
-    this.confirmTimer = setTimeout(() => {
+    this.confirmTimer = setTimeout(this.guarded('the confirmation timer', () => {
       this.confirmTimer = undefined;
       if (generation !== this.generation) return;
       const message = `The realtime server did not confirm the session configuration within ${timeoutMs / 1000} s.`;
       if (this.currentState === 'connecting') this.failStart(generation, 'connect_timeout', message);
       else if (this.currentState === 'reconnecting') this.onAttemptFailed(generation, message);
-    }, timeoutMs);
+    }), timeoutMs);
   }
 
   private clearConfirmTimer(): void {
@@ -454,10 +484,10 @@ export class VoiceSession {
     if (reconnect.kind === 'reconnect') {
       this.hub.emit({ type: 'connection', status: 'reconnecting', reason: reconnect.reason, attempt: reconnect.attempt, maxAttempts, delayMs });
     }
-    reconnect.timer = setTimeout(() => {
+    reconnect.timer = setTimeout(this.guarded('a reconnect attempt', () => {
       reconnect.timer = undefined;
-      if (this.reconnect === reconnect) void this.attemptConnection();
-    }, delayMs);
+      if (this.reconnect === reconnect) this.runDetached('a reconnect attempt', () => this.attemptConnection());
+    }), delayMs);
   }
 
   private async attemptConnection(): Promise<void> {
@@ -544,10 +574,10 @@ export class VoiceSession {
   private armRenewal(): void {
     this.clearRenewal();
     const { lookFrom, forceAt } = renewalSchedule(Date.now(), this.resilience);
-    this.renewalTimer = setTimeout(() => {
+    this.renewalTimer = setTimeout(this.guarded('the renewal timer', () => {
       this.renewalTimer = undefined;
-      void this.prepareRenewal(forceAt);
-    }, Math.max(0, lookFrom - Date.now()));
+      this.runDetached('the renewal', () => this.prepareRenewal(forceAt));
+    }), Math.max(0, lookFrom - Date.now()));
   }
 
   /**
@@ -577,11 +607,11 @@ export class VoiceSession {
       this.logger.warn('preparing the next realtime session failed', { error: errorMessage(error) });
       // The current session still works: try again later, or reconnect once the limit is reached.
       const retryAt = Math.min(Date.now() + RENEWAL_RETRY_MS, forceAt);
-      this.renewalTimer = setTimeout(() => {
+      this.renewalTimer = setTimeout(this.guarded('the renewal timer', () => {
         this.renewalTimer = undefined;
         if (Date.now() >= forceAt) this.beginReconnect('renewal', 'the session reached its time limit');
-        else void this.prepareRenewal(forceAt);
-      }, Math.max(0, retryAt - Date.now()));
+        else this.runDetached('the renewal', () => this.prepareRenewal(forceAt));
+      }), Math.max(0, retryAt - Date.now()));
       return;
     }
     if (this.renewal !== renewal || this.conversation !== conversation || this.currentState !== 'live') {
@@ -603,14 +633,14 @@ export class VoiceSession {
     if (!forced && this.record.version !== renewal.seedVersion) {
       renewal.prepared.connection.close();
       this.renewal = undefined;
-      void this.prepareRenewal(renewal.forceAt);
+      this.runDetached('the renewal', () => this.prepareRenewal(renewal.forceAt));
       return;
     }
     if (forced || this.conversation.isQuiet) {
       this.switchToRenewed(renewal, renewal.prepared);
       return;
     }
-    renewal.timer = setTimeout(() => this.switchWhenQuiet(renewal), QUIET_CHECK_INTERVAL_MS);
+    renewal.timer = setTimeout(this.guarded('the renewal', () => this.switchWhenQuiet(renewal)), QUIET_CHECK_INTERVAL_MS);
   }
 
   private switchToRenewed(renewal: Renewal, prepared: PreparedConnection): void {
@@ -621,7 +651,7 @@ export class VoiceSession {
     this.connection = prepared.connection;
     prepared.handOver({
       onFrame: (frame) => this.onServerFrame(generation, conversation, frame),
-      onClose: (info) => this.onTransportClosed(generation, info),
+      onClose: this.guarded('a closed connection', (info: TransportCloseInfo) => this.onTransportClosed(generation, info)),
     });
     conversation.reattach(prepared.connection, true);
     closeQuietly(old, this.logger);

@@ -252,3 +252,33 @@ test('a server that drops every connection right after it opens ends in one clea
   assert.ok(server.connections.length <= 4, `at most the first connection and 3 attempts (${server.connections.length})`);
   assert.deepEqual(harness.eventsOf('closed').map((event) => event.reason), ['error']);
 });
+
+test('a fault inside Parley during a renewal is caught and reported, and the conversation goes on', async (t) => {
+  const uncaught: unknown[] = [];
+  const onUncaught = (error: unknown) => uncaught.push(error);
+  process.on('uncaughtException', onUncaught);
+  t.after(() => process.off('uncaughtException', onUncaught));
+  const server = await startGaRealtimeServer();
+  let faults = 0;
+  // A speaker whose state cannot be read: the quiet check of the renewal throws.
+  const sink = {
+    write() {},
+    isPlaying(): boolean {
+      faults++;
+      throw new Error('speaker state unreadable');
+    },
+    interrupt: () => undefined,
+  };
+  const harness = createSessionHarness({ sink: sink as never, resilience: { ...FAST_RECONNECT, maxSessionMs: 600, renewBeforeMs: 400, forceRenewBeforeMs: 60 } });
+  t.after(async () => {
+    await harness.dispose();
+    await server.close();
+  });
+  assert.equal(await harness.session.start({ config: sessionConfig('v2', server.url), apiKey: TEST_API_KEY }), true);
+  const caught = await harness.waitForEvent('error', (event) => event.code === 'internal_error', 3_000);
+  assert.equal(caught.recoverable, true);
+  assert.match(caught.message, /internal error in the renewal .*speaker state unreadable/);
+  assert.ok(faults > 0);
+  assert.equal(harness.session.state, 'live');
+  assert.deepEqual(uncaught, []);
+});
