@@ -56,6 +56,11 @@ export interface Settings {
   readonly dialect: Dialect;
   readonly realtimeUrl: string;
   readonly model: string;
+  /**
+   * The realtime provider's session limit, whole minutes: the session is renewed before it.
+   * Applies from the next session.
+   */
+  readonly maxSessionMinutes: number;
   readonly voice: string;
   readonly instructions: string;
   readonly agentBackend: AgentBackend;
@@ -120,6 +125,16 @@ const MAX_ACCELERATOR_CHARS = 100;
 const MAX_INSTRUCTIONS_CHARS = 20_000;
 const MAX_PATH_CHARS = 4096;
 
+/** The session length limit's bounds, minutes: renewal needs a couple of minutes; 12 hours is ample. */
+export const MIN_SESSION_MINUTES = 2;
+export const MAX_SESSION_MINUTES = 720;
+/** Why a session length limit is refused, after its label; main's store says the same. */
+export const SESSION_MINUTES_PROBLEM = `must be a whole number of minutes from ${MIN_SESSION_MINUTES} to ${MAX_SESSION_MINUTES}`;
+
+export function isSessionMinutes(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= MIN_SESSION_MINUTES && (value as number) <= MAX_SESSION_MINUTES;
+}
+
 /** Commands that take nothing: the renderer passes no argument. */
 const NO_ARGS = z.undefined();
 
@@ -152,6 +167,8 @@ export const settingsSchema = z.strictObject({
   dialect: z.enum(DIALECTS),
   realtimeUrl: urlWithProtocols(['http:', 'https:', 'ws:', 'wss:']),
   model: z.string().max(MAX_NAME_CHARS),
+  // One sentence for every way it can be wrong (text, a fraction, out of range).
+  maxSessionMinutes: z.custom<number>(isSessionMinutes, { message: SESSION_MINUTES_PROBLEM }),
   voice: z.string().max(MAX_NAME_CHARS),
   instructions: z.string().max(MAX_INSTRUCTIONS_CHARS),
   agentBackend: z.enum(AGENT_BACKENDS),

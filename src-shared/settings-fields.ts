@@ -18,6 +18,7 @@ export const SETTINGS_FIELDS: Readonly<Record<SettingsField, SettingsFieldInfo>>
   dialect: { label: 'Protocol', page: 'general' },
   realtimeUrl: { label: 'Realtime URL', page: 'general' },
   model: { label: 'Model', page: 'general' },
+  maxSessionMinutes: { label: 'Session length limit', page: 'general' },
   voice: { label: 'Voice', page: 'general' },
   instructions: { label: 'Instructions', page: 'general' },
   talkMode: { label: 'Talk mode', page: 'general' },

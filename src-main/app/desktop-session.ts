@@ -13,8 +13,8 @@ import type { VoiceSession } from '../core/session/voice-session';
 import { errorMessage } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import { HistoryRecorder } from '../adapters/history/history-recorder';
-import { agentSettingsFrom, realtimeConfigFrom } from './session-settings';
-import { createVoiceRuntime, type VoiceRuntime } from './voice-runtime';
+import { agentSettingsFrom, realtimeConfigFrom, resilienceFrom } from './session-settings';
+import { createVoiceRuntime, type VoiceRuntime, type VoiceRuntimeOptions } from './voice-runtime';
 
 export interface DesktopSessionDeps {
   readonly transport: RealtimeTransport;
@@ -24,6 +24,8 @@ export interface DesktopSessionDeps {
   readonly now: () => number;
   readonly emit: (event: SessionEvent) => void;
   readonly onTalkState: (state: TalkState) => void;
+  /** Assembles the runtime; createVoiceRuntime unless a test watches what a session is built with. */
+  readonly createRuntime?: (options: VoiceRuntimeOptions) => VoiceRuntime;
 }
 
 /** Where the key would come from, for the "No API key" message. */
@@ -46,7 +48,7 @@ export class DesktopSession {
     muted: boolean,
     private readonly deps: DesktopSessionDeps,
   ) {
-    this.runtime = createVoiceRuntime({
+    this.runtime = (deps.createRuntime ?? createVoiceRuntime)({
       config: realtimeConfigFrom(settings),
       transport: deps.transport,
       agent: agentSettingsFrom(settings, apiKey),
@@ -54,6 +56,7 @@ export class DesktopSession {
       // feeds frames through onMicrophoneFrame and closes the speaker itself.
       audio: { sink: deps.sink, ownsSink: false },
       talk: { mode: settings.talkMode, muted, onStateChange: (state) => deps.onTalkState(state) },
+      resilience: resilienceFrom(settings),
       logger: deps.logger,
       now: deps.now,
       onEvent: (event) => this.onEvent(event),

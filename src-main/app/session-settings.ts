@@ -1,10 +1,12 @@
 // Settings → what one voice session and its agent are configured with. Pure, but for the file
 // lookups agentSettingsProblem makes by default.
-import type { Settings } from '../../src-shared/ipc-contract';
+import { isSessionMinutes, type Settings } from '../../src-shared/ipc-contract';
 import type { SettingsField } from '../../src-shared/settings-fields';
 import type { AgentBackendSettings } from '../adapters/agent/create-agent-backend';
+import { DEFAULT_SESSION_MINUTES, MS_PER_MINUTE } from '../adapters/settings/settings-schema';
 import { turnDetectionFor } from '../core/audio/talk-mode';
 import type { RealtimeSessionConfig } from '../core/protocol/session-config';
+import type { ResilienceOptions } from '../core/session/resilience';
 import { nodeSettingsCheckDeps, settingsProblems, type SettingsCheckDeps } from './settings-check';
 
 export const TRANSCRIPTION_MODEL = 'gpt-4o-mini-transcribe';
@@ -24,6 +26,16 @@ export function realtimeConfigFrom(settings: Settings): RealtimeSessionConfig {
     turnDetection: turnDetectionFor(settings.talkMode),
     sessionId: undefined,
   };
+}
+
+/**
+ * The provider's session limit the voice session renews before. A stored value out of range (a
+ * hand-edited file) is listed in "Settings need attention" by settingsProblems; until it is fixed
+ * the session uses the default rather than refusing to start.
+ */
+export function resilienceFrom(settings: Settings): Pick<ResilienceOptions, 'maxSessionMs'> {
+  const minutes = isSessionMinutes(settings.maxSessionMinutes) ? settings.maxSessionMinutes : DEFAULT_SESSION_MINUTES;
+  return { maxSessionMs: minutes * MS_PER_MINUTE };
 }
 
 export function agentSettingsFrom(settings: Settings, apiKey: string | undefined): AgentBackendSettings {

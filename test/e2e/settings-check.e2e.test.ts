@@ -57,6 +57,29 @@ test('a refused setting is shown next to its field; fixing it saves', { skip: sk
     assert.equal(settings.get().voice, 'cedar');
   });
 
+  await t.test('the session length limit shows with the connection settings; 1 minute is refused, 90 is saved', async () => {
+    const field = page.getByTestId('setting-maxSessionMinutes');
+    assert.equal(await field.inputValue(), '60', 'the default');
+    const hint = await field.evaluate((input) => {
+      const id = (input.getAttribute('aria-describedby') ?? '').split(' ').find((entry) => entry.endsWith('-hint'));
+      return id ? (document.getElementById(id)?.textContent ?? null) : null;
+    });
+    assert.equal(hint, 'Parley renews the session before this limit without a gap (the OpenAI Realtime API allows 60 minutes).');
+    await field.fill('1');
+    await page.getByTestId('settings-save').click();
+    await page.getByTestId('settings-error').waitFor();
+    assert.equal(await fieldError(page, 'setting-maxSessionMinutes'), 'Session length limit: must be a whole number of minutes from 2 to 720');
+    assert.equal(settings.get().maxSessionMinutes, 60, 'nothing was saved');
+    await field.fill('');
+    await page.getByTestId('settings-save').click();
+    await page.getByTestId('settings-error').waitFor();
+    assert.equal(await fieldError(page, 'setting-maxSessionMinutes'), 'Session length limit: must be a whole number of minutes from 2 to 720', 'an empty box too');
+    await field.fill('90');
+    await page.getByTestId('settings-save').click();
+    await page.getByTestId('settings-saved').waitFor();
+    assert.equal(settings.get().maxSessionMinutes, 90);
+  });
+
   await t.test('a command not on PATH, then a folder that does not exist', async () => {
     await page.getByTestId('settings-tab-agent').click();
     await page.getByTestId('setting-agentBackend').selectOption('command');

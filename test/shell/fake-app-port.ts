@@ -17,6 +17,7 @@ export const TEST_SETTINGS: Settings = {
   dialect: 'v2',
   realtimeUrl: 'wss://api.openai.com/v1',
   model: '',
+  maxSessionMinutes: 60,
   voice: '',
   instructions: '',
   agentBackend: 'none',

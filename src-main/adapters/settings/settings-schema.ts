@@ -3,10 +3,18 @@
 import type { AgentBackendKind } from '../../core/agent/agent-backend';
 import { TALK_MODES } from '../../core/audio/talk-mode';
 import type { Dialect } from '../../core/protocol/session-config';
+import { DEFAULT_MAX_SESSION_MS } from '../../core/session/resilience';
 
 // The settings type is owned by the IPC contract (the renderer edits the same shape).
 export type { Settings, Hotkeys as HotkeySettings } from '../../../src-shared/ipc-contract';
-import type { Hotkeys as HotkeySettings, Settings } from '../../../src-shared/ipc-contract';
+import {
+  MAX_SESSION_MINUTES,
+  MIN_SESSION_MINUTES,
+  SESSION_MINUTES_PROBLEM,
+  isSessionMinutes,
+  type Hotkeys as HotkeySettings,
+  type Settings,
+} from '../../../src-shared/ipc-contract';
 import { SETTINGS_FIELDS, isSettingsField, type SettingsField, type SettingsPage } from '../../../src-shared/settings-fields';
 
 /** What the settings file holds: the settings plus the API key, encrypted by the OS keychain. */
@@ -31,10 +39,16 @@ export const DEFAULT_INSTRUCTIONS =
   'needs research, tools, files or more than a quick answer, hand it to the background agent ' +
   'and tell the user you are on it; when the agent answers, tell the user what it found.';
 
+export const MS_PER_MINUTE = 60_000;
+/** The OpenAI Realtime API's limit, which the voice session assumes when nothing is set. */
+export const DEFAULT_SESSION_MINUTES = DEFAULT_MAX_SESSION_MS / MS_PER_MINUTE;
+export { MAX_SESSION_MINUTES, MIN_SESSION_MINUTES };
+
 export const DEFAULT_SETTINGS: Settings = {
   dialect: 'v2',
   realtimeUrl: 'wss://api.openai.com/v1',
   model: '',
+  maxSessionMinutes: DEFAULT_SESSION_MINUTES,
   voice: '',
   instructions: DEFAULT_INSTRUCTIONS,
   agentBackend: 'responses',
@@ -73,6 +87,9 @@ const SCHEMA_WITHOUT_DEFAULTS: Record<keyof StoredSettings, JsonSchema> = {
   dialect: oneOf(DIALECTS),
   realtimeUrl: text(MAX_PATH_CHARS, { pattern: REALTIME_URL_PATTERN }),
   model: text(MAX_SHORT_TEXT_CHARS),
+  // Only the type: a hand-edited 1 or 30.5 must not get the whole file thrown away as corrupt;
+  // it is listed as a problem (settingShapeProblem) and the session uses the default meanwhile.
+  maxSessionMinutes: { type: 'number' },
   voice: text(MAX_SHORT_TEXT_CHARS),
   instructions: text(MAX_INSTRUCTIONS_CHARS),
   agentBackend: oneOf(AGENT_BACKENDS),
@@ -182,6 +199,7 @@ const CHECKS: Record<SettingsKey, Check> = {
   dialect: oneOfCheck(DIALECTS),
   realtimeUrl: urlCheck(['wss:', 'ws:', 'https:', 'http:']),
   model: textCheck(MAX_SHORT_TEXT_CHARS),
+  maxSessionMinutes: (value) => (isSessionMinutes(value) ? undefined : SESSION_MINUTES_PROBLEM),
   voice: textCheck(MAX_SHORT_TEXT_CHARS),
   instructions: textCheck(MAX_INSTRUCTIONS_CHARS),
   agentBackend: oneOfCheck(AGENT_BACKENDS),

@@ -257,3 +257,46 @@ test('configName chooses the file name', () => {
   assert.equal(store.path, join(cwd, 'preferences.json'));
   assert.ok(existsSync(join(cwd, 'preferences.json')));
 });
+
+const SESSION_LIMIT_REFUSAL = 'Session length limit: must be a whole number of minutes from 2 to 720';
+
+test('session length limit: whole minutes from 2 to 720 are saved and kept; anything else is refused naming the field', () => {
+  const cwd = settingsDir();
+  const store = open(cwd);
+  assert.equal(store.get().maxSessionMinutes, 60, 'the default is the OpenAI Realtime API limit');
+  for (const minutes of [2, 720, 60]) assert.equal(store.update({ maxSessionMinutes: minutes }).maxSessionMinutes, minutes);
+  store.update({ maxSessionMinutes: 45 });
+  assert.equal(open(cwd).get().maxSessionMinutes, 45, 'persisted for the next start');
+
+  for (const refused of [1, 721, 30.5, '60', 0, -5, Number.NaN, Number.POSITIVE_INFINITY, null]) {
+    assert.throws(
+      () => store.update({ maxSessionMinutes: refused }),
+      (error: unknown) =>
+        error instanceof SettingsValidationError &&
+        error.field === 'maxSessionMinutes' &&
+        error.page === 'general' &&
+        error.message === SESSION_LIMIT_REFUSAL,
+      `${String(refused)} should be refused`,
+    );
+  }
+  assert.equal(store.get().maxSessionMinutes, 45, 'nothing refused was saved');
+});
+
+test('session length limit: a file from before the setting opens with the default, not as corrupt', () => {
+  const cwd = settingsDir();
+  writeFileSync(join(cwd, 'settings.json'), JSON.stringify({ voice: 'cedar', __internal__: { migrations: { version: '0.3.0' } } }));
+  const store = open(cwd);
+  assert.equal(store.notice, undefined);
+  assert.equal(store.get().maxSessionMinutes, 60);
+  assert.equal(store.get().voice, 'cedar');
+});
+
+test('session length limit: a hand-edited value out of range keeps the file (it is a problem to fix, not corruption)', () => {
+  const cwd = settingsDir();
+  writeFileSync(join(cwd, 'settings.json'), JSON.stringify({ voice: 'cedar', maxSessionMinutes: 1, __internal__: { migrations: { version: '0.3.0' } } }));
+  const store = open(cwd);
+  assert.equal(store.notice, undefined, 'not reset to defaults');
+  assert.deepEqual({ voice: store.get().voice, minutes: store.get().maxSessionMinutes }, { voice: 'cedar', minutes: 1 });
+  assert.equal(store.update({ talkMode: 'toggle' }).talkMode, 'toggle', 'other settings still save');
+  assert.equal(store.update({ maxSessionMinutes: 30 }).maxSessionMinutes, 30, 'and the value can be fixed');
+});
