@@ -23,7 +23,6 @@ export class ConversationRecord {
   /** Keyed so a growing entry replaces its own line; a Map keeps first-seen order. */
   private readonly lines = new Map<string, RecordedLine>();
   private nextTypedKey = 0;
-  private changes = 0;
   private running: { readonly handoffId: string; readonly request: string } | undefined;
 
   onEvent(event: SessionEvent): void {
@@ -52,14 +51,21 @@ export class ConversationRecord {
     }
   }
 
-  /** Grows with every change: a seed taken at one version misses what came after it. */
-  get version(): number {
-    return this.changes;
-  }
-
   /** Oldest first. */
   snapshot(): readonly RecordedLine[] {
     return [...this.lines.values()];
+  }
+
+  /** What the record holds now, to tell later what is new (`linesSince`). */
+  mark(): ReadonlyMap<string, RecordedLine> {
+    return new Map(this.lines);
+  }
+
+  /** Lines added or changed since `mark` was taken, oldest first. */
+  linesSince(mark: ReadonlyMap<string, RecordedLine>): readonly RecordedLine[] {
+    const newer: RecordedLine[] = [];
+    for (const [key, line] of this.lines) if (mark.get(key) !== line) newer.push(line);
+    return newer;
   }
 
   /** The request of an agent turn still running, if any: the new session is told it is coming. */
@@ -73,7 +79,6 @@ export class ConversationRecord {
   }
 
   private put(key: string, role: RecordedRole, text: string): void {
-    this.changes++;
     const kept = text.length > MAX_RECORDED_LINE_CHARS ? text.slice(-MAX_RECORDED_LINE_CHARS) : text;
     if (kept.trim().length === 0 && !this.lines.has(key)) return;
     this.lines.set(key, { role, text: kept });

@@ -50,3 +50,17 @@ export function seededInstructions(
 function clip(text: string): string {
   return text.length > SEED_LINE_MAX_CHARS ? `${text.slice(0, SEED_LINE_MAX_CHARS)} […]` : text;
 }
+
+export const CATCH_UP_HEADER = 'Said since this session was prepared, oldest first:';
+
+/**
+ * What was said between preparing a new session (its seed) and switching to it, as one message
+ * for the new session; undefined when nothing was.
+ */
+export function catchUpText(lines: readonly RecordedLine[], budgetChars = SEED_BUDGET_CHARS): string | undefined {
+  if (lines.length === 0) return undefined;
+  const rendered = lines.map((line) => `${SPEAKER[line.role]}: ${clip(line.text.replace(/\s+/g, ' ').trim())}`);
+  let text = rendered.join('\n');
+  if (text.length > budgetChars) text = text.slice(text.length - budgetChars);
+  return `${CATCH_UP_HEADER}\n${text}`;
+}

@@ -18,7 +18,7 @@ import { redactSecrets } from '../util/redact';
 import type { Logger } from '../util/logger';
 import { ItemAudioLedger } from './item-audio-ledger';
 import { ItemConversation } from './item-conversation';
-import { FRAME_DURATION_MS, PendingOutbound } from './pending-outbound';
+import { FRAME_DURATION_MS, PendingOutbound, RecentAudio } from './pending-outbound';
 import { responseOutcomeEvents } from './response-outcome';
 import { ResponseGate } from './response-gate';
 import { SessionConfiguration, type ConfigUpdate } from './session-configuration';
@@ -45,6 +45,8 @@ export interface LiveConversationDeps {
   onConfigurationRefused?(message: string): void;
   /** The server says the session reached its maximum duration: a new one must take over. */
   onSessionExpired?(message: string): void;
+  /** A response finished on this connection: it carries the conversation (it proved itself). */
+  onResponseCompleted?(): void;
 }
 
 /**
@@ -61,8 +63,13 @@ export class LiveConversation {
   private configuration: SessionConfiguration;
   /** Said while no connection was ready; sent in order once one is. */
   private readonly pending = new PendingOutbound();
+  /** The last second of microphone audio sent: a renewed session hears it again (a start of speech). */
+  private readonly recentAudio = new RecentAudio(RENEWAL_REPLAY_FRAMES);
   /** The server detected speech and has not yet seen it end (server turn detection only). */
   private userSpeaking = false;
+  /** When the server last saw the user's turn end, until a response to it is created. */
+  private turnEndedAt: number | undefined;
+  private lastServerEventAt = 0;
   private lastAudioSentAt = 0;
   /** v2: the last item placed; a new session's first item (previous id null) follows it. */
   private lastPlacedItemId: string | undefined;
@@ -117,15 +124,31 @@ export class LiveConversation {
    * barge-in ledger and function calls (answers to those go out as messages). The transcript and
    * a running agent turn go on; what waits in the queue goes out once the server confirms.
    */
-  reattach(connection: RealtimeConnection, alreadyConfirmed = false): void {
+  reattach(connection: RealtimeConnection, renewal?: { readonly catchUp: string | undefined }): void {
     if (this.disposed) return;
     this.detach();
     this.configuration = this.configuration.forNewConnection();
-    // A renewal's connection was confirmed before the switch (its session.updated is behind it).
-    if (alreadyConfirmed) this.configuration.onSessionUpdated();
     this.calls.retireAll();
     this.placementAnchor = this.lastPlacedItemId;
+    if (renewal) {
+      // Confirmed before the switch (its session.updated is behind it). It first hears what was
+      // said since it was prepared, then the last second of the microphone: speech that had just
+      // begun on the old session starts again on the new one instead of being cut.
+      this.configuration.onSessionUpdated();
+      for (const base64 of this.recentAudio.take().reverse()) this.pending.unshift({ type: 'audio.append', base64 });
+      if (renewal.catchUp !== undefined) this.pending.unshift({ type: 'agent.progress', text: renewal.catchUp });
+    }
     this.attach(connection);
+  }
+
+  /**
+   * A reply is under way, so switching connections now would cut it: a response is being
+   * produced or played, one was asked for and has not started, or the user's turn just ended
+   * and the server's response to it has not been created yet.
+   */
+  get isResponding(): boolean {
+    if (this.responseInProgress || this.responses.isBusy || this.deps.sink?.isPlaying()) return true;
+    return this.turnEndedAt !== undefined && Date.now() - this.turnEndedAt < AWAIT_RESPONSE_AFTER_TURN_MS;
   }
 
   /** The connection is gone; until the next one is ready, what is said waits in the queue. */
@@ -134,6 +157,7 @@ export class LiveConversation {
     this.responseInProgress = false;
     this.cancelSent = false;
     this.userSpeaking = false;
+    this.turnEndedAt = undefined;
     this.interruptedItemId = undefined;
     this.lastAudioItemId = undefined;
     this.audioLedger.clear();
@@ -146,13 +170,15 @@ export class LiveConversation {
   }
 
   /**
-   * Nothing would be cut by switching connections now: no response is being produced or played,
-   * the user is not speaking, and (without server turn detection) no speech was sent in the last
-   * second that is still waiting for its commit.
+   * Nothing would be cut by switching connections now: no reply is under way (see isResponding),
+   * the user is not speaking, the server has said nothing for `serverSilentMs`, and (without server turn
+   * detection) no speech was sent in the last second that is still waiting for its commit.
    */
-  get isQuiet(): boolean {
-    if (this.responseInProgress || this.userSpeaking || this.deps.sink?.isPlaying()) return false;
-    return this.serverDetectsTurns || Date.now() - this.lastAudioSentAt >= QUIET_AFTER_AUDIO_MS;
+  isQuiet(serverSilentMs: number): boolean {
+    if (this.isResponding || this.userSpeaking) return false;
+    const now = Date.now();
+    if (now - this.lastServerEventAt < serverSilentMs) return false;
+    return this.serverDetectsTurns || now - this.lastAudioSentAt >= QUIET_AFTER_AUDIO_MS;
   }
 
   private get isReady(): boolean {
@@ -176,7 +202,9 @@ export class LiveConversation {
 
   sendAudio(pcm: Buffer): void {
     if (!this.serverDetectsTurns) this.lastAudioSentAt = Date.now();
-    this.send({ type: 'audio.append', base64: pcm.toString('base64') });
+    const base64 = pcm.toString('base64');
+    this.recentAudio.push(base64);
+    this.send({ type: 'audio.append', base64 });
   }
 
   sendText(text: string): void {
@@ -280,6 +308,7 @@ export class LiveConversation {
 
   private onEvent(event: RealtimeEvent): void {
     const { emit } = this.deps;
+    this.lastServerEventAt = Date.now();
     switch (event.type) {
       case 'audio.delta':
         this.onAudio(event.audio);
@@ -335,6 +364,7 @@ export class LiveConversation {
         return;
       case 'response.created':
         this.responseInProgress = true;
+        this.turnEndedAt = undefined;
         this.cancelSent = false;
         this.configuration.lockVoice();
         this.responses.onResponseCreated();
@@ -342,6 +372,7 @@ export class LiveConversation {
       case 'response.done':
         this.responseInProgress = false;
         this.responses.onResponseFinished();
+        this.deps.onResponseCompleted?.();
         for (const outcome of responseOutcomeEvents(event)) emit(outcome);
         return;
       case 'response.cancelled':
@@ -375,6 +406,7 @@ export class LiveConversation {
         return;
       case 'speech.stopped':
         this.userSpeaking = false;
+        this.turnEndedAt = Date.now();
         return;
       case 'item.added':
       case 'item.done':
@@ -430,6 +462,12 @@ export class LiveConversation {
     this.deps.emit(output);
   }
 }
+
+/** One second of 20 ms microphone frames: what a renewed session hears again. */
+const RENEWAL_REPLAY_FRAMES = 50;
+
+/** After the user's turn ends, the server's response to it is awaited this long before a switch. */
+const AWAIT_RESPONSE_AFTER_TURN_MS = 3_000;
 
 /** Without server turn detection, speech sent this recently may still be waiting for its commit. */
 const QUIET_AFTER_AUDIO_MS = 1_000;

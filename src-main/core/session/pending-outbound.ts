@@ -55,6 +55,12 @@ export class PendingOutbound {
     return flush;
   }
 
+  /** Puts a message before everything kept (what a new connection must hear first). */
+  unshift(message: OutboundMessage): void {
+    if (message.type === 'audio.append') this.audioFrames++;
+    this.queue.unshift(message);
+  }
+
   clear(): void {
     this.queue = [];
     this.audioFrames = 0;
@@ -68,5 +74,34 @@ export class PendingOutbound {
     this.queue.splice(index, 1);
     this.audioFrames--;
     this.droppedAudioFrames++;
+  }
+}
+
+/** The newest `capacity` microphone frames sent (base64), oldest dropped; a fixed ring. */
+export class RecentAudio {
+  private readonly frames: (string | undefined)[];
+  private next = 0;
+  private count = 0;
+
+  constructor(private readonly capacity: number) {
+    this.frames = new Array<string | undefined>(capacity);
+  }
+
+  push(base64: string): void {
+    this.frames[this.next] = base64;
+    this.next = (this.next + 1) % this.capacity;
+    if (this.count < this.capacity) this.count++;
+  }
+
+  /** Oldest first; the ring starts empty again. */
+  take(): string[] {
+    const taken: string[] = [];
+    for (let index = 0; index < this.count; index++) {
+      const frame = this.frames[(this.next - this.count + index + this.capacity) % this.capacity];
+      if (frame !== undefined) taken.push(frame);
+    }
+    this.frames.fill(undefined);
+    this.count = 0;
+    return taken;
   }
 }

@@ -9,6 +9,8 @@ export interface ResilienceOptions {
   readonly renewBeforeMs: number;
   /** This long before the limit it renews even if the moment is not quiet. */
   readonly forceRenewBeforeMs: number;
+  /** A quiet moment: the server has said nothing for this long (and nothing plays, nobody speaks). */
+  readonly renewalQuietMs: number;
   /** Reconnect attempts after a drop before the conversation ends with an error. */
   readonly maxReconnectAttempts: number;
   /** The wait before the second attempt (the first is immediate); doubles per attempt, with jitter. */
@@ -24,6 +26,7 @@ export const DEFAULT_RESILIENCE: ResilienceOptions = {
   maxSessionMs: DEFAULT_MAX_SESSION_MS,
   renewBeforeMs: 5 * 60_000,
   forceRenewBeforeMs: 30_000,
+  renewalQuietMs: 1_000,
   maxReconnectAttempts: 6,
   reconnectBaseDelayMs: 500,
   reconnectMaxDelayMs: 15_000,
@@ -50,9 +53,23 @@ export function reconnectDelayMs(attempt: number, options: ResilienceOptions, ra
  * moment, and when to switch regardless. A short limit (a few minutes, or seconds in tests) keeps
  * the window in its second half, so a session is never renewed the moment it begins.
  */
-export function renewalSchedule(confirmedAt: number, options: ResilienceOptions): { readonly lookFrom: number; readonly forceAt: number } {
+export interface RenewalSchedule {
+  /** From here a quiet moment is looked for. */
+  readonly lookFrom: number;
+  /** From here only a reply being produced or played delays the switch. */
+  readonly forceAt: number;
+  /** Here the switch happens, whatever is going on. */
+  readonly deadlineAt: number;
+}
+
+export function renewalSchedule(confirmedAt: number, options: ResilienceOptions): RenewalSchedule {
   const max = options.maxSessionMs;
   const forceAt = confirmedAt + Math.max(max * 0.9, max - options.forceRenewBeforeMs);
   const lookFrom = Math.min(forceAt, confirmedAt + Math.max(max / 2, max - options.renewBeforeMs));
-  return { lookFrom, forceAt };
+  // From forceAt the switch waits only for a reply to finish; at the deadline it waits for nothing.
+  const deadlineAt = Math.max(forceAt, confirmedAt + max - Math.min(RENEWAL_DEADLINE_MARGIN_MS, max * 0.05));
+  return { lookFrom, forceAt, deadlineAt };
 }
+
+/** The switch to a renewed session happens at the latest this long before the limit. */
+export const RENEWAL_DEADLINE_MARGIN_MS = 2_000;

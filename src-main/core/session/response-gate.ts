@@ -46,6 +46,11 @@ export class ResponseGate {
     this.request();
   }
 
+  /** A response was asked for or is active (as far as this gate knows), or one waits to be asked. */
+  get isBusy(): boolean {
+    return this.active || this.pending;
+  }
+
   get isDeferring(): boolean {
     return this.pending;
   }

@@ -9,12 +9,12 @@ import { TransportError, type KeepaliveOptions, type RealtimeConnection, type Re
 import type { Disposable } from '../util/disposable';
 import { ConfigurationError, errorMessage } from '../util/errors';
 import { silentLogger, type Logger } from '../util/logger';
-import { ConversationRecord } from './conversation-record';
-import { seededInstructions } from './conversation-seed';
+import { ConversationRecord, type RecordedLine } from './conversation-record';
+import { catchUpText, seededInstructions } from './conversation-seed';
 import { LiveConversation } from './live-conversation';
 import { prepareConnection, type PreparedConnection } from './prepared-connection';
 import { FRAME_DURATION_MS } from './pending-outbound';
-import { DEFAULT_RESILIENCE, QUIET_CHECK_INTERVAL_MS, reconnectDelayMs, renewalSchedule, type ResilienceOptions } from './resilience';
+import { DEFAULT_RESILIENCE, QUIET_CHECK_INTERVAL_MS, reconnectDelayMs, renewalSchedule, type RenewalSchedule, type ResilienceOptions } from './resilience';
 import type { ConfigUpdate } from './session-configuration';
 import { SessionEventHub, type SessionEventListener } from './session-event-hub';
 
@@ -62,10 +62,12 @@ interface Reconnect {
 /** A renewal under way: the next session opens beside the current one, which stays in use. */
 interface Renewal {
   readonly startedAt: number;
-  readonly forceAt: number;
-  /** The conversation record's version its seed was taken at. */
-  readonly seedVersion: number;
+  readonly schedule: RenewalSchedule;
+  /** The conversation record when the seed was taken: what came after goes over at the switch. */
+  readonly seedMark: ReadonlyMap<string, RecordedLine>;
   prepared: PreparedConnection | undefined;
+  /** When the server confirmed the prepared session: its own time limit runs from here. */
+  preparedAt: number;
   timer: NodeJS.Timeout | undefined;
 }
 
@@ -309,6 +311,10 @@ export class VoiceSession {
       config,
       onReady: () => this.onConfigurationConfirmed(conversation),
       onConfigurationRefused: (message) => this.onConfigurationRefused(conversation, message),
+      onResponseCompleted: () => {
+        // A reply went through: this connection carries the conversation, attempts start over.
+        if (this.conversation === conversation) this.lastReconnected = undefined;
+      },
       onSessionExpired: (message) => {
         if (this.conversation === conversation && this.currentState === 'live') this.beginReconnect('renewal', `the server ended the session at its time limit (${message})`);
       },
@@ -570,25 +576,28 @@ export class VoiceSession {
     return { ...rest, sessionId: undefined, instructions: seededInstructions(config.instructions, this.record.snapshot(), this.record.runningRequest) };
   }
 
-  /** From the renewal window on, the next session is prepared beside this one. */
-  private armRenewal(): void {
+  /**
+   * From the renewal window on, the next session is prepared beside this one. `sessionStartedAt`:
+   * when the server started the session now in use (a renewed one started when it was prepared).
+   */
+  private armRenewal(sessionStartedAt = Date.now()): void {
     this.clearRenewal();
-    const { lookFrom, forceAt } = renewalSchedule(Date.now(), this.resilience);
+    const schedule = renewalSchedule(sessionStartedAt, this.resilience);
     this.renewalTimer = setTimeout(this.guarded('the renewal timer', () => {
       this.renewalTimer = undefined;
-      this.runDetached('the renewal', () => this.prepareRenewal(forceAt));
-    }), Math.max(0, lookFrom - Date.now()));
+      this.runDetached('the renewal', () => this.prepareRenewal(schedule));
+    }), Math.max(0, schedule.lookFrom - Date.now()));
   }
 
   /**
    * Make before break: the next session opens and is confirmed while the current one goes on
    * carrying the conversation (audio, replies, the agent), so the switch itself is instant.
    */
-  private async prepareRenewal(forceAt: number): Promise<void> {
+  private async prepareRenewal(schedule: RenewalSchedule): Promise<void> {
     const conversation = this.conversation;
     const plan = this.plan;
     if (this.currentState !== 'live' || !conversation || !plan || this.renewal) return;
-    const renewal: Renewal = { startedAt: Date.now(), forceAt, seedVersion: this.record.version, prepared: undefined, timer: undefined };
+    const renewal: Renewal = { startedAt: Date.now(), schedule, seedMark: this.record.mark(), prepared: undefined, preparedAt: 0, timer: undefined };
     this.renewal = renewal;
     this.hub.emit({ type: 'connection', status: 'renewing', reason: 'the session is near its time limit' });
     const config = this.seededConfig(conversation.currentConfig);
@@ -606,11 +615,11 @@ export class VoiceSession {
       this.renewal = undefined;
       this.logger.warn('preparing the next realtime session failed', { error: errorMessage(error) });
       // The current session still works: try again later, or reconnect once the limit is reached.
-      const retryAt = Math.min(Date.now() + RENEWAL_RETRY_MS, forceAt);
+      const retryAt = Math.min(Date.now() + RENEWAL_RETRY_MS, schedule.deadlineAt);
       this.renewalTimer = setTimeout(this.guarded('the renewal timer', () => {
         this.renewalTimer = undefined;
-        if (Date.now() >= forceAt) this.beginReconnect('renewal', 'the session reached its time limit');
-        else this.runDetached('the renewal', () => this.prepareRenewal(forceAt));
+        if (Date.now() >= schedule.deadlineAt) this.beginReconnect('renewal', 'the session reached its time limit');
+        else this.runDetached('the renewal', () => this.prepareRenewal(schedule));
       }), Math.max(0, retryAt - Date.now()));
       return;
     }
@@ -619,24 +628,22 @@ export class VoiceSession {
       return;
     }
     renewal.prepared = prepared;
+    renewal.preparedAt = Date.now();
     this.switchWhenQuiet(renewal);
   }
 
   /**
-   * Switches at a quiet moment (nothing playing, nobody speaking). A seed that has fallen behind
-   * (something was said meanwhile) is prepared again; at the limit the switch happens regardless.
+   * Switches at a quiet moment (nothing playing, nobody speaking). From `forceAt` it no longer
+   * waits for quiet, only for a reply being produced or played to end; at the deadline just
+   * before the limit it switches regardless.
    */
   private switchWhenQuiet(renewal: Renewal): void {
     renewal.timer = undefined;
-    if (this.renewal !== renewal || !renewal.prepared || !this.conversation) return;
-    const forced = Date.now() >= renewal.forceAt;
-    if (!forced && this.record.version !== renewal.seedVersion) {
-      renewal.prepared.connection.close();
-      this.renewal = undefined;
-      this.runDetached('the renewal', () => this.prepareRenewal(renewal.forceAt));
-      return;
-    }
-    if (forced || this.conversation.isQuiet) {
+    const conversation = this.conversation;
+    if (this.renewal !== renewal || !renewal.prepared || !conversation) return;
+    const now = Date.now();
+    const { forceAt, deadlineAt } = renewal.schedule;
+    if (now >= deadlineAt || (now >= forceAt && !conversation.isResponding) || conversation.isQuiet(this.resilience.renewalQuietMs)) {
       this.switchToRenewed(renewal, renewal.prepared);
       return;
     }
@@ -648,16 +655,18 @@ export class VoiceSession {
     const generation = ++this.generation; // the old connection's late frames are dropped from here
     const old = this.connection;
     this.renewal = undefined;
+    this.lastReconnected = undefined;
     this.connection = prepared.connection;
     prepared.handOver({
       onFrame: (frame) => this.onServerFrame(generation, conversation, frame),
       onClose: this.guarded('a closed connection', (info: TransportCloseInfo) => this.onTransportClosed(generation, info)),
     });
-    conversation.reattach(prepared.connection, true);
+    // What was said after the seed was taken reaches the new session as one message.
+    conversation.reattach(prepared.connection, { catchUp: catchUpText(this.record.linesSince(renewal.seedMark)) });
     closeQuietly(old, this.logger);
     this.hub.emit({ type: 'connection', status: 'renewed', reason: 'the session is near its time limit', downtimeMs: 0, attempt: 1 });
-    this.logger.info('realtime session renewed', { preparedInMs: Date.now() - renewal.startedAt });
-    this.armRenewal();
+    this.logger.info('realtime session renewed', { preparedInMs: renewal.preparedAt - renewal.startedAt, switchedAfterMs: Date.now() - renewal.preparedAt });
+    this.armRenewal(renewal.preparedAt);
   }
 
   private clearRenewal(): void {

@@ -165,16 +165,17 @@ test('sleep pauses reconnecting (no attempts while asleep); waking reconnects at
 });
 
 test('a session near its time limit is renewed at quiet moments, several times in one run, and nothing said is lost', async (t) => {
+  // A renewal waits for a second of quiet: turns come every 1.2 s, as people pause between them.
   const { server, harness } = await stage(t, {
-    maxSessionMs: 1_500,
-    resilience: { maxSessionMs: 1_500, renewBeforeMs: 1_000, forceRenewBeforeMs: 300 },
+    maxSessionMs: 3_000,
+    resilience: { maxSessionMs: 3_000, renewBeforeMs: 2_000, forceRenewBeforeMs: 600 },
   });
   const said: string[] = [];
   for (let turn = 0; harness.eventsOf('connection').filter((event) => event.status === 'renewed').length < 3; turn++) {
     assert.ok(turn < 40, 'three renewals within 40 turns');
     await sayTurn(server, harness, `Question ${turn}.`, `Answer ${turn}.`);
     said.push(`user: Question ${turn}.`, `assistant: Answer ${turn}.`);
-    await settle(120);
+    await settle(1_200);
   }
   assert.deepEqual(shown(timeline(harness.events)), said);
   assert.deepEqual(
@@ -281,4 +282,55 @@ test('a fault inside Parley during a renewal is caught and reported, and the con
   assert.ok(faults > 0);
   assert.equal(harness.session.state, 'live');
   assert.deepEqual(uncaught, []);
+});
+
+test('a renewal waits for the reply to finish, then the new session hears what was said since its seed and the last second of microphone', async (t) => {
+  const { server, harness } = await stage(t, { resilience: { maxSessionMs: 1_600, renewBeforeMs: 1_000, forceRenewBeforeMs: 100 } });
+  const long = server.respond({ say: 'Here is a long answer.', holdBeforeDone: true });
+  server.respond({ say: 'And the short one.' });
+  harness.session.sendText('tell me something');
+  await harness.waitForEvent('connection', (event) => event.status === 'renewing', 2_000);
+  await server.waitForConnection(2);
+  await settle(300);
+  assert.equal(harness.eventsOf('connection').filter((event) => event.status === 'renewed').length, 0, 'no switch while a reply is under way');
+  harness.session.sendText('and another thing');
+  const frame = Buffer.alloc(960, 1);
+  for (let index = 0; index < 60; index++) harness.session.sendAudio(frame);
+  long.release();
+  await harness.waitForEvent('connection', (event) => event.status === 'renewed', 3_000);
+  await settle(150);
+
+  const first = server.connections[0]!;
+  assert.equal(first.responses.length, 2, 'both replies finished on the old session before the switch');
+  assert.ok(first.responses.every((response) => response.status === 'completed'), 'no reply was cut by the switch');
+  const renewed = server.connections[1]!.frames as any[];
+  const afterConfig = renewed.filter((item) => item?.type !== 'session.update');
+  const catchUp = afterConfig[0];
+  assert.equal(catchUp?.type, 'conversation.item.create');
+  assert.match(catchUp.item.content[0].text, /^Said since this session was prepared/);
+  assert.match(catchUp.item.content[0].text, /User: and another thing/);
+  assert.match(catchUp.item.content[0].text, /Assistant: And the short one\./);
+  const replayed = afterConfig.slice(1, 51);
+  assert.equal(replayed.length, 50);
+  assert.ok(replayed.every((item) => item?.type === 'input_audio_buffer.append'), 'then the last second of microphone audio');
+  assert.deepEqual(server.violations, []);
+  assert.deepEqual(server.errorsSent, []);
+});
+
+test('drops more often than every 30 s do not use up the attempts while replies get through in between', async (t) => {
+  const { server, harness } = await stage(t);
+  for (let drop = 1; drop <= 5; drop++) {
+    await sayTurn(server, harness, `Question ${drop}.`, `Answer ${drop}.`);
+    server.dropConnection();
+    await server.waitForConnection(drop + 1);
+    await server.waitForSession();
+    await harness.waitForEvent('connection', () => harness.eventsOf('connection').filter((event) => event.status === 'reconnected').length === drop);
+  }
+  const reconnected = harness.eventsOf('connection').filter((event) => event.status === 'reconnected');
+  assert.deepEqual(
+    reconnected.map((event) => event.attempt),
+    [1, 1, 1, 1, 1],
+    'each reconnect starts counting afresh: the connection before it carried a reply',
+  );
+  assert.equal(harness.eventsOf('error').filter((event) => event.code === 'connection_lost').length, 0);
 });
