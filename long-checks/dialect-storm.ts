@@ -15,10 +15,10 @@ import { connectWebSocket } from '../src-main/adapters/transport/ws-transport';
 import { createLineLogger } from '../src-main/core/util/logger';
 import { sessionConfig } from '../test/support/session-harness';
 import { FrameMutator, type Mutation } from './frame-mutator';
-import { startFuzzAgentServer } from './fuzz-agent-server';
 import { startFuzzRealtimeServer } from './fuzz-realtime-server';
 import { PlaybackSink } from './playback-sink';
 import type { SeededRandom } from './seeded-random';
+import { startSseAgentStandIn } from './sse-agent-stand-in';
 import { handoffRequest, isHandoffAnswer } from './valid-frames';
 
 /** A frame may cause one recoverable error event at most (its own), never a burst. */
@@ -32,6 +32,8 @@ const HANDOFF_ANSWER_TIMEOUT_MS = 10_000;
 /** Bytes sent before a drain even when the batch is not full: huge frames must not queue up. */
 const BATCH_MAX_BYTES = 4 * 1024 * 1024;
 const AGENT_REQUEST_TIMEOUT_MS = 10_000;
+/** The device pulls faster than real time so the storm's audio does not just pile up at the bound. */
+const PLAYBACK_SPEED = 8;
 const FUZZ_API_KEY = 'sk-fuzz-not-a-real-key-0000';
 /** The session's own wording when a frame handler threw (voice-session.ts, onServerFrame). */
 const HANDLER_EXCEPTION_PREFIX = 'A server event could not be handled';
@@ -115,7 +117,7 @@ export async function runDialectStorm(settings: StormSettings): Promise<StormRes
     result.failures.push(`${dialect}: ${message}`);
   };
 
-  const agentServer = await startFuzzAgentServer();
+  const agentServer = await startSseAgentStandIn({ name: 'fuzz agent server', answerText: (number) => `Agent answer ${number}.` });
   const realtime = await startFuzzRealtimeServer(dialect);
   // Debug level: the skip messages and their details are formatted and redacted as in a real log.
   const logger = createLineLogger('debug', (line) => {
@@ -160,7 +162,7 @@ export async function runDialectStorm(settings: StormSettings): Promise<StormRes
       handlers: { ...options.handlers, onFrame: (frame) => onFrameMeasured(frame, () => options.handlers.onFrame(frame)) },
     });
 
-  const sink = new PlaybackSink();
+  const sink = new PlaybackSink({ speed: PLAYBACK_SPEED });
   const session = new VoiceSession({ transport, agent, sink, logger, connectTimeoutMs: CONNECT_TIMEOUT_MS, newSessionId: () => `fuzz-${dialect}` });
   let live = false;
   session.onEvent((event: SessionEvent) => {

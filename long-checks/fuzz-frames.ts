@@ -16,8 +16,10 @@
  */
 import type { Dialect } from '../src-main/core/protocol/session-config';
 import { MAX_ERROR_EVENTS_PER_FRAME, MAX_EVENTS_PER_FRAME, runDialectStorm, type StormResult } from './dialect-storm';
-import { parseFuzzOptions, type FuzzOptions } from './fuzz-options';
+import { readOptions } from './check-options';
+import { parseFuzzOptions } from './fuzz-options';
 import { describeSample, exposeGc, megabytes, rssBoundFailure, sampleMemory, type MemorySample, type RssBound } from './memory-samples';
+import { watchProcessFailures } from './process-failures';
 import { SeededRandom } from './seeded-random';
 
 const PROGRESS_EVERY_FRAMES = 10_000;
@@ -34,21 +36,10 @@ function log(line: string): void {
 }
 
 async function main(): Promise<number> {
-  let options: FuzzOptions;
-  try {
-    options = parseFuzzOptions(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
-    return 2;
-  }
+  const options = readOptions(parseFuzzOptions);
+  if (!options) return 2;
 
-  const processFailures: string[] = [];
-  const recordProcessFailure = (kind: string, reason: unknown): void => {
-    const text = reason instanceof Error ? `${reason.name}: ${reason.message}\n${reason.stack?.split('\n').slice(1, 6).join('\n') ?? ''}` : String(reason);
-    if (processFailures.length < KEPT_PROCESS_FAILURES) processFailures.push(`${kind}: ${text}`);
-  };
-  process.on('uncaughtException', (error) => recordProcessFailure('uncaught exception', error));
-  process.on('unhandledRejection', (reason) => recordProcessFailure('unhandled rejection', reason));
+  const processFailures = watchProcessFailures(KEPT_PROCESS_FAILURES);
 
   const gc = exposeGc();
   const perDialect = Math.floor(options.frames / options.dialects.length);
