@@ -13,8 +13,9 @@ import { ConversationRecord, type RecordedLine } from './conversation-record';
 import { catchUpText, seededInstructions } from './conversation-seed';
 import { LiveConversation } from './live-conversation';
 import { prepareConnection, type PreparedConnection } from './prepared-connection';
+import { SessionRenewal, type RenewalHost } from './session-renewal';
 import { FRAME_DURATION_MS } from './pending-outbound';
-import { DEFAULT_RESILIENCE, QUIET_CHECK_INTERVAL_MS, reconnectDelayMs, renewalSchedule, type RenewalSchedule, type ResilienceOptions } from './resilience';
+import { DEFAULT_RESILIENCE, reconnectDelayMs, type ResilienceOptions } from './resilience';
 import type { ConfigUpdate } from './session-configuration';
 import { SessionEventHub, type SessionEventListener } from './session-event-hub';
 
@@ -59,27 +60,12 @@ interface Reconnect {
   timer: NodeJS.Timeout | undefined;
 }
 
-/** A renewal under way: the next session opens beside the current one, which stays in use. */
-interface Renewal {
-  readonly startedAt: number;
-  readonly schedule: RenewalSchedule;
-  /** The conversation record when the seed was taken: what came after goes over at the switch. */
-  readonly seedMark: ReadonlyMap<string, RecordedLine>;
-  prepared: PreparedConnection | undefined;
-  /** When the server confirmed the prepared session: its own time limit runs from here. */
-  preparedAt: number;
-  timer: NodeJS.Timeout | undefined;
-}
-
 /**
  * A connection that drops sooner than this after a reconnect did not prove itself: the next
  * reconnect goes on counting attempts (with their growing waits) instead of starting over, so a
  * server that accepts and then drops every connection ends in a clear error, not an endless loop.
  */
 export const STABLE_CONNECTION_MS = 30_000;
-
-/** A renewal whose new connection failed tries again this much later (until the limit forces it). */
-const RENEWAL_RETRY_MS = 5_000;
 
 /** What one conversation needs to open its next connection. */
 interface ConnectPlan {
@@ -108,11 +94,8 @@ export class VoiceSession {
   private connection: RealtimeConnection | undefined;
   private plan: ConnectPlan | undefined;
   private reconnect: Reconnect | undefined;
-  /** The old connection during a renewal, closed once the new one is confirmed. */
-  private retiring: RealtimeConnection | undefined;
   private confirmTimer: NodeJS.Timeout | undefined;
-  private renewalTimer: NodeJS.Timeout | undefined;
-  private renewal: Renewal | undefined;
+  private readonly renewal: SessionRenewal;
   /** When the last reconnect succeeded and how many attempts it had taken. */
   private lastReconnected: { readonly at: number; readonly attempt: number } | undefined;
   /** Microphone frames dropped because the socket could not keep up, in the current stretch. */
@@ -124,6 +107,7 @@ export class VoiceSession {
     this.logger = deps.logger ?? silentLogger;
     this.hub = new SessionEventHub(this.logger);
     this.resilience = { ...DEFAULT_RESILIENCE, ...deps.resilience };
+    this.renewal = new SessionRenewal(this.renewalHost());
   }
 
   get state(): SessionState {
@@ -396,7 +380,7 @@ export class VoiceSession {
     if (this.currentState === 'connecting') {
       this.setState('live');
       this.resolveStart(true);
-      this.armRenewal();
+      this.renewal.arm(Date.now());
     } else if (this.currentState === 'reconnecting') {
       this.finishReconnect();
     }
@@ -453,20 +437,20 @@ export class VoiceSession {
   }
 
   /**
-   * The connection is gone or must be replaced: keep the conversation, open a new connection.
-   * A renewal keeps the old connection open until the new one is confirmed.
+   * The connection is gone or must be replaced the hard way (`renewal`: the server ended the
+   * session at its limit, or no new session could be prepared in time): keep the conversation,
+   * close the connection, open a new one.
    */
   private beginReconnect(kind: Reconnect['kind'], reason: string, options: { paused?: boolean } = {}): void {
     const conversation = this.conversation;
     if (!conversation) return;
     this.generation++;
-    this.clearRenewal();
+    this.renewal.cancel();
     this.clearConfirmTimer();
     this.reportBackpressureDrops();
     const old = this.connection;
     this.connection = undefined;
-    if (kind === 'renewal' && old && !reason.startsWith('the server ended')) this.retiring = old;
-    else closeQuietly(old, this.logger);
+    closeQuietly(old, this.logger);
     conversation.detach();
     const recent = this.lastReconnected;
     const carried = kind === 'reconnect' && recent && Date.now() - recent.at < STABLE_CONNECTION_MS ? recent.attempt : 0;
@@ -554,8 +538,6 @@ export class VoiceSession {
     const reconnect = this.reconnect;
     this.reconnect = undefined;
     if (reconnect?.kind === 'reconnect') this.lastReconnected = { at: Date.now(), attempt: reconnect.attempt };
-    closeQuietly(this.retiring, this.logger);
-    this.retiring = undefined;
     this.setState('live');
     if (reconnect) {
       this.hub.emit({
@@ -566,7 +548,7 @@ export class VoiceSession {
         downtimeMs: Date.now() - reconnect.startedAt,
       });
     }
-    this.armRenewal();
+    this.renewal.arm(Date.now());
   }
 
   /** The configuration a new connection opens with: the current one, its instructions seeded. */
@@ -576,85 +558,39 @@ export class VoiceSession {
     return { ...rest, sessionId: undefined, instructions: seededInstructions(config.instructions, this.record.snapshot(), this.record.runningRequest) };
   }
 
-  /**
-   * From the renewal window on, the next session is prepared beside this one. `sessionStartedAt`:
-   * when the server started the session now in use (a renewed one started when it was prepared).
-   */
-  private armRenewal(sessionStartedAt = Date.now()): void {
-    this.clearRenewal();
-    const schedule = renewalSchedule(sessionStartedAt, this.resilience);
-    this.renewalTimer = setTimeout(this.guarded('the renewal timer', () => {
-      this.renewalTimer = undefined;
-      this.runDetached('the renewal', () => this.prepareRenewal(schedule));
-    }), Math.max(0, schedule.lookFrom - Date.now()));
+  /** What the renewal needs: this session's conversation, seed and switch. */
+  private renewalHost(): RenewalHost {
+    return {
+      resilience: this.resilience,
+      logger: this.logger,
+      canRenew: () => this.currentState === 'live' && this.conversation !== undefined && this.plan !== undefined,
+      isQuiet: () => this.conversation?.isQuiet(this.resilience.renewalQuietMs) ?? false,
+      isResponding: () => this.conversation?.isResponding ?? false,
+      markConversation: () => this.record.mark(),
+      prepare: () => {
+        const plan = this.plan!;
+        const config = this.seededConfig(this.conversation!.currentConfig);
+        return prepareConnection(this.deps.transport, {
+          target: plan.codec.connectTarget(config, plan.apiKey, config.sessionId ?? this.newSessionId()),
+          firstFrame: plan.codec.sessionUpdate(config),
+          timeoutMs: this.connectTimeoutMs,
+          ...this.keepaliveOption,
+          codec: plan.codec,
+        });
+      },
+      switchTo: (prepared, seedMark, preparedAt) => this.switchToRenewed(prepared, seedMark, preparedAt),
+      reconnectAtLimit: () => this.beginReconnect('renewal', 'the session reached its time limit'),
+      guarded: (where, callback) => this.guarded(where, callback),
+      runDetached: (where, work) => this.runDetached(where, work),
+      onRenewing: () => this.hub.emit({ type: 'connection', status: 'renewing', reason: 'the session is near its time limit' }),
+    };
   }
 
-  /**
-   * Make before break: the next session opens and is confirmed while the current one goes on
-   * carrying the conversation (audio, replies, the agent), so the switch itself is instant.
-   */
-  private async prepareRenewal(schedule: RenewalSchedule): Promise<void> {
-    const conversation = this.conversation;
-    const plan = this.plan;
-    if (this.currentState !== 'live' || !conversation || !plan || this.renewal) return;
-    const renewal: Renewal = { startedAt: Date.now(), schedule, seedMark: this.record.mark(), prepared: undefined, preparedAt: 0, timer: undefined };
-    this.renewal = renewal;
-    this.hub.emit({ type: 'connection', status: 'renewing', reason: 'the session is near its time limit' });
-    const config = this.seededConfig(conversation.currentConfig);
-    let prepared: PreparedConnection;
-    try {
-      prepared = await prepareConnection(this.deps.transport, {
-        target: plan.codec.connectTarget(config, plan.apiKey, config.sessionId ?? this.newSessionId()),
-        firstFrame: plan.codec.sessionUpdate(config),
-        timeoutMs: this.connectTimeoutMs,
-        ...this.keepaliveOption,
-        codec: plan.codec,
-      });
-    } catch (error) {
-      if (this.renewal !== renewal) return;
-      this.renewal = undefined;
-      this.logger.warn('preparing the next realtime session failed', { error: errorMessage(error) });
-      // The current session still works: try again later, or reconnect once the limit is reached.
-      const retryAt = Math.min(Date.now() + RENEWAL_RETRY_MS, schedule.deadlineAt);
-      this.renewalTimer = setTimeout(this.guarded('the renewal timer', () => {
-        this.renewalTimer = undefined;
-        if (Date.now() >= schedule.deadlineAt) this.beginReconnect('renewal', 'the session reached its time limit');
-        else this.runDetached('the renewal', () => this.prepareRenewal(schedule));
-      }), Math.max(0, retryAt - Date.now()));
-      return;
-    }
-    if (this.renewal !== renewal || this.conversation !== conversation || this.currentState !== 'live') {
-      prepared.connection.close();
-      return;
-    }
-    renewal.prepared = prepared;
-    renewal.preparedAt = Date.now();
-    this.switchWhenQuiet(renewal);
-  }
-
-  /**
-   * Switches at a quiet moment (nothing playing, nobody speaking). From `forceAt` it no longer
-   * waits for quiet, only for a reply being produced or played to end; at the deadline just
-   * before the limit it switches regardless.
-   */
-  private switchWhenQuiet(renewal: Renewal): void {
-    renewal.timer = undefined;
-    const conversation = this.conversation;
-    if (this.renewal !== renewal || !renewal.prepared || !conversation) return;
-    const now = Date.now();
-    const { forceAt, deadlineAt } = renewal.schedule;
-    if (now >= deadlineAt || (now >= forceAt && !conversation.isResponding) || conversation.isQuiet(this.resilience.renewalQuietMs)) {
-      this.switchToRenewed(renewal, renewal.prepared);
-      return;
-    }
-    renewal.timer = setTimeout(this.guarded('the renewal', () => this.switchWhenQuiet(renewal)), QUIET_CHECK_INTERVAL_MS);
-  }
-
-  private switchToRenewed(renewal: Renewal, prepared: PreparedConnection): void {
+  /** The prepared session takes over; the old connection's late frames are dropped from here. */
+  private switchToRenewed(prepared: PreparedConnection, seedMark: ReadonlyMap<string, RecordedLine>, preparedAt: number): void {
     const conversation = this.conversation!;
-    const generation = ++this.generation; // the old connection's late frames are dropped from here
+    const generation = ++this.generation;
     const old = this.connection;
-    this.renewal = undefined;
     this.lastReconnected = undefined;
     this.connection = prepared.connection;
     prepared.handOver({
@@ -662,20 +598,11 @@ export class VoiceSession {
       onClose: this.guarded('a closed connection', (info: TransportCloseInfo) => this.onTransportClosed(generation, info)),
     });
     // What was said after the seed was taken reaches the new session as one message.
-    conversation.reattach(prepared.connection, { catchUp: catchUpText(this.record.linesSince(renewal.seedMark)) });
+    conversation.reattach(prepared.connection, { catchUp: catchUpText(this.record.linesSince(seedMark)) });
     closeQuietly(old, this.logger);
     this.hub.emit({ type: 'connection', status: 'renewed', reason: 'the session is near its time limit', downtimeMs: 0, attempt: 1 });
-    this.logger.info('realtime session renewed', { preparedInMs: renewal.preparedAt - renewal.startedAt, switchedAfterMs: Date.now() - renewal.preparedAt });
-    this.armRenewal(renewal.preparedAt);
-  }
-
-  private clearRenewal(): void {
-    if (this.renewalTimer) clearTimeout(this.renewalTimer);
-    this.renewalTimer = undefined;
-    const renewal = this.renewal;
-    this.renewal = undefined;
-    if (renewal?.timer) clearTimeout(renewal.timer);
-    renewal?.prepared?.connection.close();
+    // The renewed session's own limit runs from when the server started it.
+    this.renewal.arm(preparedAt);
   }
 
   private reportBackpressureDrops(): void {
@@ -747,12 +674,10 @@ export class VoiceSession {
     this.connection = undefined;
     this.plan = undefined;
     this.clearConfirmTimer();
-    this.clearRenewal();
+    this.renewal.cancel();
     if (this.reconnect?.timer) clearTimeout(this.reconnect.timer);
     this.reconnect = undefined;
     this.backpressureDrops = 0;
-    closeQuietly(this.retiring, this.logger);
-    this.retiring = undefined;
     try {
       const abandonedHandoffId = conversation?.dispose();
       if (abandonedHandoffId) {
