@@ -13,7 +13,7 @@ import type { AppController } from './app/app-controller';
 import { createDesktopApp } from './app/create-desktop-app';
 import { EventOutbox, withReadySignal } from './app/event-outbox';
 import { AppLifecycle, launchedAtLogin } from './shell/app-lifecycle';
-import { watchConnectivity } from './shell/connectivity-watch';
+import { watchConnectivity } from './app/connectivity-watch';
 import { HotkeyManager } from './shell/hotkey-manager';
 import { registerIpcServer } from './shell/ipc-server';
 import { createSafeStorageCipher } from './shell/safe-storage-cipher';

@@ -8,6 +8,8 @@ import { connectWebSocket } from '../adapters/transport/ws-transport';
 import { TRANSCRIPTION_MODEL } from '../app/session-settings';
 import { nodeSettingsCheckDeps } from '../app/settings-check';
 import { createVoiceRuntime, type ReleaseFailure } from '../app/voice-runtime';
+import { watchConnectivity, type PowerEvents } from '../app/connectivity-watch';
+import { networkPresence } from './network-presence';
 import { createAgentProgress } from './agent-progress';
 import { chooseHeadlessAudio } from './choose-audio';
 import { FlagError, headlessUsage, parseHeadlessFlags, type HeadlessOptions } from './cli-flags';
@@ -16,6 +18,9 @@ import { listAudioDevices, listenForTalkKey, printDeviceList } from './live-audi
 import { startProblems } from './start-checks';
 import { createTerminalOutput } from './terminal-output';
 import { redactSecrets, registerSecret } from '../core/util/redact';
+
+/** A terminal command hears of no sleep or wake; a dead connection after wake is found by the keepalive. */
+const NO_POWER_EVENTS: PowerEvents = { on: () => undefined, removeListener: () => undefined };
 
 export interface HeadlessIo {
   readonly argv: readonly string[];
@@ -154,12 +159,21 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
     },
   });
 
+  // The network going away holds the connection (no pile of failed attempts); its return reconnects.
+  const connectivity = watchConnectivity({
+    power: NO_POWER_EVENTS,
+    isOnline: networkPresence(options.realtimeUrl),
+    session: { suspendConnection: (reason) => runtime.session.suspend(reason), resumeConnection: () => runtime.session.resume() },
+    logger,
+  });
+
   // One ordered release: the WAV input first (nothing more is sent), then the runtime.
   let released: Promise<ReleaseFailure[]> | undefined;
   const release = () =>
     (released ??= (async () => {
       const failures: ReleaseFailure[] = [];
       await source?.stop().catch((error: unknown) => failures.push({ part: `the input WAV file ${options.inputWav}`, message: errorMessage(error) }));
+      connectivity.dispose();
       failures.push(...(await runtime.stop()));
       progress?.end();
       printer?.flush();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
-import { watchConnectivity } from '../../src-main/shell/connectivity-watch';
+import { watchConnectivity } from '../../src-main/app/connectivity-watch';
 import { silentLogger } from '../../src-main/core/util/logger';
 
 function stage(online = true) {
