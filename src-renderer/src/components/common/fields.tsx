@@ -73,6 +73,46 @@ export function TextField(props: TextFieldProps): ReactElement {
   );
 }
 
+interface NumberFieldProps {
+  readonly label: string;
+  /** NaN while the box is empty or unreadable: main refuses it on save with the reason. */
+  readonly value: number;
+  readonly onChange: (value: number) => void;
+  readonly testId: string;
+  readonly min: number;
+  readonly max: number;
+  /** Shown after the box, e.g. "minutes". */
+  readonly unit: string;
+  readonly hint?: ReactNode;
+  readonly error?: string | null;
+}
+
+/** A whole number with its unit. */
+export function NumberField({ label, value, onChange, testId, min, max, unit, hint, error }: NumberFieldProps): ReactElement {
+  const id = useId();
+  return (
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      <div className="number-row">
+        <input
+          id={id}
+          className="input input-number"
+          type="number"
+          inputMode="numeric"
+          min={min}
+          max={max}
+          step={1}
+          value={Number.isNaN(value) ? '' : value}
+          onChange={(event) => onChange(event.target.valueAsNumber)}
+          data-testid={testId}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy(id, hint, error)}
+        />
+        <span className="number-unit">{unit}</span>
+      </div>
+    </FieldFrame>
+  );
+}
+
 interface TextAreaFieldProps {
   readonly label: string;
   readonly value: string;

@@ -1,62 +1,14 @@
-import { useId, type ReactElement } from 'react';
+import type { ReactElement } from 'react';
 import { DIALECTS, MAX_SESSION_MINUTES, MIN_SESSION_MINUTES, TALK_MODES, type Dialect, type TalkMode } from '../../../../src-shared/ipc-contract';
 import { REALTIME_VOICES, defaultVoice } from '../../../../src-shared/realtime-voices';
 import { TALK_MODE_LABELS } from '../../state/status-words';
-import { CheckboxField, SelectField, TextAreaField, TextField } from '../common/fields';
+import { CheckboxField, NumberField, SelectField, TextAreaField, TextField } from '../common/fields';
 import type { TabProps } from './tab-props';
 
 const DIALECT_LABELS: Record<Dialect, string> = {
   v1: 'v1 — quicksilver (handoff events)',
   v2: 'v2 — OpenAI Realtime API',
 };
-
-interface MinutesFieldProps {
-  readonly label: string;
-  /** NaN while the box is empty or unreadable: main refuses it on save with the reason. */
-  readonly value: number;
-  readonly onChange: (value: number) => void;
-  readonly testId: string;
-  readonly hint: string;
-  readonly error: string | null;
-}
-
-/** A whole number of minutes, labelled like the other fields, with its hint and error. */
-function MinutesField({ label, value, onChange, testId, hint, error }: MinutesFieldProps): ReactElement {
-  const id = useId();
-  const describedBy = [`${id}-hint`, error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div className={`field ${error ? 'has-error' : ''}`}>
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <div className="minutes-row">
-        <input
-          id={id}
-          className="input input-minutes"
-          type="number"
-          inputMode="numeric"
-          min={MIN_SESSION_MINUTES}
-          max={MAX_SESSION_MINUTES}
-          step={1}
-          value={Number.isNaN(value) ? '' : value}
-          onChange={(event) => onChange(event.target.valueAsNumber)}
-          data-testid={testId}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy}
-        />
-        <span className="minutes-unit">minutes</span>
-      </div>
-      <p className="field-hint" id={`${id}-hint`}>
-        {hint}
-      </p>
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
 
 export function GeneralTab({ draft, change, errorFor }: TabProps): ReactElement {
   return (
@@ -89,10 +41,13 @@ export function GeneralTab({ draft, change, errorFor }: TabProps): ReactElement 
         hint="Leave empty for the protocol's default model."
         error={errorFor('model')}
       />
-      <MinutesField
+      <NumberField
         label="Session length limit"
         value={draft.maxSessionMinutes}
         onChange={(value) => change({ maxSessionMinutes: value })}
+        min={MIN_SESSION_MINUTES}
+        max={MAX_SESSION_MINUTES}
+        unit="minutes"
         testId="setting-maxSessionMinutes"
         hint="Parley renews the session before this limit without a gap (the OpenAI Realtime API allows 60 minutes)."
         error={errorFor('maxSessionMinutes')}
