@@ -100,7 +100,17 @@ export function startPulseAudio(): PulseAudioFixture {
     },
     close() {
       spawnSync('pulseaudio', ['--kill'], { env });
-      rmSync(runtimeDir, { recursive: true, force: true });
+      // The daemon removes its own files as it exits: wait for it (bounded) before removing the
+      // folder, or the removal races it (ENOTEMPTY on a loaded machine).
+      const deadline = Date.now() + DAEMON_EXIT_WAIT_MS;
+      while (Date.now() < deadline && spawnSync('pulseaudio', ['--check'], { env }).status === 0) sleepSync(50);
+      rmSync(runtimeDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
+}
+
+const DAEMON_EXIT_WAIT_MS = 3_000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
