@@ -17,6 +17,7 @@
  * Progress goes to stderr with --json. Exit code 1 only when a measurement could not be made
  * (targets that FAIL still exit 0, like bench:events).
  */
+import { formatEchoCanceller, measureEchoCanceller, type EchoCancellerBenchResult } from './echo-canceller-bench';
 import { parseBenchFlags, UsageError } from './cli';
 import { cpus, loadavg, platform, arch, totalmem } from 'node:os';
 import { measureFrameCosts, timerOverheadNs, type CostRow } from './audio/frame-cost';
@@ -243,6 +244,14 @@ async function main(): Promise<number> {
   log('cost: measuring the per-frame processing of the capture and playback paths');
   const timer = timerOverheadNs();
   const costs = measureFrameCosts({ iterations: opts.iterations, warmup: opts.warmup });
+  log('echo canceller: measuring its per-frame cost and the echo it removes in a synthetic room');
+  let echoCanceller: EchoCancellerBenchResult | undefined;
+  let echoCancellerError: string | undefined;
+  try {
+    echoCanceller = measureEchoCanceller({ frames: Math.max(500, Math.min(opts.iterations, 3_000)) });
+  } catch (error) {
+    echoCancellerError = error instanceof Error ? error.message : String(error);
+  }
 
   let live: LiveResult | undefined;
   let liveSkipped: string | undefined = opts.live ? liveUnavailableReason() : '--no-live';
@@ -266,6 +275,8 @@ async function main(): Promise<number> {
       options: opts,
       timerOverheadNs: timer,
       costs,
+      echoCanceller: echoCanceller ?? null,
+      echoCancellerError: echoCancellerError ?? null,
       live: live ?? null,
       liveSkipped: liveSkipped ?? null,
       liveError: liveError ?? null,
@@ -276,6 +287,7 @@ async function main(): Promise<number> {
     process.stdout.write(JSON.stringify(document, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) + '\n');
   } else {
     printCosts(log, costs, opts, timer.median);
+    log(echoCanceller ? `\n${formatEchoCanceller(echoCanceller)}` : `\necho canceller: not measured (${echoCancellerError})`);
     if (live) printLive(log, live);
     else log(`\nlive latency: not measured (${liveSkipped})${liveError ? `\n${liveError}` : ''}`);
     for (const problem of problems) log(`  INVALID: ${problem}`);
