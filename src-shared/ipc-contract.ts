@@ -69,6 +69,12 @@ export interface Settings {
   readonly agentCommand: string;
   readonly agentCwd: string;
   readonly talkMode: TalkMode;
+  /** v2: input noise reduction (near field: headset; far field: speakers and rooms; auto: from the speaker's name). */
+  readonly noiseReduction: NoiseReductionChoice;
+  /** v2 hands-free with server turn detection: silence that ends the user's turn, ms. */
+  readonly vadSilenceMs: number;
+  /** v2 with semantic turn detection: how eagerly the model takes its turn. */
+  readonly semanticEagerness: SemanticEagerness;
   /** Device names; null means the system default. */
   readonly inputDevice: string | null;
   readonly outputDevice: string | null;
@@ -135,6 +141,23 @@ export function isSessionMinutes(value: unknown): value is number {
   return Number.isInteger(value) && (value as number) >= MIN_SESSION_MINUTES && (value as number) <= MAX_SESSION_MINUTES;
 }
 
+/** v2 input noise reduction: `auto` picks near field for a headset output, far field otherwise. */
+export const NOISE_REDUCTION_CHOICES = ['auto', 'near_field', 'far_field', 'off'] as const;
+export type NoiseReductionChoice = (typeof NOISE_REDUCTION_CHOICES)[number];
+/** v2 semantic turn detection: how soon the model decides the user has finished. */
+export const SEMANTIC_EAGERNESS_LEVELS = ['auto', 'low', 'medium', 'high'] as const;
+export type SemanticEagerness = (typeof SEMANTIC_EAGERNESS_LEVELS)[number];
+
+/** v2 server turn detection's silence before a turn ends, ms (the API's default is 500). */
+export const MIN_VAD_SILENCE_MS = 200;
+export const MAX_VAD_SILENCE_MS = 2_000;
+/** Why a silence length is refused, after its label; main's store says the same. */
+export const VAD_SILENCE_PROBLEM = `must be a whole number of milliseconds from ${MIN_VAD_SILENCE_MS} to ${MAX_VAD_SILENCE_MS}`;
+
+export function isVadSilenceMs(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= MIN_VAD_SILENCE_MS && (value as number) <= MAX_VAD_SILENCE_MS;
+}
+
 /** Commands that take nothing: the renderer passes no argument. */
 const NO_ARGS = z.undefined();
 
@@ -177,6 +200,9 @@ export const settingsSchema = z.strictObject({
   agentCommand: z.string().max(MAX_PATH_CHARS),
   agentCwd: z.string().max(MAX_PATH_CHARS),
   talkMode: z.enum(TALK_MODES),
+  noiseReduction: z.enum(NOISE_REDUCTION_CHOICES),
+  vadSilenceMs: z.custom<number>(isVadSilenceMs, { message: VAD_SILENCE_PROBLEM }),
+  semanticEagerness: z.enum(SEMANTIC_EAGERNESS_LEVELS),
   inputDevice: deviceName,
   outputDevice: deviceName,
   hotkeys: hotkeysSchema,

@@ -31,6 +31,9 @@ export const SETTINGS_FIELDS: Readonly<Record<SettingsField, SettingsFieldInfo>>
   agentCwd: { label: 'Working folder', page: 'agent' },
   inputDevice: { label: 'Microphone', page: 'audio' },
   outputDevice: { label: 'Speaker', page: 'audio' },
+  noiseReduction: { label: 'Noise reduction', page: 'audio' },
+  vadSilenceMs: { label: 'Pause that ends a turn', page: 'audio' },
+  semanticEagerness: { label: 'Turn-taking eagerness', page: 'audio' },
   'hotkeys.talk': { label: 'Talk hotkey', page: 'hotkeys' },
   'hotkeys.holdToTalk': { label: 'Hold-to-talk hotkey', page: 'hotkeys' },
 };

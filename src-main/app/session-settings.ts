@@ -1,11 +1,11 @@
 // Settings → what one voice session and its agent are configured with. Pure, but for the file
 // lookups agentSettingsProblem makes by default.
-import { isSessionMinutes, type Settings } from '../../src-shared/ipc-contract';
+import { isSessionMinutes, isVadSilenceMs, type Settings } from '../../src-shared/ipc-contract';
 import type { SettingsField } from '../../src-shared/settings-fields';
 import type { AgentBackendSettings } from '../adapters/agent/create-agent-backend';
 import { DEFAULT_SESSION_MINUTES, MS_PER_MINUTE } from '../adapters/settings/settings-schema';
 import { turnDetectionFor } from '../core/audio/talk-mode';
-import type { RealtimeSessionConfig } from '../core/protocol/session-config';
+import { DEFAULT_VAD_SILENCE_MS, noiseReductionFor, type RealtimeSessionConfig } from '../core/protocol/session-config';
 import type { ResilienceOptions } from '../core/session/resilience';
 import { nodeSettingsCheckDeps, settingsProblems, type SettingsCheckDeps } from './settings-check';
 
@@ -24,6 +24,11 @@ export function realtimeConfigFrom(settings: Settings): RealtimeSessionConfig {
     instructions: settings.instructions,
     transcriptionModel: TRANSCRIPTION_MODEL,
     turnDetection: turnDetectionFor(settings.talkMode),
+    // The system default speaker has no name here: auto then takes far field, the safe side in a room.
+    noiseReduction: noiseReductionFor(settings.noiseReduction, settings.outputDevice ?? undefined),
+    // Out of range (a hand-edited file) is listed by settingsProblems; the default applies meanwhile.
+    vadSilenceMs: isVadSilenceMs(settings.vadSilenceMs) ? settings.vadSilenceMs : DEFAULT_VAD_SILENCE_MS,
+    semanticEagerness: settings.semanticEagerness,
     sessionId: undefined,
   };
 }

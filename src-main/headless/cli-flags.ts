@@ -1,5 +1,6 @@
 import type { AgentBackendKind } from '../core/agent/agent-backend';
-import type { Dialect, TurnDetection } from '../core/protocol/session-config';
+import { MAX_VAD_SILENCE_MS, MIN_VAD_SILENCE_MS, isVadSilenceMs } from '../../src-shared/ipc-contract';
+import { DEFAULT_VAD_SILENCE_MS, type Dialect, type NoiseReductionChoice, type SemanticEagerness, type TurnDetection } from '../core/protocol/session-config';
 import { V2_DEFAULT_URL } from '../core/protocol/v2-codec';
 
 /** Everything the headless command can be told. Flag names are a public interface. */
@@ -11,6 +12,10 @@ export interface HeadlessOptions {
   readonly voice: string | undefined;
   readonly instructions: string;
   readonly turnDetection: TurnDetection;
+  /** v2: auto picks near field when the output device's name looks like a headset, else far field. */
+  readonly noiseReduction: NoiseReductionChoice;
+  readonly vadSilenceMs: number;
+  readonly semanticEagerness: SemanticEagerness;
   readonly agent: AgentBackendKind;
   readonly agentUrl: string | undefined;
   readonly agentModel: string | undefined;
@@ -63,6 +68,9 @@ const FLAGS: readonly FlagSpec[] = [
   { flag: '--voice', key: 'voice', kind: 'string', env: 'PARLEY_VOICE', value: 'NAME', help: 'assistant voice (v2 default marin, v1 default cove)' },
   { flag: '--instructions', key: 'instructions', kind: 'string', env: 'PARLEY_INSTRUCTIONS', value: 'TEXT', help: 'instructions for the voice model' },
   { flag: '--turn-detection', key: 'turnDetection', kind: { oneOf: ['server_vad', 'semantic_vad', 'none'] }, value: 'MODE', help: 'v2 turn detection (default server_vad; none = commit when input ends)' },
+  { flag: '--noise-reduction', key: 'noiseReduction', kind: { oneOf: ['auto', 'near_field', 'far_field', 'off'] }, value: 'TYPE', help: 'v2 input noise reduction (default auto: near_field for a headset output device, else far_field)' },
+  { flag: '--vad-silence-ms', key: 'vadSilenceMs', kind: 'integer', value: 'N', help: `v2 server_vad: silence that ends a turn, ${MIN_VAD_SILENCE_MS} to ${MAX_VAD_SILENCE_MS} (default ${DEFAULT_VAD_SILENCE_MS})` },
+  { flag: '--semantic-eagerness', key: 'semanticEagerness', kind: { oneOf: ['auto', 'low', 'medium', 'high'] }, value: 'LEVEL', help: 'v2 semantic_vad: how soon the model takes its turn (default auto)' },
   { flag: '--agent', key: 'agent', kind: { oneOf: ['responses', 'command', 'none'] }, env: 'PARLEY_AGENT', value: 'KIND', help: 'background agent: responses (default), command or none' },
   { flag: '--agent-url', key: 'agentUrl', kind: 'string', env: 'PARLEY_AGENT_URL', value: 'URL', help: 'Responses API base URL (default https://api.openai.com/v1)' },
   { flag: '--agent-model', key: 'agentModel', kind: 'string', env: 'PARLEY_AGENT_MODEL', value: 'NAME', help: 'Responses API model (default gpt-5-mini)' },
@@ -95,6 +103,9 @@ const DEFAULTS: HeadlessOptions = {
   voice: undefined,
   instructions: DEFAULT_INSTRUCTIONS,
   turnDetection: 'server_vad',
+  noiseReduction: 'auto',
+  vadSilenceMs: DEFAULT_VAD_SILENCE_MS,
+  semanticEagerness: 'auto',
   agent: 'responses',
   agentUrl: undefined,
   agentModel: undefined,
@@ -170,6 +181,12 @@ export function flagOrigin(flag: string, argv: readonly string[]): string {
   return given || !env ? flag : `${flag} (from ${env})`;
 }
 
+/** The speaker's name when one was chosen by name (not the default, none or a WAV file): what `auto` noise reduction reads. */
+export function namedOutputDevice(options: Pick<HeadlessOptions, 'outputWav' | 'outputDevice'>): string | undefined {
+  if (options.outputWav !== undefined || options.outputDevice === 'default' || options.outputDevice === 'none') return undefined;
+  return options.outputDevice;
+}
+
 function withDialectDefaults(parsed: HeadlessOptions, seen: ReadonlySet<string>): HeadlessOptions {
   let options = parsed;
   if (options.help || options.listDevices) return options;
@@ -180,6 +197,9 @@ function withDialectDefaults(parsed: HeadlessOptions, seen: ReadonlySet<string>)
   }
   if (options.agent !== 'command' && seen.has('--agent-command')) {
     throw new FlagError('--agent-command only applies with --agent command');
+  }
+  if (!isVadSilenceMs(options.vadSilenceMs)) {
+    throw new FlagError(`flag --vad-silence-ms must be from ${MIN_VAD_SILENCE_MS} to ${MAX_VAD_SILENCE_MS} milliseconds, not ${options.vadSilenceMs}`);
   }
   if (options.talkMode !== 'hands-free' && !seen.has('--turn-detection')) {
     options = { ...options, turnDetection: 'none' }; // the user says when a turn ends

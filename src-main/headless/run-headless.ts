@@ -12,7 +12,8 @@ import { watchConnectivity, type PowerEvents } from '../app/connectivity-watch';
 import { networkPresence } from './network-presence';
 import { createAgentProgress } from './agent-progress';
 import { chooseHeadlessAudio } from './choose-audio';
-import { FlagError, headlessUsage, parseHeadlessFlags, type HeadlessOptions } from './cli-flags';
+import { FlagError, headlessUsage, namedOutputDevice, parseHeadlessFlags, type HeadlessOptions } from './cli-flags';
+import { noiseReductionFor } from '../core/protocol/session-config';
 import { createJsonLinesPrinter, createReadablePrinter } from './event-printers';
 import { listAudioDevices, listenForTalkKey, printDeviceList } from './live-audio';
 import { startProblems } from './start-checks';
@@ -123,6 +124,9 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
       instructions: options.instructions,
       transcriptionModel: TRANSCRIPTION_MODEL,
       turnDetection: options.turnDetection,
+      noiseReduction: noiseReductionFor(options.noiseReduction, namedOutputDevice(options)),
+      vadSilenceMs: options.vadSilenceMs,
+      semanticEagerness: options.semanticEagerness,
       sessionId: undefined,
     },
     transport: connectWebSocket,

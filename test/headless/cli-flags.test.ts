@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FlagError, flagOrigin, parseHeadlessFlags } from '../../src-main/headless/cli-flags';
+import { FlagError, flagOrigin, namedOutputDevice, parseHeadlessFlags } from '../../src-main/headless/cli-flags';
+import { runHeadless } from '../../src-main/headless/run-headless';
 
 test('defaults: v2 against the OpenAI endpoint, the responses agent, OPENAI_API_KEY', () => {
   const options = parseHeadlessFlags([], {});
@@ -52,4 +53,43 @@ test('flagOrigin names the flag, and the environment variable when the value cam
   assert.equal(flagOrigin('--voice', ['--voice=x']), '--voice');
   assert.equal(flagOrigin('--voice', []), '--voice (from PARLEY_VOICE)');
   assert.equal(flagOrigin('--input-wav', []), '--input-wav');
+});
+
+test('room flags: --noise-reduction, --vad-silence-ms and --semantic-eagerness parse, with auto/500/auto by default', () => {
+  const defaults = parseHeadlessFlags([], {});
+  assert.equal(defaults.noiseReduction, 'auto');
+  assert.equal(defaults.vadSilenceMs, 500);
+  assert.equal(defaults.semanticEagerness, 'auto');
+  const options = parseHeadlessFlags(['--noise-reduction', 'near_field', '--vad-silence-ms=1200', '--semantic-eagerness', 'high', '--turn-detection', 'semantic_vad'], {});
+  assert.equal(options.noiseReduction, 'near_field');
+  assert.equal(options.vadSilenceMs, 1200);
+  assert.equal(options.semanticEagerness, 'high');
+  assert.equal(options.turnDetection, 'semantic_vad');
+  assert.equal(parseHeadlessFlags(['--noise-reduction', 'off'], {}).noiseReduction, 'off');
+  assert.equal(parseHeadlessFlags(['--vad-silence-ms', '200'], {}).vadSilenceMs, 200);
+  assert.equal(parseHeadlessFlags(['--vad-silence-ms', '2000'], {}).vadSilenceMs, 2000);
+});
+
+test('bad room flag values exit 2 with a message naming the flag', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--noise-reduction', 'loud'], /flag --noise-reduction must be auto or near_field or far_field or off, not "loud"/],
+    [['--vad-silence-ms', '199'], /flag --vad-silence-ms must be from 200 to 2000 milliseconds, not 199/],
+    [['--vad-silence-ms', '2001'], /flag --vad-silence-ms must be from 200 to 2000/],
+    [['--vad-silence-ms', 'soon'], /flag --vad-silence-ms must be a positive whole number/],
+    [['--semantic-eagerness', 'eager'], /flag --semantic-eagerness must be auto or low or medium or high, not "eager"/],
+  ];
+  for (const [argv, expected] of cases) {
+    assert.throws(() => parseHeadlessFlags(argv, {}), (error: unknown) => error instanceof FlagError && expected.test(error.message), argv.join(' '));
+    let stderr = '';
+    const code = await runHeadless({ argv, env: {}, stdout: () => {}, stderr: (text) => (stderr += text), onStopSignal: () => {} });
+    assert.equal(code, 2, argv.join(' '));
+    assert.match(stderr, expected);
+  }
+});
+
+test('auto noise reduction reads the speaker only when it was chosen by name', () => {
+  assert.equal(namedOutputDevice({ outputWav: undefined, outputDevice: 'Jabra Evolve2 Headset' }), 'Jabra Evolve2 Headset');
+  assert.equal(namedOutputDevice({ outputWav: undefined, outputDevice: 'default' }), undefined);
+  assert.equal(namedOutputDevice({ outputWav: undefined, outputDevice: 'none' }), undefined);
+  assert.equal(namedOutputDevice({ outputWav: 'out.wav', outputDevice: 'default' }), undefined);
 });

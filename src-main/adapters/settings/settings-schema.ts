@@ -2,7 +2,7 @@
 // with, and the validator for patches coming from the renderer. Pure: no fs, no electron.
 import type { AgentBackendKind } from '../../core/agent/agent-backend';
 import { TALK_MODES } from '../../core/audio/talk-mode';
-import type { Dialect } from '../../core/protocol/session-config';
+import { DEFAULT_VAD_SILENCE_MS, type Dialect } from '../../core/protocol/session-config';
 import { DEFAULT_MAX_SESSION_MS } from '../../core/session/resilience';
 
 // The settings type is owned by the IPC contract (the renderer edits the same shape).
@@ -10,8 +10,12 @@ export type { Settings, Hotkeys as HotkeySettings } from '../../../src-shared/ip
 import {
   MAX_SESSION_MINUTES,
   MIN_SESSION_MINUTES,
+  NOISE_REDUCTION_CHOICES,
+  SEMANTIC_EAGERNESS_LEVELS,
   SESSION_MINUTES_PROBLEM,
+  VAD_SILENCE_PROBLEM,
   isSessionMinutes,
+  isVadSilenceMs,
   type Hotkeys as HotkeySettings,
   type Settings,
 } from '../../../src-shared/ipc-contract';
@@ -32,7 +36,7 @@ export type SettingsPatch = {
 
 export const DIALECTS: readonly Dialect[] = ['v1', 'v2'];
 export const AGENT_BACKENDS: readonly AgentBackendKind[] = ['responses', 'command', 'none'];
-export { TALK_MODES };
+export { TALK_MODES, NOISE_REDUCTION_CHOICES, SEMANTIC_EAGERNESS_LEVELS };
 
 export const DEFAULT_INSTRUCTIONS =
   'You are Parley, a friendly voice assistant. Keep answers short and spoken. When a request ' +
@@ -57,6 +61,9 @@ export const DEFAULT_SETTINGS: Settings = {
   agentCommand: '',
   agentCwd: '',
   talkMode: 'hands-free',
+  noiseReduction: 'auto',
+  vadSilenceMs: DEFAULT_VAD_SILENCE_MS,
+  semanticEagerness: 'auto',
   inputDevice: null,
   outputDevice: null,
   hotkeys: { talk: 'CommandOrControl+Shift+Space', holdToTalk: 'CommandOrControl+Alt+Space' },
@@ -98,6 +105,10 @@ const SCHEMA_WITHOUT_DEFAULTS: Record<keyof StoredSettings, JsonSchema> = {
   agentCommand: text(MAX_PATH_CHARS),
   agentCwd: text(MAX_PATH_CHARS),
   talkMode: oneOf(TALK_MODES),
+  noiseReduction: oneOf(NOISE_REDUCTION_CHOICES),
+  // Only the type, as maxSessionMinutes: a hand-edited 150 is a listed problem, not a corrupt file.
+  vadSilenceMs: { type: 'number' },
+  semanticEagerness: oneOf(SEMANTIC_EAGERNESS_LEVELS),
   inputDevice: device,
   outputDevice: device,
   hotkeys: {
@@ -208,6 +219,9 @@ const CHECKS: Record<SettingsKey, Check> = {
   agentCommand: textCheck(MAX_PATH_CHARS),
   agentCwd: textCheck(MAX_PATH_CHARS),
   talkMode: oneOfCheck(TALK_MODES),
+  noiseReduction: oneOfCheck(NOISE_REDUCTION_CHOICES),
+  vadSilenceMs: (value) => (isVadSilenceMs(value) ? undefined : VAD_SILENCE_PROBLEM),
+  semanticEagerness: oneOfCheck(SEMANTIC_EAGERNESS_LEVELS),
   inputDevice: deviceCheck,
   outputDevice: deviceCheck,
   hotkeys: () => undefined, // checked key by key below, so the error names e.g. hotkeys.talk

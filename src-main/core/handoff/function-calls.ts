@@ -1,12 +1,14 @@
 import type { ConversationItemInfo } from '../protocol/realtime-event';
-import { HANDOFF_TOOL_NAME, promptFromArguments } from '../protocol/v2-codec';
+import { HANDOFF_TOOL_NAME, REMAIN_SILENT_TOOL_NAME, promptFromArguments } from '../protocol/v2-codec';
 
 /** What a function call turned out to be, decided once per call_id when its item is done. */
 export type CallDecision =
   /** Completed: the handoff, with the tool's `prompt` (the raw arguments when they are not our JSON). */
   | { readonly kind: 'handoff'; readonly callId: string; readonly itemId: string; readonly prompt: string }
   /** Incomplete (a barge-in or a token limit cut it off): shown, never delegated, no output. */
-  | { readonly kind: 'incomplete'; readonly callId: string; readonly itemId: string; readonly arguments: string };
+  | { readonly kind: 'incomplete'; readonly callId: string; readonly itemId: string; readonly arguments: string }
+  /** Completed remain_silent: the speech was not meant for the assistant. An empty output, no response, never a handoff. */
+  | { readonly kind: 'silence'; readonly callId: string; readonly itemId: string };
 
 interface CallRecord {
   readonly callId: string;
@@ -42,8 +44,10 @@ export class FunctionCalls {
     if (item.arguments !== undefined && (finished || call.arguments.length === 0)) call.arguments = item.arguments;
     if (!finished || call.settled || item.status === undefined || item.status === 'in_progress') return undefined;
     call.settled = true;
-    if (call.name !== HANDOFF_TOOL_NAME) return undefined;
     const itemId = call.itemId ?? item.id;
+    // A cut-off remain_silent needs nothing: the model said nothing either way.
+    if (call.name === REMAIN_SILENT_TOOL_NAME) return item.status === 'completed' ? { kind: 'silence', callId, itemId } : undefined;
+    if (call.name !== HANDOFF_TOOL_NAME) return undefined;
     if (item.status === 'completed') return { kind: 'handoff', callId, itemId, prompt: promptFromArguments(call.arguments) };
     return { kind: 'incomplete', callId, itemId, arguments: call.arguments };
   }

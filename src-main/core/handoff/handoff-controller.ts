@@ -97,6 +97,11 @@ export class HandoffController {
     return false;
   }
 
+  /** remain_silent: the call takes its one output, empty, and the voice model is not asked to speak. No turn, no card. */
+  onSilenceRequested(callId: string): void {
+    this.deps.voice.decline(callId, '', false);
+  }
+
   /**
    * The user cancelled the agent: abort the turn, tell the voice session once, clear the id so
    * nothing later goes out under it. Answers false when no turn was running.

@@ -33,8 +33,8 @@ export interface HandoffVoice {
   finish(handoffId: string, note: string | undefined): void;
   /** A newer handoff joined the running turn; the older one's answer comes under the newer. */
   supersede(handoffId: string): void;
-  /** Nothing was delegated for this handoff (its request was empty). */
-  decline(handoffId: string, note: string): void;
+  /** Nothing was delegated for this handoff (its request was empty; `respond` false: remain_silent, the model is not asked to speak). */
+  decline(handoffId: string, note: string, respond?: boolean): void;
 }
 
 export interface VoiceWire {
@@ -95,8 +95,8 @@ export class CallOutputVoice implements HandoffVoice {
     this.output(handoffId, SUPERSEDED_HANDOFF_TEXT, false);
   }
 
-  decline(handoffId: string, note: string): void {
-    this.output(handoffId, note, true);
+  decline(handoffId: string, note: string, respond = true): void {
+    this.output(handoffId, note, respond);
   }
 
   private progress(text: string): void {

@@ -9,13 +9,15 @@ import { isObject, numberField, objectField, parseTypedFrame, stringField, type 
 import { decodeServerError, decodeSessionUpdated, frameSkipper } from './shared-decoders';
 import type { ConversationItemInfo, RealtimeEvent } from './realtime-event';
 import { decodeItemTruncated, decodeRateLimits, decodeResponseDone, decodeTranscriptionFailed } from './v2-response-decoders';
-import { INPUT_SAMPLE_RATE_HZ, type RealtimeSessionConfig } from './session-config';
+import { DEFAULT_VAD_SILENCE_MS, INPUT_SAMPLE_RATE_HZ, type RealtimeSessionConfig } from './session-config';
 
 export const V2_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'shimmer', 'verse', 'marin', 'cedar'] as const;
 export const V2_DEFAULT_VOICE = 'marin';
 export const V2_DEFAULT_MODEL = 'gpt-realtime';
 export const V2_DEFAULT_URL = 'wss://api.openai.com/v1';
 export const HANDOFF_TOOL_NAME = 'background_agent';
+/** The voice model's way to say nothing: speech that was not meant for it (someone else in the room). */
+export const REMAIN_SILENT_TOOL_NAME = 'remain_silent';
 
 /** The error code that answers a response.create while a response is active: wait, never fatal. */
 export const ACTIVE_RESPONSE_ERROR_CODE = 'conversation_already_has_active_response';
@@ -35,6 +37,17 @@ const HANDOFF_TOOL = {
     },
     required: ['prompt'],
   },
+} as const;
+
+const REMAIN_SILENT_TOOL = {
+  type: 'function',
+  name: REMAIN_SILENT_TOOL_NAME,
+  description:
+    'Stay silent this turn. Call it, and say nothing, when what you heard was not meant for you: ' +
+    'people talking to each other in the room, someone on a phone call, a television or radio, or ' +
+    'words that do not address you and ask nothing of you. Do not call it when the user speaks to ' +
+    'you, asks you something or answers you; if you cannot tell, answer as usual.',
+  parameters: { type: 'object', properties: {} },
 } as const;
 
 /** Dialect v2: the public OpenAI Realtime API with GA event names. */
@@ -240,11 +253,35 @@ export function promptFromArguments(rawArguments: unknown): string {
   return rawArguments;
 }
 
+/**
+ * Written out in full, so what the session does is what Parley says, not a server default: the
+ * user's speech interrupts the assistant and its end starts the answer.
+ */
 function turnDetectionV2(config: RealtimeSessionConfig): JsonObject | null {
-  return config.turnDetection === 'none' ? null : { type: config.turnDetection };
+  switch (config.turnDetection) {
+    case 'none':
+      return null;
+    case 'server_vad':
+      return { type: 'server_vad', silence_duration_ms: config.vadSilenceMs ?? DEFAULT_VAD_SILENCE_MS, interrupt_response: true, create_response: true };
+    case 'semantic_vad':
+      return { type: 'semantic_vad', eagerness: config.semanticEagerness ?? 'auto', interrupt_response: true, create_response: true };
+    default:
+      // Not one Parley knows (a config from elsewhere): the server refuses it in its own words.
+      return { type: String(config.turnDetection satisfies never) };
+  }
 }
 
+/** Off is the server's default (null); the schema types the field as an object, so off is left out. */
+function noiseReductionV2(config: RealtimeSessionConfig): JsonObject | undefined {
+  const type = config.noiseReduction ?? 'off';
+  return type === 'off' ? undefined : { type };
+}
+
+const sameTurnDetection = (a: RealtimeSessionConfig, b: RealtimeSessionConfig): boolean =>
+  JSON.stringify(turnDetectionV2(a)) === JSON.stringify(turnDetectionV2(b));
+
 function fullSessionV2(config: RealtimeSessionConfig): JsonObject {
+  const noiseReduction = noiseReductionV2(config);
   return {
     type: 'realtime',
     instructions: config.instructions,
@@ -253,11 +290,12 @@ function fullSessionV2(config: RealtimeSessionConfig): JsonObject {
       input: {
         format: { type: 'audio/pcm', rate: INPUT_SAMPLE_RATE_HZ },
         transcription: { model: config.transcriptionModel },
+        ...(noiseReduction !== undefined ? { noise_reduction: noiseReduction } : {}),
         turn_detection: turnDetectionV2(config),
       },
       output: { format: { type: 'audio/pcm', rate: INPUT_SAMPLE_RATE_HZ }, voice: config.voice ?? V2_DEFAULT_VOICE },
     },
-    tools: [HANDOFF_TOOL],
+    tools: [HANDOFF_TOOL, REMAIN_SILENT_TOOL],
     tool_choice: 'auto',
   };
 }
@@ -269,7 +307,9 @@ function fullSessionV2(config: RealtimeSessionConfig): JsonObject {
  */
 function sessionChangeV2(applied: RealtimeSessionConfig, next: RealtimeSessionConfig, voiceLocked: boolean): { session: JsonObject | undefined; voiceDeferred: boolean } {
   const input: JsonObject = {};
-  if (next.turnDetection !== applied.turnDetection) input['turn_detection'] = turnDetectionV2(next);
+  if (!sameTurnDetection(applied, next)) input['turn_detection'] = turnDetectionV2(next);
+  // Turning it off mid-session takes null (the live API's documented way); on, the object.
+  if ((next.noiseReduction ?? 'off') !== (applied.noiseReduction ?? 'off')) input['noise_reduction'] = noiseReductionV2(next) ?? null;
   if (next.transcriptionModel !== applied.transcriptionModel) input['transcription'] = { model: next.transcriptionModel };
   const voiceChanged = (next.voice ?? V2_DEFAULT_VOICE) !== (applied.voice ?? V2_DEFAULT_VOICE);
   const sendVoice = voiceChanged && !voiceLocked;

@@ -117,6 +117,12 @@ export class ItemConversation {
   }
 
   private onCallDecided(decision: CallDecision): void {
+    if (decision.kind === 'silence') {
+      // Speech meant for someone else: answered on the wire without a word, nothing in the timeline.
+      this.deps.logger.info('the voice model chose to remain silent', { callId: decision.callId });
+      this.deps.handoffs.onSilenceRequested(decision.callId);
+      return;
+    }
     const previousItemId = this.items.previousAnnouncedId(decision.itemId);
     if (decision.kind === 'incomplete') {
       this.deps.logger.info('a background_agent call was cut off; not delegated', { callId: decision.callId });

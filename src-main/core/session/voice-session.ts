@@ -67,10 +67,12 @@ interface Reconnect {
  */
 export const STABLE_CONNECTION_MS = 30_000;
 
-/** What one conversation needs to open its next connection. */
+/**
+ * What one conversation needs to open its next connection; the configuration itself is the
+ * conversation's current one (every change made during the session included).
+ */
 interface ConnectPlan {
   readonly codec: DialectCodec;
-  readonly config: RealtimeSessionConfig;
   readonly apiKey: string;
 }
 
@@ -150,7 +152,7 @@ export class VoiceSession {
     const started = new Promise<boolean>((resolve) => (this.settleStart = resolve));
     const conversation = this.newConversation(codec, options.config);
     this.conversation = conversation;
-    this.plan = { codec, config: options.config, apiKey };
+    this.plan = { codec, apiKey };
 
     try {
       await this.deps.transport({
@@ -234,7 +236,6 @@ export class VoiceSession {
   updateConfig(config: RealtimeSessionConfig): ConfigUpdate | undefined {
     const conversation = this.liveConversation();
     if (!conversation) return undefined;
-    if (this.plan) this.plan = { ...this.plan, config: { ...this.plan.config, ...pickChangeable(config) } };
     return conversation.updateConfig(config);
   }
 
@@ -695,11 +696,6 @@ export class VoiceSession {
     this.currentState = state;
     this.hub.emit({ type: 'state', state } satisfies SessionEvent);
   }
-}
-
-/** What can change on a running conversation (the dialect and URL apply at the next start). */
-function pickChangeable(config: RealtimeSessionConfig): Partial<RealtimeSessionConfig> {
-  return { voice: config.voice, instructions: config.instructions, turnDetection: config.turnDetection, transcriptionModel: config.transcriptionModel };
 }
 
 function describeClose(info: TransportCloseInfo): string {

@@ -38,7 +38,7 @@ test('session.update declares realtime type, transcription, turn detection, voic
   assert.deepEqual(update.session.output_modalities, ['audio']);
   assert.deepEqual(update.session.audio.input.format, { type: 'audio/pcm', rate: 24000 });
   assert.deepEqual(update.session.audio.input.transcription, { model: 'gpt-4o-mini-transcribe' });
-  assert.deepEqual(update.session.audio.input.turn_detection, { type: 'server_vad' });
+  assert.deepEqual(update.session.audio.input.turn_detection, { type: 'server_vad', silence_duration_ms: 500, interrupt_response: true, create_response: true });
   assert.equal(update.session.audio.output.voice, 'marin');
   const tool = update.session.tools[0];
   assert.equal(tool.type, 'function');

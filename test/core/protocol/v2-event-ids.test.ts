@@ -107,7 +107,10 @@ test('once the voice is locked, a voice change is left out and reported as defer
   const withTurn = codec.sessionChange(config, { ...config, voice: 'cedar', turnDetection: 'semantic_vad' }, true);
   const frame = JSON.parse(withTurn.frame!);
   assert.equal(withTurn.voiceDeferred, true);
-  assert.deepEqual(frame.session, { type: 'realtime', audio: { input: { turn_detection: { type: 'semantic_vad' } } } });
+  assert.deepEqual(frame.session, {
+    type: 'realtime',
+    audio: { input: { turn_detection: { type: 'semantic_vad', eagerness: 'auto', interrupt_response: true, create_response: true } } },
+  });
   assert.deepEqual(validateClientEvent(frame), []);
 });
 
