@@ -15,6 +15,7 @@
  * speaking" (playback at -18 dBFS, gate active) and "assistant silent" every 2 s of audio, and a
  * new assistant item starts every 10 s (the buffer's item switch and resampler flush run too).
  */
+import { seededNoise } from '../../test/support/seeded-noise';
 import { CapturePipeline, type CapturedFrame } from '../../src-main/core/audio/capture-pipeline';
 import { PlaybackBuffer } from '../../src-main/core/audio/playback-buffer';
 import { TalkModeController, type TalkTarget } from '../../src-main/core/audio/talk-mode';
@@ -41,21 +42,10 @@ export interface CostOptions {
   readonly warmup: number;
 }
 
-/** Deterministic xorshift noise in [-1, 1). */
-function noise(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 31 - 1;
-  };
-}
-
 /** `seconds` of speech-like mono float audio at `rate`, about -25 dBFS RMS. */
 function speechLike(rate: number, seconds: number, seed: number): Float32Array {
   const out = new Float32Array(Math.round(rate * seconds));
-  const random = noise(seed);
+  const random = seededNoise(seed);
   for (let index = 0; index < out.length; index++) {
     const t = index / rate;
     const pitch = 140 + 30 * Math.sin(2 * Math.PI * 0.7 * t);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { connectWebSocket } from '../../../src-main/adapters/transport/ws-transport';
 import { MAX_INBOUND_FRAME_BYTES, type RealtimeConnection, type TransportCloseInfo } from '../../../src-main/core/protocol/transport';
 import { startKeepaliveTestServer, type KeepaliveTestServer } from './keepalive-test-server';
-import { startLeakCheck } from './leak-check';
+import { startLeakCheck } from '../../support/leak-check';
 
 const MEBIBYTE = 1024 * 1024;
 /** A close that never comes must fail the test, not hang the run. */

@@ -5,7 +5,7 @@ import { describeDeadConnection } from '../../../src-main/adapters/transport/kee
 import { connectWebSocket } from '../../../src-main/adapters/transport/ws-transport';
 import type { KeepaliveOptions, RealtimeConnection, TransportCloseInfo } from '../../../src-main/core/protocol/transport';
 import { startKeepaliveTestServer, type KeepaliveTestServer } from './keepalive-test-server';
-import { startLeakCheck } from './leak-check';
+import { startLeakCheck } from '../../support/leak-check';
 
 const KEEPALIVE: KeepaliveOptions = { intervalMs: 50, deadAfterMs: 200 };
 /** Timer callbacks on a busy 2-core machine run late; this is the allowance on top of the contract. */

@@ -8,19 +8,11 @@ import { noiseReductionFor, type RealtimeSessionConfig } from '../../../src-main
 import { REMAIN_SILENT_TOOL_NAME, createV2Codec } from '../../../src-main/core/protocol/v2-codec';
 import { silentLogger } from '../../../src-main/core/util/logger';
 import { loadRealtimeSpec } from '../../support/realtime-spec';
+import { sessionConfig } from '../../support/session-harness';
 
 const spec = loadRealtimeSpec();
 
-const config: RealtimeSessionConfig = {
-  dialect: 'v2',
-  realtimeUrl: 'wss://api.openai.com/v1',
-  model: undefined,
-  voice: undefined,
-  instructions: 'be brief',
-  transcriptionModel: 'gpt-4o-mini-transcribe',
-  turnDetection: 'server_vad',
-  sessionId: undefined,
-};
+const config: RealtimeSessionConfig = sessionConfig('v2', 'wss://api.openai.com/v1', { model: undefined, instructions: 'be brief' });
 
 test('auto noise reduction: near field for a headset, headphones, earbuds or AirPods; far field otherwise', () => {
   for (const name of ['Jabra Evolve2 Headset', 'AirPods Pro', 'Sony WH-1000XM4 Headphones', 'Galaxy Buds2', 'Pixel earbuds', 'bluez_sink.hands-free']) {

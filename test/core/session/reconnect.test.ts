@@ -12,6 +12,7 @@ import { startGaRealtimeServer, type GaRealtimeServer } from '../../support/ga-r
 import { assistantMessageEvents, startMockResponsesServer, type ScriptedReply } from '../../support/mock-responses-server';
 import { TEST_API_KEY, createSessionHarness, sessionConfig, settle, type SessionHarness } from '../../support/session-harness';
 import { cards, shown, timeline } from '../../support/v2-scenario';
+import { startLeakCheck } from '../../support/leak-check';
 
 const FAST_RECONNECT: Partial<ResilienceOptions> = { reconnectBaseDelayMs: 20, reconnectMaxDelayMs: 100, maxReconnectAttempts: 3 };
 
@@ -333,4 +334,32 @@ test('drops more often than every 30 s do not use up the attempts while replies 
     'each reconnect starts counting afresh: the connection before it carried a reply',
   );
   assert.equal(harness.eventsOf('error').filter((event) => event.code === 'connection_lost').length, 0);
+});
+
+test('five sessions in one process, each with a drop and a renewal, leave no timer or socket behind', async (t) => {
+  // The server ends each connection after 700 ms (its limit); the client's own renewal timer is
+  // long, so a timer a stop forgot would still be there when the resources are counted.
+  const server = await startGaRealtimeServer({ maxSessionMs: 700 });
+  t.after(() => server.close());
+  const leaks = startLeakCheck();
+  const harness = createSessionHarness({
+    resilience: { ...FAST_RECONNECT, maxSessionMs: 60_000 },
+    keepalive: { intervalMs: 100, deadAfterMs: 1_000 },
+  });
+  for (let run = 1; run <= 5; run++) {
+    const connectionsBefore = server.connections.length;
+    assert.equal(await harness.session.start({ config: sessionConfig('v2', server.url), apiKey: TEST_API_KEY }), true, `start ${run}`);
+    await server.waitForConnection(connectionsBefore + 1);
+    await server.waitForSession();
+    server.dropConnection();
+    await harness.waitForEvent('connection', () => harness.eventsOf('connection').filter((event) => event.status === 'reconnected').length === run);
+    await harness.waitForEvent('connection', () => harness.eventsOf('connection').filter((event) => event.status === 'renewed').length === run, 3_000);
+    await harness.session.stop();
+    assert.equal(harness.session.state, 'closed');
+  }
+  await harness.dispose();
+  await leaks.assertNothingLeft(2_000);
+  assert.equal(harness.eventsOf('closed').length, 5);
+  assert.deepEqual(harness.eventsOf('closed').map((event) => event.reason), Array(5).fill('requested'));
+  assert.ok(server.connections.every((connection) => connection.closed), 'every server connection was closed');
 });

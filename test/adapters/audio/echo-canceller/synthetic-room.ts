@@ -1,6 +1,7 @@
 // A synthetic room at 24 kHz mono for echo canceller tests and the benchmark: the assistant's
 // voice (far end) is played as the reference, the microphone hears it 60 ms later and 10 dB
 // quieter, and a person (near end) may talk at known times. Deterministic: fixed seeds, no devices.
+import { seededNoise } from '../../../support/seeded-noise';
 import { ECHO_CANCELLER_FRAME_SAMPLES, ECHO_CANCELLER_SAMPLE_RATE_HZ, type EchoCanceller } from '../../../../src-main/adapters/audio/echo-canceller/echo-canceller';
 
 const RATE_HZ = ECHO_CANCELLER_SAMPLE_RATE_HZ;
@@ -8,17 +9,6 @@ const FULL_SCALE = 32_768;
 
 export const ROOM_DELAY_MS = 60;
 export const ROOM_ATTENUATION_DB = -10;
-
-/** Deterministic xorshift noise in [-1, 1). */
-function noiseSource(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 31 - 1;
-  };
-}
 
 export interface VoiceShape {
   /** Mean pitch, Hz (a man about 120, a woman about 210). */
@@ -35,7 +25,7 @@ export interface VoiceShape {
  */
 export function speechLike(seconds: number, voice: VoiceShape): Float32Array {
   const out = new Float32Array(Math.round(seconds * RATE_HZ));
-  const random = noiseSource(voice.seed);
+  const random = seededNoise(voice.seed);
   let phase = 0;
   let syllableLeft = 0;
   let syllableLength = 1;
