@@ -1,9 +1,13 @@
 // The audio host process: owns the PortAudio streams (naudiodon) and nothing else. Started by
 // NativeAudioHost with an IPC channel; if it crashes, Parley restarts it and reopens devices.
 import { setPriority } from 'node:os';
-import { CAPTURE_CHUNK_MS, type AudioDeviceInfo, type DeviceList, type HostReply, type HostRequest, type OpenedDevice } from './audio-host-protocol';
+import type { EchoCancellationSettings, EchoProtection } from '../../../../src-shared/echo-cancellation';
+import { CAPTURE_CHUNK_MS, type AudioDeviceInfo, type DeviceList, type HostReply, type HostRequest, type OpenedDevice, type OpenedInput } from './audio-host-protocol';
 import { PlaybackBuffer } from '../../../core/audio/playback-buffer';
+import { CaptureConditioner } from './capture-conditioner';
 import { findDeviceByName, preferredChannels } from './device-choice';
+import { EchoReferenceFeed } from './echo-reference-feed';
+import { EchoStage } from './echo-stage';
 import { nativeDevices, openCapture, openPlayback, type CaptureStream, type NaudiodonDevice, type PlaybackStream } from './port-audio-stream';
 
 /**
@@ -14,15 +18,41 @@ import { nativeDevices, openCapture, openPlayback, type CaptureStream, type Naud
 const PLAYBACK_CHUNK_MS = 5;
 const PLAYBACK_CHUNKS_IN_FLIGHT = 1;
 const NATIVE_QUEUE_CHUNKS = 3;
-/** Audio past the jitter buffer when it is pulled: our chunks, naudiodon's queue, the sound server (~10 ms measured on PulseAudio). */
-const DEVICE_SIDE_LATENCY_MS = (PLAYBACK_CHUNKS_IN_FLIGHT + NATIVE_QUEUE_CHUNKS) * PLAYBACK_CHUNK_MS + 10;
+/** The sound server's own output latency past naudiodon's queue (~10 ms measured on PulseAudio). */
+const SOUND_SERVER_OUTPUT_LATENCY_MS = 10;
+/** Audio past the jitter buffer when it is pulled: our chunks, naudiodon's queue, the sound server. */
+const DEVICE_SIDE_LATENCY_MS = (PLAYBACK_CHUNKS_IN_FLIGHT + NATIVE_QUEUE_CHUNKS) * PLAYBACK_CHUNK_MS + SOUND_SERVER_OUTPUT_LATENCY_MS;
+/**
+ * The sound server's input latency before a chunk reaches PortAudio. naudiodon 2.3.6 reports
+ * nothing usable: getDevices() truncates PortAudio's latencies (seconds, as doubles) to whole
+ * numbers (0), the stream's inputLatency is kept in native code only, and chunk timestamps are
+ * whole seconds. So this is the output side's measured PulseAudio figure. The hint is only a
+ * starting point: AEC3 searches the delay itself (it found a 250 ms echo with a 60 ms hint on the
+ * synthetic room), and on PulseAudio here the real path from hand-over to capture measured
+ * 70-200 ms beyond the room's own delay, varying from one stream opening to the next.
+ */
+const SOUND_SERVER_INPUT_LATENCY_MS = 10;
+/** From a sample reaching the microphone to its frame reaching the canceller: a chunk's wait plus the server's buffer. */
+const INPUT_SIDE_LATENCY_MS = CAPTURE_CHUNK_MS + SOUND_SERVER_INPUT_LATENCY_MS;
 /** Nice value for the audio process (lower is more urgent). */
 const AUDIO_PROCESS_PRIORITY = -11;
 const STATUS_INTERVAL_MS = 50;
 const MAX_QUEUED_SPEECH_MS = 60_000;
 
 let input: { stream: CaptureStream; device: OpenedDevice } | undefined;
-let output: { stream: PlaybackStream; device: OpenedDevice; buffer: PlaybackBuffer; statusTimer: NodeJS.Timeout } | undefined;
+let output: { stream: PlaybackStream; device: OpenedDevice; buffer: PlaybackBuffer; statusTimer: NodeJS.Timeout; latencyMs: number } | undefined;
+
+/**
+ * The echo canceller between the microphone and the parent: it lives while an input is open, and
+ * its reference is what the output pump hands to the device. A failure at run time is reported
+ * and leaves frames unprocessed (the parent's echo gate takes over); it never stops the host.
+ */
+const echo = new EchoStage({ onProtectionChange: (protection) => send({ type: 'echo-protection', protection }) });
+
+/** Reference handed over → its echo in a captured frame: what is queued past the hand-over, plus the input side. */
+function echoDelayHintMs(): number {
+  return (output?.latencyMs ?? DEVICE_SIDE_LATENCY_MS) + INPUT_SIDE_LATENCY_MS;
+}
 
 /**
  * Every PortAudio open, close and device listing runs one after another: a device switch closes
@@ -69,20 +99,30 @@ function resolve(kind: 'input' | 'output', wanted: string | undefined): { id: nu
   return { id: -1, info: fallback, fellBack: wanted !== undefined && wanted !== 'default' };
 }
 
-async function openInput(deviceName: string | undefined): Promise<OpenedDevice> {
+/** A conditioned 10 ms frame: echo removed in place, then sent (the copy is what travels). */
+function sendCaptured(frame: Int16Array, capturedAtMs: number, rawRmsDbfs: number): void {
+  echo.processCapture(frame);
+  // PCM16 in the host's byte order, little-endian on every platform Parley ships for.
+  const pcm = new Uint8Array(frame.byteLength);
+  pcm.set(new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength));
+  send({ type: 'captured', pcm, capturedAtMs, rawRmsDbfs });
+}
+
+async function openInput(deviceName: string | undefined, settings: EchoCancellationSettings): Promise<OpenedInput> {
   await closeInput();
   const { id, info, fellBack } = resolve('input', deviceName);
   const sampleRate = info?.defaultSampleRate ?? 48_000;
   const channels = preferredChannels(info?.maxInputChannels ?? 1);
   const chunkBytes = Math.round((sampleRate * CAPTURE_CHUNK_MS) / 1000) * channels * 2;
   const device: OpenedDevice = { name: info?.name ?? 'default', sampleRate, channels, fellBack };
+  const conditioner = new CaptureConditioner({ sampleRate, channels }, sendCaptured);
   // Only the current input speaks: a stream being closed (or failing to) never adds a copy.
   const token = {};
   let current = token;
   const stream = await openCapture(
     { deviceId: id, sampleRate, channels, chunkBytes },
     (pcm) => {
-      if (input === current) send({ type: 'captured', pcm, capturedAtMs: Date.now() });
+      if (input === current) conditioner.push(pcm, Date.now());
     },
     (message) => {
       if (input === current) send({ type: 'stream-error', kind: 'input', message });
@@ -91,12 +131,20 @@ async function openInput(deviceName: string | undefined): Promise<OpenedDevice> 
   const opened = { stream, device };
   current = opened;
   input = opened;
-  return device;
+  const echoProtection = echo.open(settings, echoDelayHintMs());
+  return { ...device, echoProtection };
+}
+
+/** New canceller settings for the open microphone, without reopening its stream. */
+function setEchoCancellation(settings: EchoCancellationSettings): EchoProtection | null {
+  if (!input) return null;
+  return echo.open(settings, echoDelayHintMs());
 }
 
 async function closeInput(): Promise<void> {
   const current = input;
   input = undefined;
+  echo.close();
   if (current) await current.stream.close();
 }
 
@@ -112,8 +160,12 @@ async function openOutput(deviceName: string | undefined): Promise<OpenedDevice>
   const buffer = new PlaybackBuffer({ deviceSampleRate: sampleRate, deviceChannels: channels, maxBufferedMs: MAX_QUEUED_SPEECH_MS });
   const device: OpenedDevice = { name: info?.name ?? 'default', sampleRate, channels, fellBack };
   const statusTimer = setInterval(() => sendPlaybackStatus(buffer), STATUS_INTERVAL_MS);
-  const current = { stream, device, buffer, statusTimer };
+  const chunkMs = (chunkFrames * 1000) / sampleRate;
+  const latencyMs = (PLAYBACK_CHUNKS_IN_FLIGHT + NATIVE_QUEUE_CHUNKS) * chunkMs + SOUND_SERVER_OUTPUT_LATENCY_MS;
+  const current = { stream, device, buffer, statusTimer, latencyMs };
   output = current;
+  echo.setDelayHintMs(echoDelayHintMs());
+  const reference = new EchoReferenceFeed({ sampleRate, channels }, echo, (PLAYBACK_CHUNKS_IN_FLIGHT + NATIVE_QUEUE_CHUNKS) * chunkMs);
   // The device pulls: each accepted chunk asks the buffer for the next one (silence included),
   // keeping PLAYBACK_CHUNKS_IN_FLIGHT chunks between the buffer and the speaker. The pump stops
   // as soon as this output is no longer current.
@@ -121,6 +173,8 @@ async function openOutput(deviceName: string | undefined): Promise<OpenedDevice>
   const pump = (): void => {
     if (output !== current) return;
     buffer.pull(scratch, chunkFrames);
+    // The moment the speaker's audio is handed over is the canceller's reference.
+    reference.push(scratch, chunkFrames, performance.now());
     const chunk = Buffer.allocUnsafe(chunkBytes);
     chunk.set(new Uint8Array(scratch.buffer, scratch.byteOffset, chunkBytes));
     stream.write(chunk).then(pump, (error: unknown) => {
@@ -167,6 +221,7 @@ async function handle(request: HostRequest): Promise<void> {
     case 'shutdown':
       // Leaving closes whatever did not close in time: the parent kills us after its grace period.
       await Promise.allSettled([inTurn(closeInput), inTurn(() => closeOutput())]);
+      echo.close();
       process.exit(0);
       return;
     default:
@@ -176,8 +231,9 @@ async function handle(request: HostRequest): Promise<void> {
   try {
     let value: unknown;
     if (request.type === 'list-devices') value = await inTurn(listDevices);
-    else if (request.type === 'open-input') value = await inTurn(() => openInput(request.deviceName));
+    else if (request.type === 'open-input') value = await inTurn(() => openInput(request.deviceName, request.echoCancellation));
     else if (request.type === 'close-input') value = await inTurn(closeInput);
+    else if (request.type === 'set-echo-cancellation') value = await inTurn(() => setEchoCancellation(request.echoCancellation));
     else if (request.type === 'open-output') value = await inTurn(() => openOutput(request.deviceName));
     else if (request.type === 'interrupt') value = output?.buffer.interrupt(DEVICE_SIDE_LATENCY_MS);
     else value = await inTurn(() => closeOutput(request.drain === true));
@@ -199,5 +255,8 @@ process.on('message', (request: HostRequest) => {
   void handle(request);
 });
 // The parent went away: nothing to play for; leave without waiting on the streams.
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => {
+  echo.close();
+  process.exit(0);
+});
 send({ type: 'ready', pid: process.pid });

@@ -1,16 +1,51 @@
+import { DEFAULT_ECHO_CANCELLATION, type EchoCancellationSettings, type EchoProtection } from '../../../../src-shared/echo-cancellation';
 import type { AssistantAudioFrame, AudioSink, AudioSource, PlaybackInterruption } from '../../../core/audio/audio-io';
 import { CapturePipeline, type CapturedFrame } from '../../../core/audio/capture-pipeline';
 import type { PcmLevels } from '../../../core/audio/pcm';
 import { errorMessage } from '../../../core/util/errors';
 import { silentLogger, type Logger } from '../../../core/util/logger';
-import type { DeviceList, OpenedDevice, PlaybackStatus } from './audio-host-protocol';
+import { CAPTURED_CHANNELS, CAPTURED_SAMPLE_RATE_HZ, type DeviceList, type OpenedDevice, type OpenedInput, type PlaybackStatus } from './audio-host-protocol';
 import { NativeAudioHost, type HostListeners, type NativeAudioHostOptions } from './native-audio-host';
 
 /** What the engine needs of the audio host (NativeAudioHost is the real one). */
 export type AudioHostPort = Pick<
   NativeAudioHost,
-  'start' | 'listDevices' | 'openInput' | 'closeInput' | 'openOutput' | 'closeOutput' | 'play' | 'endItem' | 'interrupt' | 'shutdown' | 'pid'
+  | 'start'
+  | 'listDevices'
+  | 'openInput'
+  | 'closeInput'
+  | 'setEchoCancellation'
+  | 'openOutput'
+  | 'closeOutput'
+  | 'play'
+  | 'endItem'
+  | 'interrupt'
+  | 'shutdown'
+  | 'pid'
 >;
+
+/** One 10 ms chunk of the microphone, before and after the echo canceller (equal when it does not run). */
+export interface CaptureLevels {
+  /** What the microphone heard, RMS dBFS (-Infinity for digital silence). */
+  readonly rawRmsDbfs: number;
+  /** What leaves for the session, RMS dBFS. */
+  readonly cleanedRmsDbfs: number;
+  /** Wall-clock ms of the chunk's last sample. */
+  readonly capturedAtMs: number;
+}
+
+const FULL_SCALE = 32_768;
+
+/** RMS of PCM16LE bytes, dBFS. */
+function pcm16leRmsDbfs(pcm: Uint8Array): number {
+  const samples = pcm.byteLength >> 1;
+  let sumSquares = 0;
+  for (let at = 0; at < samples * 2; at += 2) {
+    const value = ((pcm[at]! | (pcm[at + 1]! << 8)) << 16) >> 16;
+    sumSquares += value * value;
+  }
+  return 10 * Math.log10(sumSquares / (samples * FULL_SCALE * FULL_SCALE));
+}
 
 /** A microphone whose frames carry their own levels (for the echo gate and talk modes). */
 export interface LevelledMicrophone extends AudioSource {
@@ -33,8 +68,13 @@ export interface NativeAudioEngineOptions {
   readonly host?: NativeAudioHostOptions;
   /** The audio host; a test double may stand in for the process (the default spawns it). */
   readonly createHost?: (listeners: HostListeners, options: NativeAudioHostOptions) => AudioHostPort;
+  /** The echo canceller's settings (DEFAULT_ECHO_CANCELLATION when omitted); change them with setEchoCancellation. */
+  readonly echoCancellation?: EchoCancellationSettings;
+  /** The microphone meter: levels of what leaves for the session (after the echo canceller). */
   onInputLevel?(levels: PcmLevels): void;
   onNotice?(notice: AudioNotice): void;
+  /** Whenever the microphone opens (or reopens) and whenever its echo protection changes. */
+  onEchoProtection?(protection: EchoProtection): void;
 }
 
 /**
@@ -54,17 +94,26 @@ export class NativeAudioEngine {
   private outputOpen: Promise<OpenedDevice> | undefined;
   private status: PlaybackStatus = { playing: false, levelDbfs: -Infinity, bufferedMs: 0, underruns: 0, droppedMs: 0 };
   private lastSentAtMs = -Infinity;
+  private echoSettings: EchoCancellationSettings;
+  private protection: EchoProtection | undefined;
+  private readonly captureLevelListeners = new Set<(levels: CaptureLevels) => void>();
 
   constructor(private readonly options: NativeAudioEngineOptions = {}) {
     this.logger = options.logger ?? silentLogger;
     this.inputDevice = options.inputDevice;
     this.outputDevice = options.outputDevice;
+    this.echoSettings = options.echoCancellation ?? DEFAULT_ECHO_CANCELLATION;
     this.host = (options.createHost ?? ((listeners, hostOptions) => new NativeAudioHost(listeners, hostOptions)))(
       {
-        onCaptured: (pcm, capturedAtMs) => {
+        onCaptured: (pcm, capturedAtMs, rawRmsDbfs) => {
+          const pipeline = this.pipeline;
+          if (!pipeline) return;
+          // The host stamps each chunk with its last sample's time: the pipeline's "arrival".
           this.chunkArrivedAtMs = capturedAtMs;
-          this.pipeline?.push(pcm);
+          pipeline.push(pcm);
+          if (this.captureLevelListeners.size > 0) this.reportCaptureLevels({ rawRmsDbfs, cleanedRmsDbfs: pcm16leRmsDbfs(pcm), capturedAtMs });
         },
+        onEchoProtection: (protection) => this.noteEchoProtection(protection),
         onPlaybackStatus: (status) => (this.status = status),
         onRestarted: (reason) => {
           this.pipeline?.reset();
@@ -97,6 +146,33 @@ export class NativeAudioEngine {
 
   get playbackStatus(): PlaybackStatus {
     return this.status;
+  }
+
+  /** What protects the microphone from the speaker's echo; undefined until the microphone has opened once. */
+  get echoProtection(): EchoProtection | undefined {
+    return this.protection;
+  }
+
+  /**
+   * New echo canceller settings: an open microphone gets a new canceller at once (its device
+   * stream stays open, so no audio is lost); otherwise they apply at the next open.
+   */
+  async setEchoCancellation(settings: EchoCancellationSettings): Promise<void> {
+    this.echoSettings = settings;
+    if (!this.frameListener) return;
+    const protection = await this.host.setEchoCancellation(settings);
+    if (protection) this.noteEchoProtection(protection);
+  }
+
+  /**
+   * Levels of each 10 ms microphone chunk before and after the echo canceller, while the
+   * microphone is open (the room check). Returns the unsubscribe.
+   */
+  onCaptureLevels(listener: (levels: CaptureLevels) => void): () => void {
+    this.captureLevelListeners.add(listener);
+    return () => {
+      this.captureLevelListeners.delete(listener);
+    };
   }
 
   readonly microphone: LevelledMicrophone = {
@@ -209,12 +285,15 @@ export class NativeAudioEngine {
     }
   }
 
-  private async openInput(): Promise<OpenedDevice> {
-    const device = await this.host.openInput(this.inputDevice);
+  private async openInput(): Promise<OpenedInput> {
+    const device = await this.host.openInput(this.inputDevice, this.echoSettings);
     this.noteFallback('microphone', this.inputDevice, device);
+    this.noteEchoProtection(device.echoProtection);
+    // The host converts every device to 24 kHz mono (the canceller's format): the pipeline only
+    // frames, measures and stamps.
     this.pipeline = new CapturePipeline({
-      sampleRate: device.sampleRate,
-      channels: device.channels,
+      sampleRate: CAPTURED_SAMPLE_RATE_HZ,
+      channels: CAPTURED_CHANNELS,
       now: () => this.chunkArrivedAtMs,
       onFrame: (frame) => this.frameListener?.(frame),
       onLevel: (levels) => this.options.onInputLevel?.(levels),
@@ -237,6 +316,22 @@ export class NativeAudioEngine {
     const device = await this.host.openOutput(this.outputDevice);
     this.noteFallback('speaker', this.outputDevice, device);
     return device;
+  }
+
+  private noteEchoProtection(protection: EchoProtection): void {
+    this.protection = protection;
+    this.options.onEchoProtection?.(protection);
+  }
+
+  /** A listener that throws is logged; the others and the audio path go on. */
+  private reportCaptureLevels(levels: CaptureLevels): void {
+    for (const listener of this.captureLevelListeners) {
+      try {
+        listener(levels);
+      } catch (error) {
+        this.logger.warn('a capture level listener failed', { error: errorMessage(error) });
+      }
+    }
   }
 
   private noteFallback(what: string, wanted: string | undefined, device: OpenedDevice): void {

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../../../core/util/errors';
 import { silentLogger, type Logger } from '../../../core/util/logger';
 import type { AssistantAudioFrame, PlaybackInterruption } from '../../../core/audio/audio-io';
-import type { DeviceList, HostReply, HostRequest, OpenedDevice, PlaybackStatus } from './audio-host-protocol';
+import { DEFAULT_ECHO_CANCELLATION, type EchoCancellationSettings, type EchoProtection } from '../../../../src-shared/echo-cancellation';
+import type { DeviceList, HostReply, HostRequest, OpenedDevice, OpenedInput, PlaybackStatus } from './audio-host-protocol';
 
 const READY_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -20,7 +21,10 @@ export interface NativeAudioHostOptions {
 }
 
 export interface HostListeners {
-  onCaptured?(pcm: Uint8Array, capturedAtMs: number): void;
+  /** 10 ms of 24 kHz mono PCM16LE (echo removed when the canceller runs), its last sample's time and its level before the canceller. */
+  onCaptured?(pcm: Uint8Array, capturedAtMs: number, rawRmsDbfs: number): void;
+  /** The open microphone's echo protection changed by itself, or after a restart reopened it. */
+  onEchoProtection?(protection: EchoProtection): void;
   /** The audio process died and was restarted; devices were reopened. */
   onRestarted?(reason: string): void;
   /** Audio could not be restarted (too many crashes): live audio is off. */
@@ -44,7 +48,7 @@ export class NativeAudioHost {
   private child: ChildProcess | undefined;
   private nextRequestId = 1;
   private readonly pending = new Map<number, Pending>();
-  private wantedInput: { deviceName: string | undefined } | undefined;
+  private wantedInput: { deviceName: string | undefined; echoCancellation: EchoCancellationSettings } | undefined;
   private wantedOutput: { deviceName: string | undefined } | undefined;
   private restarts: number[] = [];
   private stopping = false;
@@ -70,9 +74,21 @@ export class NativeAudioHost {
     return this.request({ type: 'list-devices' }) as Promise<DeviceList>;
   }
 
-  async openInput(deviceName: string | undefined): Promise<OpenedDevice> {
-    this.wantedInput = { deviceName };
-    return (await this.request({ type: 'open-input', deviceName })) as OpenedDevice;
+  /** Opens the microphone with the echo canceller set up as `echoCancellation` says; the answer says what protects it. */
+  async openInput(deviceName: string | undefined, echoCancellation: EchoCancellationSettings = DEFAULT_ECHO_CANCELLATION): Promise<OpenedInput> {
+    this.wantedInput = { deviceName, echoCancellation };
+    return (await this.request({ type: 'open-input', deviceName, echoCancellation })) as OpenedInput;
+  }
+
+  /**
+   * New canceller settings for the open microphone (its stream stays open); remembered for a
+   * restart. Undefined when no microphone is open (the settings then go with the next openInput).
+   */
+  async setEchoCancellation(echoCancellation: EchoCancellationSettings): Promise<EchoProtection | undefined> {
+    if (!this.wantedInput) return undefined;
+    this.wantedInput = { ...this.wantedInput, echoCancellation };
+    const protection = (await this.request({ type: 'set-echo-cancellation', echoCancellation })) as EchoProtection | null;
+    return protection ?? undefined;
   }
 
   /** Rejects when the stream would not close; the process is then replaced so nothing stays open. */
@@ -176,7 +192,10 @@ export class NativeAudioHost {
   private onMessage(message: HostReply): void {
     switch (message.type) {
       case 'captured':
-        this.listeners.onCaptured?.(message.pcm, message.capturedAtMs);
+        this.listeners.onCaptured?.(message.pcm, message.capturedAtMs, message.rawRmsDbfs);
+        return;
+      case 'echo-protection':
+        this.listeners.onEchoProtection?.(message.protection);
         return;
       case 'reply': {
         const pending = this.pending.get(message.requestId);
@@ -223,7 +242,11 @@ export class NativeAudioHost {
   private async restart(reason: string): Promise<void> {
     try {
       await this.spawnChild();
-      if (this.wantedInput) await this.request({ type: 'open-input', deviceName: this.wantedInput.deviceName });
+      if (this.wantedInput) {
+        const { deviceName, echoCancellation } = this.wantedInput;
+        const opened = (await this.request({ type: 'open-input', deviceName, echoCancellation })) as OpenedInput;
+        this.listeners.onEchoProtection?.(opened.echoProtection);
+      }
       if (this.wantedOutput) await this.request({ type: 'open-output', deviceName: this.wantedOutput.deviceName });
       this.listeners.onRestarted?.(reason);
     } catch (error) {

@@ -121,8 +121,15 @@ async function started(io: NativeAudioIO, what: string): Promise<void> {
 }
 
 /** Opens and starts an input; chunks of `chunkBytes` go to onChunk until close(). */
+/**
+ * Captured chunks naudiodon may hold for us. Its default (2) makes PortAudio's callback wait as
+ * soon as the event loop is 20 ms late, and the sound server then drops microphone audio (seen as
+ * the echo's delay jumping under load): a busy moment must delay capture, never lose it.
+ */
+const CAPTURE_QUEUE_CHUNKS = 50;
+
 export async function openCapture(format: StreamFormat, onChunk: (pcm: Buffer) => void, onError: (message: string) => void): Promise<CaptureStream> {
-  const io = addon.create({ inOptions: streamOptions(format) });
+  const io = addon.create({ inOptions: streamOptions(format, { maxQueue: CAPTURE_QUEUE_CHUNKS }) });
   let open = true;
   await started(io, 'microphone stream');
   void (async () => {

@@ -2,7 +2,8 @@
 // replaced by an in-process double at the process boundary; the engine's own logic is real.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { OpenedDevice } from '../../../../src-main/adapters/audio/native/audio-host-protocol';
+import type { OpenedDevice, OpenedInput } from '../../../../src-main/adapters/audio/native/audio-host-protocol';
+import type { EchoProtection } from '../../../../src-shared/echo-cancellation';
 import { NativeAudioEngine, type AudioNotice } from '../../../../src-main/adapters/audio/native/native-audio-engine';
 import type { HostListeners } from '../../../../src-main/adapters/audio/native/native-audio-host';
 
@@ -15,10 +16,13 @@ class UnpluggableHost {
   async listDevices() {
     return { inputs: [], outputs: [] };
   }
-  async openInput(name: string | undefined): Promise<OpenedDevice> {
+  async openInput(name: string | undefined): Promise<OpenedInput> {
     if (name !== undefined && !this.present.has(name)) throw new Error(`no such device ${name}`);
     this.opened.push(name);
-    return { name: name ?? 'default', sampleRate: 48_000, channels: 1, fellBack: false };
+    return { name: name ?? 'default', sampleRate: 48_000, channels: 1, fellBack: false, echoProtection: { kind: 'canceller', delayHintMs: 50 } };
+  }
+  async setEchoCancellation(): Promise<EchoProtection | undefined> {
+    return undefined;
   }
   closeFailure: string | undefined;
   async closeInput() {
@@ -35,6 +39,9 @@ class UnpluggableHost {
   }
   async shutdown() {}
 }
+
+/** What the host sends per message: 10 ms of 24 kHz mono PCM16. */
+const TEN_MS_24K_MONO_BYTES = 240 * 2;
 
 async function settle(): Promise<void> {
   for (let index = 0; index < 5; index++) await new Promise((resolve) => setImmediate(resolve));
@@ -76,7 +83,7 @@ test('a microphone unplugged mid-session falls back to the default, with a notic
   assert.equal(notices.length, 1);
   assert.equal(notices[0]!.kind, 'device-fallback');
   assert.match(notices[0]!.message, /microphone "USB Headset" stopped working \(device unplugged\); using the system default/);
-  for (let chunk = 0; chunk < 3; chunk++) host.listeners.onCaptured?.(new Uint8Array(48_000 * 0.02 * 2), Date.now());
+  for (let chunk = 0; chunk < 6; chunk++) host.listeners.onCaptured?.(new Uint8Array(TEN_MS_24K_MONO_BYTES), Date.now(), -Infinity);
   assert.ok(frames >= 2, `frames flow from the default microphone (${frames})`);
 });
 
@@ -89,7 +96,7 @@ test('a microphone that will not close makes stop() reject with the reason, inst
   await settle();
   host.closeFailure = 'the microphone stream did not close within 3000 ms';
   await assert.rejects(engine.microphone.stop(), /did not close within 3000 ms/);
-  host.listeners.onCaptured?.(new Uint8Array(48_000 * 0.02 * 2), Date.now());
+  host.listeners.onCaptured?.(new Uint8Array(TEN_MS_24K_MONO_BYTES), Date.now(), -Infinity);
   assert.equal(frames, 0, 'frames stop at once all the same');
   assert.equal(engine.isMicrophoneOpen, false);
 });

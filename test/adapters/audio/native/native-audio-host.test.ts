@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, after, test } from 'node:test';
-import { CAPTURE_CHUNK_MS } from '../../../../src-main/adapters/audio/native/audio-host-protocol';
+import { CAPTURED_FRAME_MS, CAPTURED_SAMPLE_RATE_HZ } from '../../../../src-main/adapters/audio/native/audio-host-protocol';
 import { NativeAudioHost } from '../../../../src-main/adapters/audio/native/native-audio-host';
 import { pulseAudioUnavailableReason, startPulseAudio, type PulseAudioFixture } from '../../../support/pulse-audio';
 
@@ -41,17 +41,28 @@ test('lists input and output devices by name', { skip: unavailable }, async (t) 
   }
 });
 
-test('captures real-time audio from the default microphone in 10 ms chunks', { skip: unavailable }, async (t) => {
+test('captures real-time audio from the default microphone as 10 ms chunks of 24 kHz mono, whatever the device', { skip: unavailable }, async (t) => {
   let bytes = 0;
   let chunks = 0;
-  const host = new NativeAudioHost({ onCaptured: (pcm) => ((bytes += pcm.byteLength), chunks++) });
+  const stamps: number[] = [];
+  const host = new NativeAudioHost({
+    onCaptured: (pcm, capturedAtMs) => {
+      bytes += pcm.byteLength;
+      chunks++;
+      stamps.push(capturedAtMs);
+    },
+  });
   t.after(() => host.shutdown());
   await host.start();
   const device = await host.openInput(undefined);
   assert.equal(device.fellBack, false);
-  await waitUntil(() => chunks >= 25, 5_000, '25 captured chunks');
-  const bytesPerChunk = Math.round((device.sampleRate * CAPTURE_CHUNK_MS) / 1000) * device.channels * 2;
-  assert.equal(bytes, chunks * bytesPerChunk, `every chunk is exactly ${CAPTURE_CHUNK_MS} ms`);
+  assert.notEqual(device.sampleRate, CAPTURED_SAMPLE_RATE_HZ, 'the default device is not already 24 kHz, so this proves the conversion');
+  await waitUntil(() => chunks >= 100, 5_000, '100 captured chunks');
+  const bytesPerChunk = (CAPTURED_SAMPLE_RATE_HZ * CAPTURED_FRAME_MS * 2) / 1000;
+  assert.equal(bytes, chunks * bytesPerChunk, `every chunk is exactly ${CAPTURED_FRAME_MS} ms of 24 kHz mono`);
+  for (let index = 1; index < stamps.length; index++) assert.ok(stamps[index]! >= stamps[index - 1]!, 'stamps never go back');
+  const meanSpacingMs = (stamps.at(-1)! - stamps[0]!) / (stamps.length - 1);
+  assert.ok(Math.abs(meanSpacingMs - CAPTURED_FRAME_MS) < 0.5, `chunks are ${meanSpacingMs.toFixed(2)} ms apart on average`);
 });
 
 test('a missing device falls back to the default and says so', { skip: unavailable }, async (t) => {
