@@ -2,6 +2,7 @@
 // microphone feeds, and (when the caller hands them over) the audio engine's microphone,
 // speaker and process. The desktop app and the headless command both assemble it here, so a
 // session is wired the same way everywhere and released in one order by one stop().
+import type { EchoCancellationSettings, EchoProtection, HandsFreeTurnDetection } from '../../src-shared/echo-cancellation';
 import type { SessionEvent } from '../../src-shared/session-events';
 import type { AgentBackend } from '../core/agent/agent-backend';
 import type { AudioSink } from '../core/audio/audio-io';
@@ -52,6 +53,10 @@ export interface VoiceRuntimeAudio {
 export interface VoiceRuntimeTalk {
   readonly mode: TalkMode;
   readonly muted?: boolean;
+  /** With an echo canceller: how long the user must talk over the assistant to stop it, ms (DEFAULT_MIN_BARGE_IN_MS). */
+  readonly minBargeInMs?: number;
+  /** v2 hands-free turn detection (default server_vad); push-to-talk and toggle have none. */
+  readonly handsFreeTurnDetection?: HandsFreeTurnDetection;
   readonly onStateChange?: (state: TalkState) => void;
 }
 
@@ -92,6 +97,13 @@ export interface VoiceRuntime {
   /** Talk mode and turn detection move together, on the live connection too. */
   setMode(mode: TalkMode): void;
   /**
+   * Which echo protection the microphone frames have (the audio host says, when its canceller
+   * starts or falls back to the gate). The canceller: frames go out as they are and the local
+   * detector barges in after minBargeInMs; v2 hands-free then asks the server not to interrupt on
+   * its own (interrupt_response false), on the live connection too. The gate: as before.
+   */
+  setEchoProtection(protection: EchoProtection): void;
+  /**
    * Voice and instructions reach the live connection at once; the rest waits for a new runtime.
    * True when the voice changed but the live session can no longer take it (the model has
    * spoken): it applies from the next session, and the caller should say so.
@@ -120,10 +132,23 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): VoiceRuntime {
     muted: options.talk.muted,
     // v2 has the server's speech_started; v1 needs the local detector to stop playback.
     localBargeIn: options.config.dialect === 'v1',
+    minBargeInMs: options.talk.minBargeInMs,
     onStateChange: options.talk.onStateChange,
   });
+  const handsFreeTurnDetection = options.talk.handsFreeTurnDetection ?? 'server_vad';
   const subscription = options.onEvent ? session.onEvent(options.onEvent) : undefined;
   let config = options.config;
+  /** The server interrupts on its own unless a canceller lets the local detector decide. */
+  let serverInterrupts = true;
+  /** The configuration for a talk mode: its turn detection, and who interrupts (v2 hands-free). */
+  const configFor = (mode: TalkMode): RealtimeSessionConfig => {
+    const next: RealtimeSessionConfig = { ...config, turnDetection: turnDetectionFor(mode, handsFreeTurnDetection) };
+    if (next.dialect !== 'v2' || next.turnDetection === 'none') {
+      const { interruptResponse: _unused, ...rest } = next;
+      return rest;
+    }
+    return { ...next, interruptResponse: serverInterrupts };
+  };
   let microphoneOpen = false;
   let stopping: Promise<readonly ReleaseFailure[]> | undefined;
 
@@ -182,8 +207,16 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): VoiceRuntime {
     onMicrophoneFrame,
     setMode(mode) {
       talk.setMode(mode);
-      config = { ...config, turnDetection: turnDetectionFor(mode) };
+      config = configFor(mode);
       if (session.state === 'live') session.updateConfig(config);
+    },
+    setEchoProtection(protection) {
+      talk.setEchoProtection(protection.kind);
+      serverInterrupts = protection.kind !== 'canceller';
+      const next = configFor(talk.mode);
+      const changed = next.interruptResponse !== config.interruptResponse;
+      config = next;
+      if (changed && session.state === 'live') session.updateConfig(config);
     },
     updateVoice(change) {
       const changed = change.voice !== config.voice || change.instructions !== config.instructions;
@@ -209,6 +242,10 @@ export interface NativeAudioEngineRequest {
   readonly host?: NativeAudioHostOptions;
   readonly onInputLevel?: (levels: PcmLevels) => void;
   readonly onNotice?: (notice: AudioNotice) => void;
+  /** The canceller's settings (on, with noise suppression, by default). */
+  readonly echoCancellation?: EchoCancellationSettings;
+  /** Which protection the microphone has, each time it opens or changes. */
+  readonly onEchoProtection?: (protection: EchoProtection) => void;
 }
 
 export function createNativeAudioEngine(request: NativeAudioEngineRequest): NativeAudioEngine {
@@ -220,6 +257,8 @@ export function createNativeAudioEngine(request: NativeAudioEngineRequest): Nati
     host: request.host,
     onInputLevel: request.onInputLevel,
     onNotice: request.onNotice,
+    ...(request.echoCancellation ? { echoCancellation: request.echoCancellation } : {}),
+    ...(request.onEchoProtection ? { onEchoProtection: request.onEchoProtection } : {}),
   });
 }
 

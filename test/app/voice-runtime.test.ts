@@ -189,3 +189,44 @@ test('setMode moves talk mode and turn detection together, on the live connectio
   assert.equal(voiceUpdate.session.audio.output.voice, 'cedar');
   await runtime.stop();
 });
+
+test('setEchoProtection: the canceller turns the server interrupt off on the live v2 session, and the chosen hands-free detection survives mode changes', async (t) => {
+  const server = await liveServer(t);
+  const steps: string[] = [];
+  const parts = recordingParts(steps);
+  const base = options(server.url, parts.agent, {}, steps);
+  const runtime = createVoiceRuntime({
+    ...base,
+    config: sessionConfig('v2', server.url, { turnDetection: 'semantic_vad' }),
+    talk: { mode: 'hands-free', minBargeInMs: 400, handsFreeTurnDetection: 'semantic_vad' },
+  });
+  assert.equal(runtime.talk.minBargeInMs, 400);
+  await runtime.start(TEST_API_KEY, 'a test key');
+  runtime.setEchoProtection({ kind: 'canceller', delayHintMs: 60 });
+  assert.equal(runtime.talk.echoProtection, 'canceller');
+  assert.equal(runtime.config.interruptResponse, false);
+  const turnDetectionOf = async (count: number) => ((await server.waitForFrames(0, count, 5_000)) as any[])[count - 1].session.audio.input.turn_detection;
+  assert.deepEqual(await turnDetectionOf(2), { type: 'semantic_vad', eagerness: 'auto', interrupt_response: false, create_response: true });
+
+  runtime.setMode('push-to-talk');
+  assert.equal(await turnDetectionOf(3), null);
+  assert.equal(runtime.config.interruptResponse, undefined, 'push-to-talk has no server interrupt to turn off');
+  runtime.setMode('hands-free');
+  assert.deepEqual(await turnDetectionOf(4), { type: 'semantic_vad', eagerness: 'auto', interrupt_response: false, create_response: true });
+
+  runtime.setEchoProtection({ kind: 'gate', reason: 'unavailable', message: 'no library here' });
+  assert.equal(runtime.talk.echoProtection, 'gate');
+  assert.equal((await turnDetectionOf(5)).interrupt_response, true);
+  await runtime.stop();
+});
+
+test('setEchoProtection on v1 changes the talk controller only: v1 has no interrupt_response', async (t) => {
+  const server = await liveServer(t);
+  const steps: string[] = [];
+  const parts = recordingParts(steps);
+  const runtime = createVoiceRuntime(options(server.url, parts.agent, {}, steps));
+  runtime.setEchoProtection({ kind: 'canceller', delayHintMs: 60 });
+  assert.equal(runtime.talk.echoProtection, 'canceller');
+  assert.equal(runtime.config.interruptResponse, undefined);
+  await runtime.stop();
+});

@@ -1,6 +1,8 @@
+import type { HandsFreeTurnDetection } from '../../../src-shared/echo-cancellation';
 import type { TurnDetection } from '../protocol/session-config';
 import { assertNever } from '../util/assert-never';
 import type { MicrophoneFrame } from './audio-io';
+import { BargeInDetector } from './barge-in-detector';
 import { EchoGate, type EchoGateOptions } from './echo-gate';
 import type { PcmLevels } from './pcm';
 import { VoiceActivityDetector, type VoiceActivityOptions } from './voice-activity';
@@ -8,10 +10,17 @@ import { VoiceActivityDetector, type VoiceActivityOptions } from './voice-activi
 /**
  * How the microphone reaches the session; the hotkey and the tray drive it.
  *
- *  - 'hands-free': the server detects turns (server_vad). Every frame is sent, through the echo
- *    gate: while the assistant is audible, frames that are only its echo go out as silence (see
- *    echo-gate.ts). With `localBargeIn` (v1, which has no speech_started), the user talking over
- *    the assistant (gate open over playback AND the VAD hearing speech) stops playback locally.
+ *  - 'hands-free': the server detects turns (server_vad or semantic_vad). How the assistant's
+ *    echo is kept out depends on the echo protection (`setEchoProtection`):
+ *     - 'gate' (the default, and the fallback where no canceller runs): every frame is sent
+ *       through the echo gate: while the assistant is audible, frames that are only its echo go
+ *       out as silence (see echo-gate.ts). With `localBargeIn` (v1, which has no
+ *       speech_started), the user talking over the assistant (gate open over playback AND the
+ *       VAD hearing speech) stops playback locally.
+ *     - 'canceller': the frames arrive with the echo already removed and are sent as they are.
+ *       The local barge-in detector (barge-in-detector.ts) stops the assistant once the user has
+ *       talked over it for `minBargeInMs`, in both dialects: the server does not interrupt on its
+ *       own then (v2 interrupt_response false), so a cough does not cut the assistant off.
  *    The talk key here is a manual barge-in: pressing it stops the assistant.
  *  - 'push-to-talk': no turn detection. Frames are sent only while the key is held; pressing it
  *    stops the assistant (barge-in) and clears any stale input; releasing it commits the buffer
@@ -42,8 +51,15 @@ export interface TalkState {
   readonly talking: boolean;
 }
 
+/** What keeps the assistant's echo out of hands-free: a canceller upstream, or the echo gate here. */
+export type EchoProtectionKind = 'canceller' | 'gate';
+
 export interface TalkModeOptions {
   readonly mode?: TalkMode;
+  /** Default 'gate'; see `setEchoProtection`. */
+  readonly echoProtection?: EchoProtectionKind;
+  /** With the canceller: how long the user must talk over the assistant to stop it, ms (DEFAULT_MIN_BARGE_IN_MS). */
+  readonly minBargeInMs?: number;
   readonly muted?: boolean;
   /** v1-style local barge-in in hands-free (v2 relies on the server's speech_started). */
   readonly localBargeIn?: boolean;
@@ -69,17 +85,21 @@ export type FrameDisposition =
 export const MIN_COMMIT_MS = 100;
 const FRAME_MS = 20;
 
-/** The session's turn detection for a talk mode. */
-export function turnDetectionFor(mode: TalkMode): TurnDetection {
+/** The session's turn detection for a talk mode: hands-free uses the chosen one, the others none. */
+export function turnDetectionFor(mode: TalkMode, handsFree: HandsFreeTurnDetection = 'server_vad'): TurnDetection {
   switch (mode) {
     case 'hands-free':
-      return 'server_vad';
+      return handsFree;
     case 'push-to-talk':
     case 'toggle':
       return 'none';
     default:
       return assertNever(mode, 'turnDetectionFor');
   }
+}
+
+function assertProtection(kind: EchoProtectionKind): void {
+  if (kind !== 'canceller' && kind !== 'gate') throw new RangeError(`TalkModeController: echo protection must be 'canceller' or 'gate'; got ${String(kind)}`);
 }
 
 function assertMode(mode: TalkMode): void {
@@ -90,6 +110,8 @@ export class TalkModeController {
   readonly localBargeIn: boolean;
   private readonly gate: EchoGate;
   private readonly vad: VoiceActivityDetector;
+  private readonly bargeIn: BargeInDetector;
+  private protection: EchoProtectionKind;
   private readonly minCommitFrames: number;
   private readonly onStateChange: ((state: TalkState) => void) | undefined;
   private currentMode: TalkMode;
@@ -111,6 +133,9 @@ export class TalkModeController {
     this.localBargeIn = options.localBargeIn ?? false;
     this.gate = new EchoGate(options.echoGate);
     this.vad = new VoiceActivityDetector(options.voiceActivity);
+    this.bargeIn = new BargeInDetector({ minBargeInMs: options.minBargeInMs, voiceActivity: options.voiceActivity });
+    this.protection = options.echoProtection ?? 'gate';
+    assertProtection(this.protection);
     const minCommitMs = options.minCommitMs ?? MIN_COMMIT_MS;
     if (!(minCommitMs >= 0)) throw new RangeError(`TalkModeController: minCommitMs must be ≥ 0, got ${minCommitMs}`);
     this.minCommitFrames = Math.max(1, Math.ceil(minCommitMs / FRAME_MS));
@@ -139,7 +164,31 @@ export class TalkModeController {
   }
 
   get userTalkingOverPlayback(): boolean {
-    return this.gate.isUserTalkingOverPlayback;
+    return this.protection === 'canceller' ? this.bargeIn.speaking && this.bargeIn.assistantAudible : this.gate.isUserTalkingOverPlayback;
+  }
+
+  get echoProtection(): EchoProtectionKind {
+    return this.protection;
+  }
+
+  /** The barge-in length in force with the canceller, ms. */
+  get minBargeInMs(): number {
+    return this.bargeIn.minBargeInMs;
+  }
+
+  /**
+   * Which protection the frames have: 'canceller' (the echo was removed upstream: frames go out
+   * as they are, local barge-in after minBargeInMs) or 'gate' (the echo gate, as before). A change
+   * forgets speech, playback and the canceller's convergence.
+   */
+  setEchoProtection(kind: EchoProtectionKind): void {
+    assertProtection(kind);
+    if (kind === this.protection) return;
+    this.protection = kind;
+    this.bargeInFired = false;
+    this.gate.reset();
+    this.bargeIn.reset();
+    this.vad.reset();
   }
 
   /** The session's turn detection must follow: see `turnDetectionFor`. A held talk is released first. */
@@ -150,6 +199,7 @@ export class TalkModeController {
     this.currentMode = mode;
     this.bargeInFired = false;
     this.gate.reset();
+    this.bargeIn.reset();
     this.vad.reset();
     this.changed();
   }
@@ -158,6 +208,7 @@ export class TalkModeController {
     if (muted === this.isMuted) return;
     this.isMuted = muted;
     this.vad.reset();
+    this.bargeIn.reset();
     this.bargeInFired = false;
     this.changed();
   }
@@ -215,6 +266,7 @@ export class TalkModeController {
   }
 
   private handsFreeFrame(frame: MicrophoneFrame, levels: PcmLevels, playbackRmsDbfs: number, nowMs: number): FrameDisposition {
+    if (this.protection === 'canceller') return this.cancelledFrame(frame, levels, playbackRmsDbfs, nowMs);
     const decision = this.gate.decide(levels.rmsDbfs, playbackRmsDbfs, nowMs);
     // The detector hears only what the server will hear: the echo is not the user speaking.
     this.vad.process(decision.pass ? levels.rmsDbfs : -Infinity, nowMs);
@@ -230,6 +282,14 @@ export class TalkModeController {
     }
     this.target.sendAudio(this.silenceLike(frame.pcm));
     return 'silenced';
+  }
+
+  /** The echo is already removed: the frame goes out as is; the detector decides barge-in. */
+  private cancelledFrame(frame: MicrophoneFrame, levels: PcmLevels, playbackRmsDbfs: number, nowMs: number): FrameDisposition {
+    this.vad.process(levels.rmsDbfs, nowMs);
+    if (this.bargeIn.process(levels.rmsDbfs, playbackRmsDbfs, nowMs)) this.target.interruptPlayback();
+    this.target.sendAudio(frame.pcm);
+    return 'sent';
   }
 
   private startTalk(): void {

@@ -12,7 +12,11 @@
  *    learned from near-digital silence does not turn hiss into speech).
  *  - Speech STARTS on the 3rd consecutive voiced frame (60 ms: clicks and taps do not count) and
  *    STOPS once no frame has been voiced for 300 ms (the hangover bridges the pauses between
- *    words).
+ *    words). `speechOnsetMs` is the time of the first of those voiced frames: the voice began
+ *    there, 40 ms before speech was declared.
+ *  - A caller may ask for more than the floor for one frame (`minVoicedDbfs`, e.g. the level the
+ *    echo left after a canceller may reach): a quieter frame is not voiced, but still teaches the
+ *    floor.
  *
  * Allocation-free per frame: results are shared frozen constants, safe to keep.
  */
@@ -68,8 +72,12 @@ export class VoiceActivityDetector {
   private floorDbfs: number | undefined;
   private lastNowMs: number | undefined;
   private voicedRun = 0;
+  /** When the current run of voiced frames began (its first frame's time). */
+  private runStartedAtMs = -Infinity;
   private isSpeaking = false;
+  private onsetMs: number | undefined;
   private lastVoicedAtMs = -Infinity;
+  private wasVoiced = false;
 
   constructor(options: VoiceActivityOptions = {}) {
     this.thresholdDb = options.thresholdDb ?? VAD_THRESHOLD_DB;
@@ -94,26 +102,42 @@ export class VoiceActivityDetector {
     return this.isSpeaking;
   }
 
+  /** The first voiced frame of the current speech, ms (undefined while not speaking). */
+  get speechOnsetMs(): number | undefined {
+    return this.onsetMs;
+  }
+
+  /** The last frame processed was voiced (above the floor, the threshold and any minimum asked). */
+  get lastFrameVoiced(): boolean {
+    return this.wasVoiced;
+  }
+
   /** The adaptive noise floor, dBFS (undefined until a finite level has been seen). */
   get noiseFloorDbfs(): number | undefined {
     return this.floorDbfs;
   }
 
-  /** One frame's RMS level (dBFS; -Infinity for silence) at `nowMs` on a monotonic clock. */
-  process(rmsDbfs: number, nowMs: number): VoiceActivity {
+  /**
+   * One frame's RMS level (dBFS; -Infinity for silence) at `nowMs` on a monotonic clock.
+   * `minVoicedDbfs`: this frame is voiced only if it is also at least this loud.
+   */
+  process(rmsDbfs: number, nowMs: number, minVoicedDbfs = -Infinity): VoiceActivity {
     const stepMs = this.lastNowMs === undefined ? 0 : Math.min(MAX_FLOOR_STEP_MS, Math.max(0, nowMs - this.lastNowMs));
     this.lastNowMs = nowMs;
 
     // Voiced against the floor as it was before this frame, so a frame cannot mask itself.
     const floor = this.floorDbfs;
-    const voiced = floor !== undefined && rmsDbfs > floor + this.thresholdDb && rmsDbfs >= this.minSpeechDbfs;
+    const voiced = floor !== undefined && rmsDbfs > floor + this.thresholdDb && rmsDbfs >= this.minSpeechDbfs && rmsDbfs >= minVoicedDbfs;
     if (Number.isFinite(rmsDbfs)) this.floorDbfs = this.nextFloor(floor, rmsDbfs, stepMs);
+    this.wasVoiced = voiced;
 
     if (voiced) {
       this.lastVoicedAtMs = nowMs;
+      if (this.voicedRun === 0) this.runStartedAtMs = nowMs;
       if (this.voicedRun < this.minSpeechFrames) this.voicedRun++;
       if (!this.isSpeaking && this.voicedRun >= this.minSpeechFrames) {
         this.isSpeaking = true;
+        this.onsetMs = this.runStartedAtMs;
         return STARTED;
       }
       return this.isSpeaking ? SPEAKING : SILENT;
@@ -121,6 +145,7 @@ export class VoiceActivityDetector {
     this.voicedRun = 0;
     if (this.isSpeaking && nowMs - this.lastVoicedAtMs >= this.hangoverMs) {
       this.isSpeaking = false;
+      this.onsetMs = undefined;
       return STOPPED;
     }
     return this.isSpeaking ? SPEAKING : SILENT;
@@ -129,8 +154,11 @@ export class VoiceActivityDetector {
   /** Forgets speech state; the learned noise floor is kept unless `forgetFloor`. */
   reset(forgetFloor = false): void {
     this.voicedRun = 0;
+    this.runStartedAtMs = -Infinity;
     this.isSpeaking = false;
+    this.onsetMs = undefined;
     this.lastVoicedAtMs = -Infinity;
+    this.wasVoiced = false;
     this.lastNowMs = undefined;
     if (forgetFloor) this.floorDbfs = undefined;
   }

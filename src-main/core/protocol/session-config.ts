@@ -40,6 +40,12 @@ export interface RealtimeSessionConfig {
   readonly noiseReduction?: NoiseReduction;
   /** v2 server_vad: silence that ends a turn (DEFAULT_VAD_SILENCE_MS when undefined). */
   readonly vadSilenceMs?: number;
+  /**
+   * v2 turn detection: whether the server stops its response when it hears the user start
+   * (undefined = true). False with an echo canceller: the client's barge-in detector decides, so
+   * a cough does not cut the assistant off. v1 ignores it.
+   */
+  readonly interruptResponse?: boolean;
   /** v2 semantic_vad eagerness (`auto` when undefined). */
   readonly semanticEagerness?: SemanticEagerness;
   /** v1 only: sent as x-session-id; a UUID per session when absent. */

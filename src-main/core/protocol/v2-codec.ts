@@ -255,16 +255,18 @@ export function promptFromArguments(rawArguments: unknown): string {
 
 /**
  * Written out in full, so what the session does is what Parley says, not a server default: the
- * user's speech interrupts the assistant and its end starts the answer.
+ * user's speech interrupts the assistant (unless the client's own barge-in detector decides:
+ * `interruptResponse` false) and its end starts the answer.
  */
 function turnDetectionV2(config: RealtimeSessionConfig): JsonObject | null {
+  const interrupt = config.interruptResponse ?? true;
   switch (config.turnDetection) {
     case 'none':
       return null;
     case 'server_vad':
-      return { type: 'server_vad', silence_duration_ms: config.vadSilenceMs ?? DEFAULT_VAD_SILENCE_MS, interrupt_response: true, create_response: true };
+      return { type: 'server_vad', silence_duration_ms: config.vadSilenceMs ?? DEFAULT_VAD_SILENCE_MS, interrupt_response: interrupt, create_response: true };
     case 'semantic_vad':
-      return { type: 'semantic_vad', eagerness: config.semanticEagerness ?? 'auto', interrupt_response: true, create_response: true };
+      return { type: 'semantic_vad', eagerness: config.semanticEagerness ?? 'auto', interrupt_response: interrupt, create_response: true };
     default:
       // Not one Parley knows (a config from elsewhere): the server refuses it in its own words.
       return { type: String(config.turnDetection satisfies never) };

@@ -238,11 +238,22 @@ export class LiveConversation {
   }
 
   /**
-   * Local barge-in (talk key, local VAD): without server VAD nothing on the server stops its
-   * response, so an active one is cancelled here (once); then the speaker is silenced.
+   * v2: the server stops its own response when it hears the user (turn detection with
+   * interrupt_response). Not without turn detection (push-to-talk), and not with an echo
+   * canceller, where interrupt_response is false and the client's barge-in detector decides.
+   */
+  private get serverInterrupts(): boolean {
+    const config = this.configuration.current;
+    return config.turnDetection !== 'none' && config.interruptResponse !== false;
+  }
+
+  /**
+   * Local barge-in (talk key, local VAD): when the server does not interrupt by itself (no turn
+   * detection, or interrupt_response false) nothing on the server stops its response, so an
+   * active one is cancelled here (once); then the speaker is silenced and the item truncated.
    */
   interruptPlayback(): void {
-    if (!this.serverDetectsTurns && this.responseInProgress && !this.cancelSent && this.deps.codec.dialect === 'v2') {
+    if (!this.serverInterrupts && this.responseInProgress && !this.cancelSent && this.deps.codec.dialect === 'v2') {
       this.cancelSent = true;
       this.send({ type: 'response.cancel' });
     }
@@ -360,7 +371,9 @@ export class LiveConversation {
         this.userSpeaking = true;
         emit({ type: 'user.speech_started' });
         // Server VAD cancels its own response (interrupt_response); only the speaker is ours.
-        this.stopPlayback();
+        // With interrupt_response false (an echo canceller) the server's VAD also hears coughs and
+        // "mm-hm"s: the client's barge-in detector decides, and the assistant keeps talking here.
+        if (this.serverInterrupts) this.stopPlayback();
         return;
       case 'response.created':
         this.responseInProgress = true;
@@ -427,6 +440,13 @@ export class LiveConversation {
     if (this.configuration.awaitingConfirmation) {
       // Nothing but the configuration was sent yet: it was refused, the server runs on its defaults.
       this.deps.onConfigurationRefused?.(message);
+      return;
+    }
+    if (event.code === ACTIVE_RESPONSE_ERROR_CODE && event.request === undefined) {
+      // Not ours: server VAD (interrupt_response false) heard the user, a cough or an "mm-hm" while
+      // the assistant still talked and could not start its automatic response. The assistant goes
+      // on, as it should; nothing for the user to fix, so a notice in the log, not an error event.
+      this.deps.logger.info('the server could not answer speech heard while a response was active; the response goes on', { code: event.code });
       return;
     }
     if (event.request === 'response.create') {

@@ -102,3 +102,28 @@ describe('stop', () => {
     assert.throws(() => new VoiceActivityDetector({ minSpeechFrames: 0 }), /minSpeechFrames/);
   });
 });
+
+describe('onset and per-frame minimum', () => {
+  test('the onset is the first of the voiced frames that started speech, and is forgotten when speech stops', () => {
+    const feeder = new Feeder(new VoiceActivityDetector());
+    feeder.frames(50, NOISE_DBFS);
+    const firstVoicedAtMs = feeder.nowMs;
+    const speech = feeder.frames(3, NOISE_DBFS + 20);
+    assert.equal(indexOf(speech, 'started'), 2);
+    assert.equal(feeder.vad.speechOnsetMs, firstVoicedAtMs, 'two frames before speech was declared');
+    assert.equal(feeder.vad.lastFrameVoiced, true);
+    feeder.frames(20, NOISE_DBFS);
+    assert.equal(feeder.vad.speaking, false);
+    assert.equal(feeder.vad.speechOnsetMs, undefined);
+    assert.equal(feeder.vad.lastFrameVoiced, false);
+  });
+
+  test('a frame under the minimum asked for is not voiced, but the floor still learns from it', () => {
+    const vad = new VoiceActivityDetector();
+    let nowMs = 0;
+    for (let frame = 0; frame < 50; frame++, nowMs += FRAME_MS) vad.process(NOISE_DBFS, nowMs);
+    for (let frame = 0; frame < 10; frame++, nowMs += FRAME_MS) assert.equal(vad.process(NOISE_DBFS + 20, nowMs, NOISE_DBFS + 25).speaking, false);
+    assert.ok(vad.noiseFloorDbfs! > NOISE_DBFS, 'the louder frames moved the floor up');
+    assert.equal(vad.process(NOISE_DBFS + 30, nowMs, NOISE_DBFS + 25).speaking, false, 'one frame is not speech');
+  });
+});
