@@ -27,6 +27,7 @@ const COMMAND_LIST: Record<CommandName, true> = {
   'talk.toggle': true,
   'audio.micCheck': true,
   'audio.testSound': true,
+  'audio.roomCheck': true,
   'devices.list': true,
   'devices.setInput': true,
   'devices.setOutput': true,

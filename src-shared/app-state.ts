@@ -7,6 +7,7 @@
  * Pure types: no electron, no Node.
  */
 import type { ConversationState } from './conversation-reducer';
+import type { EchoProtection } from './echo-cancellation';
 import type { RateLimitStatus } from './rate-limits';
 import type { SessionState } from './session-events';
 import type { UsageTotals } from './usage';
@@ -122,6 +123,12 @@ export interface AppState {
   readonly usage: UsageTotals;
   /** The voice service's rate limits as last reported; a near one is also a `rate_limit_near` problem. */
   readonly rateLimits: readonly RateLimitStatus[];
+  /**
+   * Which echo protection the microphone has (the canceller, or the gate and why); null while no
+   * audio engine runs. Null rather than undefined: a patch that clears it must survive JSON (the
+   * web bridge), which drops undefined fields.
+   */
+  readonly echoProtection: EchoProtection | null;
 }
 
 /** The first problem that makes the app's status an error, if any. */

@@ -12,6 +12,8 @@
  */
 import { z } from 'zod';
 import { TALK_MODES, type AppState, type TalkMode, type TalkState } from './app-state';
+import { HANDS_FREE_TURN_DETECTIONS, MIN_BARGE_IN_PROBLEM, isMinBargeInMs, type HandsFreeTurnDetection } from './echo-cancellation';
+import type { RoomCheckResult } from './room-check';
 import type { SessionEvent } from './session-events';
 import type { StatePatch } from './state-patch';
 
@@ -75,6 +77,16 @@ export interface Settings {
   readonly vadSilenceMs: number;
   /** v2 with semantic turn detection: how eagerly the model takes its turn. */
   readonly semanticEagerness: SemanticEagerness;
+  /** The WebRTC echo canceller in the capture path; off: the echo gate protects the session, as before. */
+  readonly echoCancellation: boolean;
+  /** The canceller's noise suppressor: applies only with echoCancellation on. */
+  readonly noiseSuppression: boolean;
+  /** The canceller's automatic gain control: applies only with echoCancellation on. */
+  readonly autoGainControl: boolean;
+  /** Speech over the assistant must last this long, ms, before it stops the assistant. */
+  readonly minBargeInMs: number;
+  /** Hands-free: how the server finds the end of a turn (semantic_vad needs v2). */
+  readonly handsFreeTurnDetection: HandsFreeTurnDetection;
   /** Device names; null means the system default. */
   readonly inputDevice: string | null;
   readonly outputDevice: string | null;
@@ -203,6 +215,11 @@ export const settingsSchema = z.strictObject({
   noiseReduction: z.enum(NOISE_REDUCTION_CHOICES),
   vadSilenceMs: z.custom<number>(isVadSilenceMs, { message: VAD_SILENCE_PROBLEM }),
   semanticEagerness: z.enum(SEMANTIC_EAGERNESS_LEVELS),
+  echoCancellation: z.boolean(),
+  noiseSuppression: z.boolean(),
+  autoGainControl: z.boolean(),
+  minBargeInMs: z.custom<number>(isMinBargeInMs, { message: MIN_BARGE_IN_PROBLEM }),
+  handsFreeTurnDetection: z.enum(HANDS_FREE_TURN_DETECTIONS),
   inputDevice: deviceName,
   outputDevice: deviceName,
   hotkeys: hotkeysSchema,
@@ -262,6 +279,8 @@ export const COMMANDS = {
   'audio.micCheck': command(z.strictObject({ enabled: z.boolean() })).returns<void>(),
   /** Plays a short chime on the chosen output device. */
   'audio.testSound': command(NO_ARGS).returns<void>(),
+  /** Plays a 3 s sound and measures the echo with the canceller off and on (src-shared/room-check.ts); ~5 s. */
+  'audio.roomCheck': command(NO_ARGS).returns<RoomCheckResult>(),
 
   'devices.list': command(NO_ARGS).returns<DeviceList>(),
   'devices.setInput': command(z.strictObject({ name: deviceName })).returns<void>(),

@@ -34,6 +34,11 @@ export const SETTINGS_FIELDS: Readonly<Record<SettingsField, SettingsFieldInfo>>
   noiseReduction: { label: 'Noise reduction', page: 'audio' },
   vadSilenceMs: { label: 'Pause that ends a turn', page: 'audio' },
   semanticEagerness: { label: 'Turn-taking eagerness', page: 'audio' },
+  echoCancellation: { label: 'Echo cancellation', page: 'audio' },
+  noiseSuppression: { label: 'Noise suppression', page: 'audio' },
+  autoGainControl: { label: 'Automatic gain control', page: 'audio' },
+  minBargeInMs: { label: 'Minimum barge-in', page: 'audio' },
+  handsFreeTurnDetection: { label: 'Turn detection', page: 'audio' },
   'hotkeys.talk': { label: 'Talk hotkey', page: 'hotkeys' },
   'hotkeys.holdToTalk': { label: 'Hold-to-talk hotkey', page: 'hotkeys' },
 };

@@ -5,6 +5,7 @@
 // this; tests drive it directly in plain Node.
 import type { AppState, HotkeyStatus, Problem } from '../../src-shared/app-state';
 import type { CommandHandlers, EventEnvelope, Settings, TalkState } from '../../src-shared/ipc-contract';
+import type { EchoProtection } from '../../src-shared/echo-cancellation';
 import { isForwardedSessionEvent } from '../../src-shared/ipc-contract';
 import type { SessionEvent } from '../../src-shared/session-events';
 import type { RealtimeTransport } from '../core/protocol/transport';
@@ -16,7 +17,7 @@ import type { AppPort } from './app-port';
 import { AudioController, type AudioEngineFactory } from './audio-controller';
 import { DesktopSession } from './desktop-session';
 import { HistoryService } from './history-service';
-import { agentSettingsProblem } from './session-settings';
+import { agentSettingsProblem, echoCancellationChanged, echoCancellationFrom } from './session-settings';
 import { nodeSettingsCheckDeps, settingsProblems, type SettingsCheckDeps } from './settings-check';
 import { AppStore } from './state/app-store';
 import { problem } from './state/problems';
@@ -86,6 +87,8 @@ export class AppController implements AppPort {
       logger: this.logger,
       onLevels: (levels) => this.publish({ event: 'levels', payload: levels }),
       onNotice: (kind, message) => this.audioNotice(kind, message),
+      echoCancellation: () => echoCancellationFrom(options.settings.get()),
+      onEchoProtection: (protection) => this.onEchoProtection(protection),
       onChange: () => this.reportAudio(),
     });
     this.history = new HistoryService(options.historyDir, () => {
@@ -169,6 +172,7 @@ export class AppController implements AppPort {
       'talk.toggle': () => this.withTalk((talk) => talk.toggleTalk()),
       'audio.micCheck': ({ enabled }) => this.audio.setMicCheck(enabled),
       'audio.testSound': () => this.audio.playTestSound(),
+      'audio.roomCheck': () => this.audio.runRoomCheck(),
       'devices.list': () => this.audio.listDevices(),
       'devices.setInput': async ({ name }) => {
         store.update({ inputDevice: name });
@@ -224,6 +228,9 @@ export class AppController implements AppPort {
       onTalkState: () => this.reportSessionFacts(),
     });
     this.session = session;
+    // Known from an earlier microphone open: the first session.update already says who interrupts.
+    const protection = this.audio.echoProtection;
+    if (protection) session.setEchoProtection(protection);
     this.reportSessionFacts();
     const live = await session.start(apiKey);
     if (live && this.session === session && this.options.createAudioEngine) {
@@ -260,6 +267,9 @@ export class AppController implements AppPort {
     if (settings.inputDevice !== previous.inputDevice) {
       this.audio.switchInput(settings.inputDevice).catch((error: unknown) => this.audioNotice('warning', `Could not switch the microphone: ${errorMessage(error)}`));
     }
+    if (echoCancellationChanged(settings, previous)) {
+      this.audio.setEchoCancellation(echoCancellationFrom(settings)).catch((error: unknown) => this.audioNotice('warning', `Could not apply the echo cancellation settings: ${errorMessage(error)}`));
+    }
     if (settings.outputDevice !== previous.outputDevice) {
       this.audio.switchOutput(settings.outputDevice).catch((error: unknown) => this.audioNotice('warning', `Could not switch the speaker: ${errorMessage(error)}`));
     }
@@ -269,6 +279,13 @@ export class AppController implements AppPort {
     this.reportSettings(settings);
     this.reportSessionFacts();
     for (const listener of this.settingsListeners) listener(settings);
+  }
+
+  /** The microphone opened (or its canceller failed): the window and the live session follow. */
+  private onEchoProtection(protection: EchoProtection): void {
+    this.store.dispatch({ type: 'echo-protection', protection });
+    this.session?.setEchoProtection(protection);
+    if (protection.kind === 'gate' && protection.reason === 'unavailable') this.logger.warn('echo canceller unavailable', { reason: protection.message });
   }
 
   private reportSettings(settings: Settings): void {

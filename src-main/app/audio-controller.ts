@@ -12,6 +12,11 @@ import { errorMessage } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import type { AudioNotice, LevelledMicrophone } from '../adapters/audio/native/native-audio-engine';
 import { CHIME_SAMPLE_RATE_HZ, chimePcm } from './chime';
+import { DEFAULT_ECHO_CANCELLATION, type EchoCancellationSettings, type EchoProtection } from '../../src-shared/echo-cancellation';
+import type { RoomCheckResult } from '../../src-shared/room-check';
+import { runRoomCheck } from './room-check';
+import { ROOM_SOUND_SAMPLE_RATE_HZ } from './room-check-sound';
+import type { ChunkLevels } from './room-measure';
 
 /** What the app needs of an audio engine; NativeAudioEngine is the real one. */
 export interface AudioEnginePort {
@@ -27,6 +32,12 @@ export interface AudioEnginePort {
   /** What the speaker plays now, dBFS (-Infinity when silent). */
   readonly playbackLevelDbfs: number;
   shutdown(): Promise<void>;
+  /** Which protection the microphone has (the room check reports it); engines without a canceller omit it. */
+  readonly echoProtection?: EchoProtection | undefined;
+  /** The microphone's 10 ms levels before and after the canceller while it is open (the room check needs them). */
+  onCaptureLevels?(listener: (levels: ChunkLevels) => void): () => void;
+  /** New canceller settings: the open microphone reopens with them. Engines without a canceller omit it. */
+  setEchoCancellation?(settings: EchoCancellationSettings): Promise<void>;
 }
 
 export interface AudioEngineRequest {
@@ -34,6 +45,8 @@ export interface AudioEngineRequest {
   readonly outputDevice: string | undefined;
   onInputLevel(levels: PcmLevels): void;
   onNotice(notice: AudioNotice): void;
+  readonly echoCancellation: EchoCancellationSettings;
+  onEchoProtection(protection: EchoProtection): void;
 }
 export type AudioEngineFactory = (request: AudioEngineRequest) => AudioEnginePort;
 
@@ -41,6 +54,10 @@ export interface AudioControllerOptions {
   /** Undefined: this Parley runs without live audio (text only), and says so when asked. */
   readonly createEngine: AudioEngineFactory | undefined;
   readonly devices: () => { readonly input: string | null; readonly output: string | null };
+  /** The canceller's settings as stored now, read when the engine starts (default: on, with noise suppression). */
+  readonly echoCancellation?: () => EchoCancellationSettings;
+  /** Which protection the microphone has, each time it opens or changes. */
+  readonly onEchoProtection?: (protection: EchoProtection) => void;
   readonly logger: Logger;
   readonly onLevels: (levels: LevelsEvent) => void;
   readonly onNotice: (kind: 'warning' | 'error' | 'info', message: string) => void;
@@ -59,6 +76,7 @@ const LEVELS_INTERVAL_MS = 50;
 const TEST_SOUND_ITEM = 'parley-test-sound';
 /** The speaker stays open this long past the chime's length, for the device's own latency. */
 const TEST_SOUND_TAIL_MS = 300;
+const ROOM_CHECK_ITEM = 'parley-room-check';
 const SILENT: PcmLevels = { rmsDbfs: -Infinity, peakDbfs: -Infinity };
 
 const floor = (dbfs: number): number => (Number.isFinite(dbfs) ? Math.max(LEVEL_FLOOR_DBFS, Math.round(dbfs * 10) / 10) : LEVEL_FLOOR_DBFS);
@@ -99,6 +117,9 @@ export class AudioController {
   /** Per device: opens, closes and switches run one after another, in the order asked for. */
   private readonly queues: Record<Device, Promise<unknown>> = { microphone: Promise.resolve(), speaker: Promise.resolve() };
   private closed = false;
+  /** A room check holds the microphone open while it runs. */
+  private roomChecking = false;
+  private roomCheck: Promise<RoomCheckResult> | undefined;
 
   constructor(private readonly options: AudioControllerOptions) {}
 
@@ -129,6 +150,8 @@ export class AudioController {
         outputDevice: devices.output ?? undefined,
         onInputLevel: (levels) => (this.inputLevels = levels),
         onNotice: (notice) => this.options.onNotice(notice.kind === 'audio-failed' ? 'error' : 'warning', notice.message),
+        echoCancellation: this.options.echoCancellation?.() ?? DEFAULT_ECHO_CANCELLATION,
+        onEchoProtection: (protection) => this.options.onEchoProtection?.(protection),
       });
       try {
         await engine.start();
@@ -197,6 +220,17 @@ export class AudioController {
   }
 
   /** Applies a device choice at once to an open speaker (the old stream closes first); otherwise at the next open. */
+  /** Which protection the microphone has; undefined until it has opened once (or without a canceller). */
+  get echoProtection(): EchoProtection | undefined {
+    return this.engine?.echoProtection;
+  }
+
+  /** New canceller settings: an open microphone reopens with them; otherwise they apply at its next open. */
+  async setEchoCancellation(settings: EchoCancellationSettings): Promise<void> {
+    const engine = this.engine;
+    if (engine?.setEchoCancellation) await this.inTurn('microphone', () => engine.setEchoCancellation!(settings));
+  }
+
   async switchOutput(name: string | null): Promise<void> {
     const engine = this.engine;
     if (engine) await this.inTurn('speaker', () => engine.switchOutput(name ?? undefined));
@@ -222,6 +256,42 @@ export class AudioController {
     engine.speaker.write({ pcm: Buffer.from(pcm), sampleRate: CHIME_SAMPLE_RATE_HZ, channels: 1, itemId: TEST_SOUND_ITEM });
     engine.speaker.endItem?.(TEST_SOUND_ITEM);
     this.ensureLevelsTimer();
+  }
+
+  /**
+   * Plays the room check's sound and measures what the microphone hears of it before and after
+   * the echo canceller (room-check.ts). Opens the microphone if nobody has it open and closes it
+   * again after; the speaker closes once the sound has played (unless a session holds it). A
+   * second call while one runs gets the same result. Refused while the assistant is speaking: its
+   * voice would be measured as the room's background, and the sound would talk over it.
+   */
+  runRoomCheck(): Promise<RoomCheckResult> {
+    if (this.roomCheck) return this.roomCheck;
+    if (this.sessionFrames && this.speaking) {
+      return Promise.reject(new Error('The room check cannot run while the assistant is speaking: wait until it has finished, or stop the session.'));
+    }
+    const check = (async () => {
+      const engine = await this.ensureStarted();
+      const onCaptureLevels = engine.onCaptureLevels?.bind(engine);
+      if (!onCaptureLevels) throw new AudioUnavailableError('This audio engine cannot measure echo, so the room check is unavailable.');
+      this.roomChecking = true;
+      try {
+        await this.apply();
+        if (!this.microphoneOpen) throw new AudioUnavailableError('The microphone could not be opened for the room check. Check Settings › Audio.');
+        return await runRoomCheck({
+          onCaptureLevels,
+          get echoProtection() {
+            return engine.echoProtection;
+          },
+          play: (pcm) => this.playOnSpeaker(engine, pcm, ROOM_SOUND_SAMPLE_RATE_HZ, ROOM_CHECK_ITEM),
+        });
+      } finally {
+        this.roomChecking = false;
+        await this.apply();
+      }
+    })().finally(() => (this.roomCheck = undefined));
+    this.roomCheck = check;
+    return check;
   }
 
   /**
@@ -291,7 +361,7 @@ export class AudioController {
   }
 
   private async reconcileMicrophone(): Promise<void> {
-    const wantMicrophone = !this.closed && (this.checking || this.sessionFrames !== undefined);
+    const wantMicrophone = !this.closed && (this.checking || this.roomChecking || this.sessionFrames !== undefined);
     if (wantMicrophone && !this.microphoneOpen) await this.openMicrophone();
     else if (!wantMicrophone && this.microphoneOpen) await this.closeMicrophone();
     if (this.microphoneOpen) this.ensureLevelsTimer();
@@ -303,6 +373,22 @@ export class AudioController {
     if (wantSpeaker && !this.speakerOpen) await this.openSpeaker();
     else if (!wantSpeaker && this.speakerOpen) await this.closeSpeaker();
     if (this.speakerOpen) this.ensureLevelsTimer();
+  }
+
+  /** Like the test sound: opens the speaker if it is closed, writes the sound, and lets it close once played. */
+  private async playOnSpeaker(engine: AudioEnginePort, pcm: Uint8Array, sampleRate: number, itemId: string): Promise<void> {
+    const soundMs = (pcm.byteLength / 2 / sampleRate) * 1000;
+    this.testSoundUntilMs = Math.max(this.testSoundUntilMs, Date.now() + soundMs + TEST_SOUND_TAIL_MS);
+    await this.inTurn('speaker', async () => {
+      if (this.speakerOpen) return;
+      await engine.prepareSpeaker();
+      this.speakerOpen = true;
+      this.speakerForTestSoundOnly = true;
+    });
+    if (this.closed) return;
+    engine.speaker.write({ pcm: Buffer.from(pcm), sampleRate, channels: 1, itemId });
+    engine.speaker.endItem?.(itemId);
+    this.ensureLevelsTimer();
   }
 
   private async openMicrophone(): Promise<void> {

@@ -3,6 +3,7 @@
 // created together from the settings of the moment and thrown away together. A new start builds
 // a new DesktopSession.
 import { randomBytes } from 'node:crypto';
+import type { EchoProtection } from '../../src-shared/echo-cancellation';
 import type { Settings, TalkMode, TalkState } from '../../src-shared/ipc-contract';
 import type { SessionEvent, SessionState } from '../../src-shared/session-events';
 import type { AudioSink } from '../core/audio/audio-io';
@@ -13,7 +14,7 @@ import type { VoiceSession } from '../core/session/voice-session';
 import { errorMessage } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import { HistoryRecorder } from '../adapters/history/history-recorder';
-import { agentSettingsFrom, realtimeConfigFrom, resilienceFrom } from './session-settings';
+import { agentSettingsFrom, minBargeInMsFrom, realtimeConfigFrom, resilienceFrom } from './session-settings';
 import { createVoiceRuntime, type VoiceRuntime, type VoiceRuntimeOptions } from './voice-runtime';
 
 export interface DesktopSessionDeps {
@@ -55,7 +56,13 @@ export class DesktopSession {
       // The speaker and microphone belong to the AudioController, which outlives sessions: it
       // feeds frames through onMicrophoneFrame and closes the speaker itself.
       audio: { sink: deps.sink, ownsSink: false },
-      talk: { mode: settings.talkMode, muted, onStateChange: (state) => deps.onTalkState(state) },
+      talk: {
+        mode: settings.talkMode,
+        muted,
+        minBargeInMs: minBargeInMsFrom(settings),
+        handsFreeTurnDetection: settings.handsFreeTurnDetection,
+        onStateChange: (state) => deps.onTalkState(state),
+      },
       resilience: resilienceFrom(settings),
       logger: deps.logger,
       now: deps.now,
@@ -84,6 +91,11 @@ export class DesktopSession {
   /** Talk mode and turn detection move together, on the live connection too. */
   setMode(mode: TalkMode): void {
     this.runtime.setMode(mode);
+  }
+
+  /** The microphone's protection changed (or became known): barge-in and turn detection follow it. */
+  setEchoProtection(protection: EchoProtection): void {
+    this.runtime.setEchoProtection(protection);
   }
 
   /**

@@ -1,5 +1,6 @@
 // Settings → what one voice session and its agent are configured with. Pure, but for the file
 // lookups agentSettingsProblem makes by default.
+import { DEFAULT_MIN_BARGE_IN_MS, isMinBargeInMs, type EchoCancellationSettings } from '../../src-shared/echo-cancellation';
 import { isSessionMinutes, isVadSilenceMs, type Settings } from '../../src-shared/ipc-contract';
 import type { SettingsField } from '../../src-shared/settings-fields';
 import type { AgentBackendSettings } from '../adapters/agent/create-agent-backend';
@@ -23,7 +24,7 @@ export function realtimeConfigFrom(settings: Settings): RealtimeSessionConfig {
     voice: orUndefined(settings.voice),
     instructions: settings.instructions,
     transcriptionModel: TRANSCRIPTION_MODEL,
-    turnDetection: turnDetectionFor(settings.talkMode),
+    turnDetection: turnDetectionFor(settings.talkMode, settings.handsFreeTurnDetection),
     // The system default speaker has no name here: auto then takes far field, the safe side in a room.
     noiseReduction: noiseReductionFor(settings.noiseReduction, settings.outputDevice ?? undefined),
     // Out of range (a hand-edited file) is listed by settingsProblems; the default applies meanwhile.
@@ -31,6 +32,21 @@ export function realtimeConfigFrom(settings: Settings): RealtimeSessionConfig {
     semanticEagerness: settings.semanticEagerness,
     sessionId: undefined,
   };
+}
+
+/** The echo canceller's settings for the audio engine. */
+export function echoCancellationFrom(settings: Settings): EchoCancellationSettings {
+  return { enabled: settings.echoCancellation, noiseSuppression: settings.noiseSuppression, autoGainControl: settings.autoGainControl };
+}
+
+/** True when a change of settings must reopen the microphone with new canceller settings. */
+export function echoCancellationChanged(settings: Settings, previous: Settings): boolean {
+  return settings.echoCancellation !== previous.echoCancellation || settings.noiseSuppression !== previous.noiseSuppression || settings.autoGainControl !== previous.autoGainControl;
+}
+
+/** Out of range (a hand-edited file) is listed by settingsProblems; the default applies meanwhile. */
+export function minBargeInMsFrom(settings: Settings): number {
+  return isMinBargeInMs(settings.minBargeInMs) ? settings.minBargeInMs : DEFAULT_MIN_BARGE_IN_MS;
 }
 
 /**

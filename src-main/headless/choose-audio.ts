@@ -5,6 +5,7 @@ import { errorMessage } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import { createWavFileSink } from '../adapters/audio/wav-file-sink';
 import type { VoiceRuntimeAudio } from '../app/voice-runtime';
+import type { EchoProtection } from '../../src-shared/echo-cancellation';
 import type { HeadlessOptions } from './cli-flags';
 import { HeadlessLiveAudio } from './live-audio';
 
@@ -15,6 +16,8 @@ export interface HeadlessAudio {
   readonly microphoneLive: boolean;
   /** The audio the voice runtime owns from now on; called once. */
   runtimeAudio(onMicrophoneEnded: (error?: Error) => void): VoiceRuntimeAudio;
+  /** Which protection the live microphone has: now if known, then at every change. No live microphone: never. */
+  followEchoProtection(listener: (protection: EchoProtection) => void): void;
 }
 
 export const AUDIO_HOW_TO =
@@ -27,7 +30,7 @@ export async function chooseHeadlessAudio(options: HeadlessOptions, stderr: Writ
   let live: HeadlessLiveAudio | undefined;
   if (wantInput || wantOutput) {
     live = new HeadlessLiveAudio(
-      { input: wantInput, output: wantOutput, inputDevice: options.inputDevice, outputDevice: options.outputDevice },
+      { input: wantInput, output: wantOutput, inputDevice: options.inputDevice, outputDevice: options.outputDevice, echoCancellation: options.echoCancellation },
       stderr,
       logger,
     );
@@ -51,6 +54,9 @@ export async function chooseHeadlessAudio(options: HeadlessOptions, stderr: Writ
       const fromEngine: VoiceRuntimeAudio = engine?.runtimeAudio(onMicrophoneEnded) ?? {};
       if (!options.outputWav) return fromEngine;
       return { ...fromEngine, sink: createWavFileSink(options.outputWav), sinkName: `the output WAV file ${options.outputWav}`, ownsSink: true };
+    },
+    followEchoProtection(listener) {
+      if (engine && wantInput) engine.followEchoProtection(listener);
     },
   };
 }

@@ -2,6 +2,14 @@ import type { AgentBackendKind } from '../core/agent/agent-backend';
 import { MAX_VAD_SILENCE_MS, MIN_VAD_SILENCE_MS, isVadSilenceMs } from '../../src-shared/ipc-contract';
 import { DEFAULT_VAD_SILENCE_MS, type Dialect, type NoiseReductionChoice, type SemanticEagerness, type TurnDetection } from '../core/protocol/session-config';
 import { V2_DEFAULT_URL } from '../core/protocol/v2-codec';
+import {
+  DEFAULT_ECHO_CANCELLATION,
+  DEFAULT_MIN_BARGE_IN_MS,
+  MIN_BARGE_IN_MS_RANGE,
+  isMinBargeInMs,
+  type EchoCancellationSettings,
+  type HandsFreeTurnDetection,
+} from '../../src-shared/echo-cancellation';
 
 /** Everything the headless command can be told. Flag names are a public interface. */
 export interface HeadlessOptions {
@@ -16,6 +24,12 @@ export interface HeadlessOptions {
   readonly noiseReduction: NoiseReductionChoice;
   readonly vadSilenceMs: number;
   readonly semanticEagerness: SemanticEagerness;
+  /** What hands-free turn detection --turn-detection chose: server_vad unless it is semantic_vad. */
+  readonly handsFreeTurnDetection: HandsFreeTurnDetection;
+  /** From --echo-cancellation, --noise-suppression and --gain-control. */
+  readonly echoCancellation: EchoCancellationSettings;
+  /** Speech over the assistant must last this long, ms, before it stops the assistant. */
+  readonly minBargeInMs: number;
   readonly agent: AgentBackendKind;
   readonly agentUrl: string | undefined;
   readonly agentModel: string | undefined;
@@ -49,11 +63,15 @@ export const DEFAULT_INSTRUCTIONS =
   'needs research, tools, files or more than a quick answer, hand it to the background agent ' +
   'and tell the user you are on it; when the agent answers, tell the user what it found.';
 
-type Kind = 'string' | 'integer' | 'boolean' | { readonly oneOf: readonly string[] };
+/** `onOff`: the words on or off, read as true or false. */
+type Kind = 'string' | 'integer' | 'boolean' | 'onOff' | { readonly oneOf: readonly string[] };
+
+/** Flags that are parts of one option (`echoCancellation`): read on their own, then assembled. */
+type EchoFlagKey = 'echoCancellationOn' | 'noiseSuppressionOn' | 'gainControlOn';
 
 interface FlagSpec {
   readonly flag: string;
-  readonly key: keyof HeadlessOptions;
+  readonly key: keyof HeadlessOptions | EchoFlagKey;
   readonly kind: Kind;
   /** Environment variable read when the flag is absent. */
   readonly env?: string;
@@ -67,10 +85,14 @@ const FLAGS: readonly FlagSpec[] = [
   { flag: '--model', key: 'model', kind: 'string', env: 'PARLEY_MODEL', value: 'NAME', help: 'realtime model (v2 default gpt-realtime)' },
   { flag: '--voice', key: 'voice', kind: 'string', env: 'PARLEY_VOICE', value: 'NAME', help: 'assistant voice (v2 default marin, v1 default cove)' },
   { flag: '--instructions', key: 'instructions', kind: 'string', env: 'PARLEY_INSTRUCTIONS', value: 'TEXT', help: 'instructions for the voice model' },
-  { flag: '--turn-detection', key: 'turnDetection', kind: { oneOf: ['server_vad', 'semantic_vad', 'none'] }, value: 'MODE', help: 'v2 turn detection (default server_vad; none = commit when input ends)' },
+  { flag: '--turn-detection', key: 'turnDetection', kind: { oneOf: ['server_vad', 'semantic_vad', 'none'] }, value: 'MODE', help: 'v2 turn detection: server_vad (default: a pause ends the turn), semantic_vad (v2 only: the model judges when you have finished, see --semantic-eagerness), none (commit when input ends)' },
   { flag: '--noise-reduction', key: 'noiseReduction', kind: { oneOf: ['auto', 'near_field', 'far_field', 'off'] }, value: 'TYPE', help: 'v2 input noise reduction (default auto: near_field for a headset output device, else far_field)' },
   { flag: '--vad-silence-ms', key: 'vadSilenceMs', kind: 'integer', value: 'N', help: `v2 server_vad: silence that ends a turn, ${MIN_VAD_SILENCE_MS} to ${MAX_VAD_SILENCE_MS} (default ${DEFAULT_VAD_SILENCE_MS})` },
   { flag: '--semantic-eagerness', key: 'semanticEagerness', kind: { oneOf: ['auto', 'low', 'medium', 'high'] }, value: 'LEVEL', help: 'v2 semantic_vad: how soon the model takes its turn (default auto)' },
+  { flag: '--echo-cancellation', key: 'echoCancellationOn', kind: 'onOff', value: 'on|off', help: "remove the assistant's voice from the microphone so you can talk over it on speakers (default on; off: the echo gate mutes the microphone while the assistant speaks louder than you)" },
+  { flag: '--noise-suppression', key: 'noiseSuppressionOn', kind: 'onOff', value: 'on|off', help: "the echo canceller's noise suppression (default on)" },
+  { flag: '--gain-control', key: 'gainControlOn', kind: 'onOff', value: 'on|off', help: "the echo canceller's automatic gain control (default off)" },
+  { flag: '--min-barge-in-ms', key: 'minBargeInMs', kind: 'integer', value: 'N', help: `speech shorter than this does not stop the assistant, ${MIN_BARGE_IN_MS_RANGE.min} to ${MIN_BARGE_IN_MS_RANGE.max} (default ${DEFAULT_MIN_BARGE_IN_MS})` },
   { flag: '--agent', key: 'agent', kind: { oneOf: ['responses', 'command', 'none'] }, env: 'PARLEY_AGENT', value: 'KIND', help: 'background agent: responses (default), command or none' },
   { flag: '--agent-url', key: 'agentUrl', kind: 'string', env: 'PARLEY_AGENT_URL', value: 'URL', help: 'Responses API base URL (default https://api.openai.com/v1)' },
   { flag: '--agent-model', key: 'agentModel', kind: 'string', env: 'PARLEY_AGENT_MODEL', value: 'NAME', help: 'Responses API model (default gpt-5-mini)' },
@@ -106,6 +128,9 @@ const DEFAULTS: HeadlessOptions = {
   noiseReduction: 'auto',
   vadSilenceMs: DEFAULT_VAD_SILENCE_MS,
   semanticEagerness: 'auto',
+  handsFreeTurnDetection: 'server_vad',
+  echoCancellation: DEFAULT_ECHO_CANCELLATION,
+  minBargeInMs: DEFAULT_MIN_BARGE_IN_MS,
   agent: 'responses',
   agentUrl: undefined,
   agentModel: undefined,
@@ -167,7 +192,17 @@ export function parseHeadlessFlags(argv: readonly string[], env: Readonly<Record
     values[spec.key] = convert(spec, raw, `flag ${name}`);
   }
 
-  const options = { ...DEFAULTS, ...values } as HeadlessOptions;
+  const { echoCancellationOn, noiseSuppressionOn, gainControlOn, ...optionValues } = values;
+  const merged = { ...DEFAULTS, ...optionValues } as HeadlessOptions;
+  const options: HeadlessOptions = {
+    ...merged,
+    handsFreeTurnDetection: merged.turnDetection === 'semantic_vad' ? 'semantic_vad' : 'server_vad',
+    echoCancellation: {
+      enabled: typeof echoCancellationOn === 'boolean' ? echoCancellationOn : DEFAULT_ECHO_CANCELLATION.enabled,
+      noiseSuppression: typeof noiseSuppressionOn === 'boolean' ? noiseSuppressionOn : DEFAULT_ECHO_CANCELLATION.noiseSuppression,
+      autoGainControl: typeof gainControlOn === 'boolean' ? gainControlOn : DEFAULT_ECHO_CANCELLATION.autoGainControl,
+    },
+  };
   return withDialectDefaults(options, seen);
 }
 
@@ -201,6 +236,15 @@ function withDialectDefaults(parsed: HeadlessOptions, seen: ReadonlySet<string>)
   if (!isVadSilenceMs(options.vadSilenceMs)) {
     throw new FlagError(`flag --vad-silence-ms must be from ${MIN_VAD_SILENCE_MS} to ${MAX_VAD_SILENCE_MS} milliseconds, not ${options.vadSilenceMs}`);
   }
+  if (!isMinBargeInMs(options.minBargeInMs)) {
+    throw new FlagError(`flag --min-barge-in-ms must be from ${MIN_BARGE_IN_MS_RANGE.min} to ${MIN_BARGE_IN_MS_RANGE.max} milliseconds, not ${options.minBargeInMs}`);
+  }
+  if (!options.echoCancellation.enabled) {
+    // Both are parts of the canceller: with it off they would be silently ignored.
+    for (const part of ['--noise-suppression', '--gain-control']) {
+      if (seen.has(part)) throw new FlagError(`flag ${part} only applies with --echo-cancellation on (it is part of the echo canceller)`);
+    }
+  }
   if (options.talkMode !== 'hands-free' && !seen.has('--turn-detection')) {
     options = { ...options, turnDetection: 'none' }; // the user says when a turn ends
   }
@@ -224,6 +268,10 @@ function convert(spec: FlagSpec, raw: string, where: string): unknown {
     return Number(raw);
   }
   if (kind === 'boolean') return true;
+  if (kind === 'onOff') {
+    if (raw !== 'on' && raw !== 'off') throw new FlagError(`${where} must be on or off, not "${raw}"`);
+    return raw === 'on';
+  }
   if (!kind.oneOf.includes(raw)) throw new FlagError(`${where} must be ${kind.oneOf.join(' or ')}, not "${raw}"`);
   return raw;
 }

@@ -1,3 +1,4 @@
+import { describeEchoProtection, type EchoCancellationSettings, type EchoProtection } from '../../src-shared/echo-cancellation';
 import type { TalkModeController } from '../core/audio/talk-mode';
 import { errorMessage } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
@@ -41,6 +42,7 @@ export interface LiveAudioChoice {
   readonly output: boolean;
   readonly inputDevice: string;
   readonly outputDevice: string;
+  readonly echoCancellation: EchoCancellationSettings;
 }
 
 /**
@@ -57,6 +59,8 @@ export class HeadlessLiveAudio {
    */
   private notices: 'held' | 'printed' | 'dropped' = 'held';
   private readonly held: string[] = [];
+  private echoProtection: EchoProtection | undefined;
+  private echoListener: ((protection: EchoProtection) => void) | undefined;
 
   constructor(
     private readonly choice: LiveAudioChoice,
@@ -72,6 +76,8 @@ export class HeadlessLiveAudio {
         if (this.notices === 'printed') stderr(line);
         else if (this.notices === 'held') this.held.push(line);
       },
+      echoCancellation: choice.echoCancellation,
+      onEchoProtection: (protection) => this.onEchoProtection(protection),
     });
   }
 
@@ -81,6 +87,21 @@ export class HeadlessLiveAudio {
     if (this.choice.output) await this.engine.prepareSpeaker();
     this.notices = 'printed';
     for (const line of this.held.splice(0)) this.stderr(line);
+  }
+
+  /** Which protection the microphone has: now if known, then at every change. */
+  followEchoProtection(listener: (protection: EchoProtection) => void): void {
+    this.echoListener = listener;
+    if (this.echoProtection) listener(this.echoProtection);
+  }
+
+  /** Said once per change (the microphone reopens after a device switch or a host restart). */
+  private onEchoProtection(protection: EchoProtection): void {
+    const line = describeEchoProtection(protection);
+    const changed = this.echoProtection === undefined || describeEchoProtection(this.echoProtection) !== line;
+    this.echoProtection = protection;
+    if (changed && this.notices !== 'dropped') this.stderr(`parley: ${line}\n`);
+    this.echoListener?.(protection);
   }
 
   /** Live audio could not start: shut the engine down without more notices. */

@@ -150,7 +150,7 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
       fatalMessage ??= error.message;
       stop();
     }),
-    talk: { mode: options.talkMode },
+    talk: { mode: options.talkMode, minBargeInMs: options.minBargeInMs, handsFreeTurnDetection: options.handsFreeTurnDetection },
     logger,
     now: Date.now,
     onEvent: (event: SessionEvent) => {
@@ -198,6 +198,8 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
     return failures.length > 0 ? 1 : cleanExit;
   };
 
+  // The canceller lets the user talk over the assistant: barge-in and the server's turn detection follow it.
+  audio.followEchoProtection((protection) => runtime.setEchoProtection(protection));
   const live = await runtime.start(apiKey, `the ${options.apiKeyEnv} environment variable`);
   if (!live) {
     const failures = await release();

@@ -282,7 +282,10 @@ test(
     };
     const harness = startAppHarness(t, {
       createAudioEngine: factory,
-      settings: { realtimeUrl: realtime.url, agentBackend: 'none' },
+      // A steady tone is exactly what the canceller's noise suppressor removes; this test counts
+      // copies of and gaps in the microphone, so it listens without the canceller (the setting
+      // reaching the engine is part of what it checks).
+      settings: { realtimeUrl: realtime.url, agentBackend: 'none', echoCancellation: false },
       env: { OPENAI_API_KEY: KEY },
     });
     const app = harness.app;
@@ -297,6 +300,8 @@ test(
     assert.equal(engines.length, 1);
     await harness.waitFor('levels', (levels) => levels.input.rmsDbfs > -20, 5_000);
     assert.equal(recordings(), 1, 'the mic check records once');
+    const protection = app.snapshot().echoProtection;
+    assert.ok(protection?.kind === 'gate' && protection.reason === 'turned-off', `the window shows the gate, turned off in the settings (got ${JSON.stringify(protection)})`);
     await app.commands['audio.micCheck']({ enabled: false });
     assert.equal(recordings(), 0, 'mic check off closed the recording');
 

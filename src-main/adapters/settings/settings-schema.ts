@@ -20,6 +20,13 @@ import {
   type Settings,
 } from '../../../src-shared/ipc-contract';
 import { SETTINGS_FIELDS, isSettingsField, type SettingsField, type SettingsPage } from '../../../src-shared/settings-fields';
+import {
+  DEFAULT_ECHO_CANCELLATION,
+  DEFAULT_MIN_BARGE_IN_MS,
+  HANDS_FREE_TURN_DETECTIONS,
+  MIN_BARGE_IN_PROBLEM,
+  isMinBargeInMs,
+} from '../../../src-shared/echo-cancellation';
 
 /** What the settings file holds: the settings plus the API key, encrypted by the OS keychain. */
 export interface StoredSettings extends Settings {
@@ -36,7 +43,7 @@ export type SettingsPatch = {
 
 export const DIALECTS: readonly Dialect[] = ['v1', 'v2'];
 export const AGENT_BACKENDS: readonly AgentBackendKind[] = ['responses', 'command', 'none'];
-export { TALK_MODES, NOISE_REDUCTION_CHOICES, SEMANTIC_EAGERNESS_LEVELS };
+export { TALK_MODES, NOISE_REDUCTION_CHOICES, SEMANTIC_EAGERNESS_LEVELS, HANDS_FREE_TURN_DETECTIONS };
 
 export const DEFAULT_INSTRUCTIONS =
   'You are Parley, a friendly voice assistant. Keep answers short and spoken. When a request ' +
@@ -64,6 +71,11 @@ export const DEFAULT_SETTINGS: Settings = {
   noiseReduction: 'auto',
   vadSilenceMs: DEFAULT_VAD_SILENCE_MS,
   semanticEagerness: 'auto',
+  echoCancellation: DEFAULT_ECHO_CANCELLATION.enabled,
+  noiseSuppression: DEFAULT_ECHO_CANCELLATION.noiseSuppression,
+  autoGainControl: DEFAULT_ECHO_CANCELLATION.autoGainControl,
+  minBargeInMs: DEFAULT_MIN_BARGE_IN_MS,
+  handsFreeTurnDetection: 'server_vad',
   inputDevice: null,
   outputDevice: null,
   hotkeys: { talk: 'CommandOrControl+Shift+Space', holdToTalk: 'CommandOrControl+Alt+Space' },
@@ -109,6 +121,12 @@ const SCHEMA_WITHOUT_DEFAULTS: Record<keyof StoredSettings, JsonSchema> = {
   // Only the type, as maxSessionMinutes: a hand-edited 150 is a listed problem, not a corrupt file.
   vadSilenceMs: { type: 'number' },
   semanticEagerness: oneOf(SEMANTIC_EAGERNESS_LEVELS),
+  echoCancellation: { type: 'boolean' },
+  noiseSuppression: { type: 'boolean' },
+  autoGainControl: { type: 'boolean' },
+  // Only the type, as vadSilenceMs: a hand-edited 50 is a listed problem, not a corrupt file.
+  minBargeInMs: { type: 'number' },
+  handsFreeTurnDetection: oneOf(HANDS_FREE_TURN_DETECTIONS),
   inputDevice: device,
   outputDevice: device,
   hotkeys: {
@@ -192,6 +210,8 @@ function oneOfCheck(values: readonly string[]): Check {
   return (value) => (typeof value === 'string' && values.includes(value) ? undefined : `must be one of ${values.join(', ')}`);
 }
 
+const booleanCheck: Check = (value) => (typeof value === 'boolean' ? undefined : 'must be true or false');
+
 const deviceCheck: Check = (value) =>
   value === null ? undefined : typeof value === 'string' && value.length <= MAX_SHORT_TEXT_CHARS ? undefined : 'must be a device name or null (system default)';
 
@@ -222,11 +242,16 @@ const CHECKS: Record<SettingsKey, Check> = {
   noiseReduction: oneOfCheck(NOISE_REDUCTION_CHOICES),
   vadSilenceMs: (value) => (isVadSilenceMs(value) ? undefined : VAD_SILENCE_PROBLEM),
   semanticEagerness: oneOfCheck(SEMANTIC_EAGERNESS_LEVELS),
+  echoCancellation: booleanCheck,
+  noiseSuppression: booleanCheck,
+  autoGainControl: booleanCheck,
+  minBargeInMs: (value) => (isMinBargeInMs(value) ? undefined : MIN_BARGE_IN_PROBLEM),
+  handsFreeTurnDetection: oneOfCheck(HANDS_FREE_TURN_DETECTIONS),
   inputDevice: deviceCheck,
   outputDevice: deviceCheck,
   hotkeys: () => undefined, // checked key by key below, so the error names e.g. hotkeys.talk
-  startAtLogin: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
-  onboardingDone: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
+  startAtLogin: booleanCheck,
+  onboardingDone: booleanCheck,
 };
 
 /**

@@ -5,6 +5,7 @@ import { blockingProblem, type AppState, type HotkeyStatus, type Problem, type T
 import { conversationReducer, initialConversationState } from '../../../src-shared/conversation-reducer';
 import type { ForwardedSessionEvent } from '../../../src-shared/ipc-contract';
 import { nearRateLimitMessage } from '../../../src-shared/rate-limits';
+import type { EchoProtection } from '../../../src-shared/echo-cancellation';
 import type { SessionState } from '../../../src-shared/session-events';
 import { addUsage, EMPTY_USAGE_TOTALS } from '../../../src-shared/usage';
 import { SERVER_ERROR_PREFIX } from '../../core/session/live-conversation';
@@ -18,6 +19,8 @@ export type AppInput =
   /** Facts about the running session that are not events: talk state, agent at work. */
   | { readonly type: 'session-facts'; readonly talk: TalkState; readonly agentWorking: boolean }
   | { readonly type: 'audio'; readonly micCheck: boolean; readonly assistantSpeaking: boolean }
+  /** Which protection the microphone has now (the canceller or the gate, and why). */
+  | { readonly type: 'echo-protection'; readonly protection: EchoProtection }
   | {
       readonly type: 'settings';
       readonly devices: AppState['devices'];
@@ -60,6 +63,7 @@ export function initialAppState(facts: InitialFacts): FoldState {
     apiKeySet: facts.apiKeySet,
     onboardingDone: facts.onboardingDone,
     micCheck: false,
+    echoProtection: null,
     hotkeys: facts.hotkeys,
     problems: [],
     conversation: initialConversationState,
@@ -92,6 +96,8 @@ function fold(state: FoldState, input: AppInput): FoldState {
       if (devices !== state.devices) problems = problems.filter((shown) => shown.code !== 'audio_problem');
       return set(state, { devices, onboardingDone: input.onboardingDone, apiKeySet: input.apiKeySet, problems: sameList(state.problems, problems) });
     }
+    case 'echo-protection':
+      return sameEchoProtection(state.echoProtection, input.protection) ? state : set(state, { echoProtection: input.protection });
     case 'api-key-changed':
       return set(state, { apiKeySet: input.apiKeySet, problems: without(state.problems, (shown) => SOLVED_BY_NEW_KEY.has(shown.code)) });
     case 'hotkeys': {
@@ -107,6 +113,12 @@ function fold(state: FoldState, input: AppInput): FoldState {
       return { ...state, problems: without(state.problems, (candidate) => candidate.id === input.id), dismissedProblemIds: remembered };
     }
   }
+}
+
+function sameEchoProtection(shown: EchoProtection | null, next: EchoProtection): boolean {
+  if (!shown || shown.kind !== next.kind) return false;
+  if (shown.kind === 'canceller' && next.kind === 'canceller') return shown.delayHintMs === next.delayHintMs;
+  return shown.kind === 'gate' && next.kind === 'gate' && shown.reason === next.reason && shown.message === next.message;
 }
 
 function onSessionEvent(state: FoldState, raw: ForwardedSessionEvent, at: number): FoldState {

@@ -85,10 +85,11 @@ interface NumberFieldProps {
   readonly unit: string;
   readonly hint?: ReactNode;
   readonly error?: string | null;
+  readonly disabled?: boolean;
 }
 
 /** A whole number with its unit. */
-export function NumberField({ label, value, onChange, testId, min, max, unit, hint, error }: NumberFieldProps): ReactElement {
+export function NumberField({ label, value, onChange, testId, min, max, unit, hint, error, disabled }: NumberFieldProps): ReactElement {
   const id = useId();
   return (
     <FieldFrame id={id} label={label} hint={hint} error={error}>
@@ -104,6 +105,7 @@ export function NumberField({ label, value, onChange, testId, min, max, unit, hi
           value={Number.isNaN(value) ? '' : value}
           onChange={(event) => onChange(event.target.valueAsNumber)}
           data-testid={testId}
+          disabled={disabled}
           aria-invalid={error ? true : undefined}
           aria-describedby={describedBy(id, hint, error)}
         />
@@ -190,9 +192,10 @@ interface CheckboxFieldProps {
   readonly testId: string;
   readonly hint?: ReactNode;
   readonly error?: string | null;
+  readonly disabled?: boolean;
 }
 
-export function CheckboxField({ label, checked, onChange, testId, hint, error }: CheckboxFieldProps): ReactElement {
+export function CheckboxField({ label, checked, onChange, testId, hint, error, disabled }: CheckboxFieldProps): ReactElement {
   const id = useId();
   return (
     <div className={`field field-checkbox ${error ? 'has-error' : ''}`}>
@@ -204,6 +207,7 @@ export function CheckboxField({ label, checked, onChange, testId, hint, error }:
           checked={checked}
           onChange={(event) => onChange(event.target.checked)}
           data-testid={testId}
+          disabled={disabled}
           aria-invalid={error ? true : undefined}
           aria-describedby={describedBy(id, hint, error)}
         />

@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import type { SessionState } from '../../../../src-shared/session-events';
 import { useAppState } from '../../hooks/store-context';
 import { statusWords } from '../../state/status-words';
+import { EchoProtectionIndicator } from './EchoProtectionIndicator';
 
 /** What a screen reader hears: session changes only, not every listening/speaking flip. */
 const SESSION_ANNOUNCEMENTS: Record<SessionState, string> = {
@@ -22,6 +23,7 @@ export function StatusLine(): ReactElement {
     <div className={`status-line status-${status}`}>
       <span className="status-indicator" aria-hidden="true" />
       <span data-testid="status">{words}</span>
+      <EchoProtectionIndicator />
       <span className="visually-hidden" aria-live="polite">
         {session ? SESSION_ANNOUNCEMENTS[session] : ''}
       </span>

@@ -1,4 +1,4 @@
-// First run: API key → microphone → speaker. Skip finishes too; either way onboardingDone is
+// First run: API key → microphone → speaker → room check. Skip finishes too; either way onboardingDone is
 // saved and the main window appears.
 import { useEffect, useRef, useState, type ReactElement } from 'react';
 import { attempt } from '../../bridge/attempt';
@@ -6,9 +6,10 @@ import { useStore } from '../../hooks/store-context';
 import { ThemeToggle } from '../common/ThemeToggle';
 import { ApiKeyStep } from './ApiKeyStep';
 import { MicCheckStep } from './MicCheckStep';
+import { RoomCheckStep } from './RoomCheckStep';
 import { TestSoundStep } from './TestSoundStep';
 
-const STEPS = ['API key', 'Microphone', 'Speaker'] as const;
+const STEPS = ['API key', 'Microphone', 'Speaker', 'Room'] as const;
 
 export function Onboarding(): ReactElement {
   const store = useStore();
@@ -61,6 +62,7 @@ export function Onboarding(): ReactElement {
           {step === 0 && <ApiKeyStep />}
           {step === 1 && <MicCheckStep />}
           {step === 2 && <TestSoundStep />}
+          {step === 3 && <RoomCheckStep />}
           {error && (
             <p className="field-error" role="alert">
               {error}
