@@ -22,6 +22,9 @@ export const DEFAULT_ECHO_CANCELLATION: EchoCancellationSettings = Object.freeze
  * as silence; `reason` says why the canceller is not running (`message` in words for the user).
  */
 export type EchoProtection =
+  // delayHintMs: the speaker-to-microphone delay the canceller is aligned for, ms; measured from
+  // the signals once the speaker has played enough (the reference is held back by most of it),
+  // computed from the streams' latencies until then.
   | { readonly kind: 'canceller'; readonly delayHintMs: number }
   | { readonly kind: 'gate'; readonly reason: 'turned-off' | 'unavailable'; readonly message: string };
 

@@ -9,6 +9,8 @@ export interface EchoReferenceTarget {
   /** Only while true is any work done: no canceller, no resampling. */
   readonly isCancelling: boolean;
   processReverse(frame: Int16Array): void;
+  /** The reference starts a new stream (first chunk, or after a pause): any delay measured on the old one is void. */
+  referenceRestarted?(): void;
 }
 
 /** A device underrun shorter than this is left alone (the canceller follows a small shift by itself). */
@@ -70,6 +72,7 @@ export class EchoReferenceFeed {
       this.startedAtMs = nowMs;
       this.handedMs = 0;
       this.baselineLagMs = Infinity;
+      this.target.referenceRestarted?.();
     }
     const lagMs = nowMs - this.startedAtMs - this.handedMs;
     if (lagMs < this.baselineLagMs) this.baselineLagMs = lagMs;

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_ECHO_CANCELLATION, type EchoProtection } from '../../../../src-shared/echo-cancellation';
-import { EchoCancellerUnavailableError, type EchoCanceller, type EchoCancellerOptions } from '../../../../src-main/adapters/audio/echo-canceller/echo-canceller';
-import { EchoStage, TURNED_OFF_MESSAGE } from '../../../../src-main/adapters/audio/native/echo-stage';
+import { createEchoCanceller, EchoCancellerUnavailableError, type EchoCanceller, type EchoCancellerOptions } from '../../../../src-main/adapters/audio/echo-canceller/echo-canceller';
+import { ALIGNED_DELAY_MS, EchoStage, TURNED_OFF_MESSAGE } from '../../../../src-main/adapters/audio/native/echo-stage';
+import { after, erleDb, runRoom, standardScenario, type RoomScenario } from '../echo-canceller/synthetic-room';
 
 const FRAME_SAMPLES = 240;
 
@@ -145,4 +146,102 @@ test('with the real WebRTC canceller the stage cancels (a frame of echo of a kno
   stage.close();
   const removedDb = 10 * Math.log10(inEnergy / Math.max(outEnergy, 1));
   assert.ok(removedDb > 20, `removed ${removedDb.toFixed(1)} dB`);
+});
+
+/** Runs the synthetic room through the stage, 10 ms at a time (speaker frame, then microphone frame); returns what came out. */
+function runStageRoom(stage: EchoStage, scenario: RoomScenario): Float32Array {
+  const frames = Math.floor(scenario.farEnd.length / FRAME_SAMPLES);
+  const out = new Float32Array(frames * FRAME_SAMPLES);
+  const reference = new Int16Array(FRAME_SAMPLES);
+  const microphone = new Int16Array(FRAME_SAMPLES);
+  const pcm16 = (value: number) => Math.max(-32_768, Math.min(32_767, Math.round(value)));
+  for (let frame = 0; frame < frames; frame++) {
+    const start = frame * FRAME_SAMPLES;
+    for (let index = 0; index < FRAME_SAMPLES; index++) {
+      reference[index] = pcm16(scenario.farEnd[start + index]!);
+      microphone[index] = pcm16(scenario.echo[start + index]!);
+    }
+    stage.processReverse(reference);
+    stage.processCapture(microphone);
+    out.set(microphone, start);
+  }
+  return out;
+}
+
+/** The estimate takes about 2 s, AEC3 then re-converges (~2.5 s after the line moves): judged from 5 s on (no person talks here). */
+const ALIGNED_SETTLE_S = 5;
+const MIN_ALIGNED_ERLE_DB = 30;
+/** On the synthetic room AEC3 by itself still finds 480 ms (62 dB), not 700 ms (1 dB); on PulseAudio it failed from ~450 ms. */
+const AEC3_ALONE_MAX_DELAY_MS = 500;
+
+for (const delayMs of [480, 700]) {
+  test(`a ${delayMs} ms echo is removed by at least ${MIN_ALIGNED_ERLE_DB} dB once the stage has measured it${delayMs > AEC3_ALONE_MAX_DELAY_MS ? ', where AEC3 alone removes almost nothing' : ''} (both printed)`, (t) => {
+    const scenario = standardScenario(delayMs);
+    const judged = after([...scenario.farEndOnly, ...scenario.doubleTalk], ALIGNED_SETTLE_S);
+    const changes: EchoProtection[] = [];
+    const stage = new EchoStage({ onProtectionChange: (protection) => changes.push(protection) });
+    stage.open({ ...DEFAULT_ECHO_CANCELLATION, noiseSuppression: false }, 50);
+    const aligned = runStageRoom(stage, scenario);
+    const lineMs = stage.referenceDelayMs;
+    stage.close();
+    const alignedDb = erleDb(scenario.echo, aligned, judged);
+    const alone = createEchoCanceller({ sampleRateHz: 24_000, noiseSuppression: false, highPassFilter: true, autoGainControl: false });
+    let aloneDb: number;
+    try {
+      aloneDb = erleDb(scenario.echo, runRoom(alone, scenario, false, 50), judged);
+    } finally {
+      alone.close();
+    }
+    t.diagnostic(`${delayMs} ms echo: removed ${alignedDb.toFixed(1)} dB with the measured delay (line ${lineMs} ms, reported ${JSON.stringify(changes)}), ${aloneDb.toFixed(1)} dB by AEC3 alone with a 50 ms hint`);
+    assert.ok(alignedDb >= MIN_ALIGNED_ERLE_DB, `removed ${alignedDb.toFixed(1)} dB`);
+    if (delayMs > AEC3_ALONE_MAX_DELAY_MS) assert.ok(aloneDb < alignedDb - 20, `AEC3 alone removed ${aloneDb.toFixed(1)} dB`);
+    assert.equal(changes.at(-1)?.kind, 'canceller');
+    const reported = changes.at(-1)?.kind === 'canceller' ? (changes.at(-1) as { delayHintMs: number }).delayHintMs : NaN;
+    assert.ok(Math.abs(reported - delayMs) <= 10, `reported ${reported} ms for a ${delayMs} ms echo`);
+    assert.ok(Math.abs(lineMs + ALIGNED_DELAY_MS - delayMs) <= 10, `line ${lineMs} ms`);
+  });
+}
+
+test('a measured delay moves the delay line and the hint together; the reference restarting goes back to the computed hint', () => {
+  const canceller = new BreakingCanceller(Infinity);
+  const changes: EchoProtection[] = [];
+  const stage = new EchoStage({ createCanceller: () => canceller, onProtectionChange: (protection) => changes.push(protection) });
+  stage.open(DEFAULT_ECHO_CANCELLATION, 40);
+  const scenario = standardScenario(600);
+  runStageRoom(stage, scenario);
+  assert.equal(stage.referenceDelayMs, 600 - ALIGNED_DELAY_MS);
+  assert.deepEqual(changes, [{ kind: 'canceller', delayHintMs: 600 }]);
+  assert.deepEqual(canceller.delays, [40, ALIGNED_DELAY_MS], 'the canceller is told only what remains after the line');
+  stage.referenceRestarted();
+  assert.equal(stage.referenceDelayMs, 0);
+  assert.deepEqual(changes.at(-1), { kind: 'canceller', delayHintMs: 40 });
+  assert.deepEqual(canceller.delays.at(-1), 40);
+});
+
+test('a burst of reference frames (an output filling its buffer) gets a fresh canceller; the same frames at real-time pace (a capture stall) do not', () => {
+  for (const [label, stepMs, restarts] of [
+    ['burst', 0, 1],
+    ['capture stall', 10, 0],
+  ] as const) {
+    const made: BreakingCanceller[] = [];
+    let nowMs = 0;
+    const stage = new EchoStage({ createCanceller: () => (made.push(new BreakingCanceller(Infinity)), made.at(-1)!), onProtectionChange: () => {}, now: () => nowMs });
+    stage.open(DEFAULT_ECHO_CANCELLATION, 70);
+    for (let index = 0; index < 20; index++) {
+      nowMs += 10;
+      stage.processReverse(frameOf(0));
+      stage.processCapture(frameOf(0));
+    }
+    for (let index = 0; index < 45; index++) {
+      nowMs += stepMs;
+      stage.processReverse(frameOf(100));
+    }
+    stage.processCapture(frameOf(0));
+    assert.equal(made.length, 1 + restarts, label);
+    assert.equal(made[0]!.closed, restarts, `${label}: the old canceller is closed`);
+    assert.deepEqual(made.at(-1)!.delays, [70], `${label}: the new canceller is told the delay`);
+    assert.equal(made.at(-1)!.captures, restarts === 1 ? 1 : 21, `${label}: the frame goes through the current canceller`);
+    assert.equal(stage.protection?.kind, 'canceller');
+    stage.close();
+  }
 });
