@@ -77,6 +77,8 @@ const TEST_SOUND_ITEM = 'parley-test-sound';
 /** The speaker stays open this long past the chime's length, for the device's own latency. */
 const TEST_SOUND_TAIL_MS = 300;
 const ROOM_CHECK_ITEM = 'parley-room-check';
+/** The speaker is held open from before the room check's settle and background phases until its sound plays. */
+const ROOM_CHECK_SPEAKER_HOLD_MS = 3_000;
 const SILENT: PcmLevels = { rmsDbfs: -Infinity, peakDbfs: -Infinity };
 
 const floor = (dbfs: number): number => (Number.isFinite(dbfs) ? Math.max(LEVEL_FLOOR_DBFS, Math.round(dbfs * 10) / 10) : LEVEL_FLOOR_DBFS);
@@ -278,6 +280,11 @@ export class AudioController {
       try {
         await this.apply();
         if (!this.microphoneOpen) throw new AudioUnavailableError('The microphone could not be opened for the room check. Check Settings › Audio.');
+        // The speaker opens before the background is measured: a device that opens hands the
+        // canceller half a second of reference at once, which it takes seconds to get over when
+        // the sound starts inside that burst (measured: 8-13 dB removed instead of 30-60).
+        this.testSoundUntilMs = Math.max(this.testSoundUntilMs, Date.now() + ROOM_CHECK_SPEAKER_HOLD_MS);
+        await this.openSpeakerForSound(engine);
         return await runRoomCheck({
           onCaptureLevels,
           get echoProtection() {
@@ -379,16 +386,21 @@ export class AudioController {
   private async playOnSpeaker(engine: AudioEnginePort, pcm: Uint8Array, sampleRate: number, itemId: string): Promise<void> {
     const soundMs = (pcm.byteLength / 2 / sampleRate) * 1000;
     this.testSoundUntilMs = Math.max(this.testSoundUntilMs, Date.now() + soundMs + TEST_SOUND_TAIL_MS);
+    await this.openSpeakerForSound(engine);
+    if (this.closed) return;
+    engine.speaker.write({ pcm: Buffer.from(pcm), sampleRate, channels: 1, itemId });
+    engine.speaker.endItem?.(itemId);
+    this.ensureLevelsTimer();
+  }
+
+  /** Opens the speaker for a sound of Parley's own (it closes once the sound has played). */
+  private async openSpeakerForSound(engine: AudioEnginePort): Promise<void> {
     await this.inTurn('speaker', async () => {
       if (this.speakerOpen) return;
       await engine.prepareSpeaker();
       this.speakerOpen = true;
       this.speakerForTestSoundOnly = true;
     });
-    if (this.closed) return;
-    engine.speaker.write({ pcm: Buffer.from(pcm), sampleRate, channels: 1, itemId });
-    engine.speaker.endItem?.(itemId);
-    this.ensureLevelsTimer();
   }
 
   private async openMicrophone(): Promise<void> {
