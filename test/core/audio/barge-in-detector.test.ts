@@ -1,0 +1,57 @@
+// The barge-in detector's allowance for the canceller's residual echo: strict once the canceller
+// has heard this answer for a while, loose again at the start of every answer that follows a
+// silence of the speaker (the canceller may have lost the echo path meanwhile).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BargeInDetector, CANCELLER_CONVERGENCE_MS, PLAYBACK_HANGOVER_MS } from '../../../src-main/core/audio/barge-in-detector';
+
+const FRAME_MS = 20;
+const PLAYBACK_DBFS = -20;
+/** 15 dB under the playback: what a canceller that lost the echo leaves, and louder than a converged one's residue. */
+const LEAKED_ECHO_DBFS = -35;
+const QUIET_ROOM_DBFS = -80;
+
+/** Feeds frames of a level while the speaker plays at `playback`; true when one of them barged in. */
+function feed(detector: BargeInDetector, clock: { ms: number }, frames: number, micDbfs: number, playbackDbfs: number): boolean {
+  let barged = false;
+  for (let index = 0; index < frames; index++) {
+    clock.ms += FRAME_MS;
+    if (detector.process(micDbfs, playbackDbfs, clock.ms)) barged = true;
+  }
+  return barged;
+}
+
+test('echo 15 dB under the playback barges in once the answer has played 1.5 s, not before', () => {
+  const detector = new BargeInDetector();
+  const clock = { ms: 0 };
+  feed(detector, clock, 50, QUIET_ROOM_DBFS, -Infinity); // the noise floor is learned in silence
+  assert.equal(feed(detector, clock, 60, LEAKED_ECHO_DBFS, PLAYBACK_DBFS), false, 'the first 1.2 s of an answer: leaked echo is not the user');
+  assert.ok(60 * FRAME_MS < CANCELLER_CONVERGENCE_MS);
+  // Past convergence the same level is 15 dB over the strict allowance: a person, as far as the detector can tell.
+  feed(detector, clock, 20, QUIET_ROOM_DBFS, PLAYBACK_DBFS);
+  assert.equal(feed(detector, clock, 30, LEAKED_ECHO_DBFS, PLAYBACK_DBFS), true);
+});
+
+test('an answer after a silence of the speaker starts with the loose allowance again', () => {
+  const detector = new BargeInDetector();
+  const clock = { ms: 0 };
+  feed(detector, clock, 50, QUIET_ROOM_DBFS, -Infinity);
+  feed(detector, clock, 100, QUIET_ROOM_DBFS, PLAYBACK_DBFS); // 2 s of the first answer: converged
+  feed(detector, clock, Math.ceil(PLAYBACK_HANGOVER_MS / FRAME_MS) + 10, QUIET_ROOM_DBFS, -Infinity); // the speaker goes quiet
+  assert.equal(feed(detector, clock, 60, LEAKED_ECHO_DBFS, PLAYBACK_DBFS), false, 'the next answer leaks at its start without barging in');
+});
+
+test('a person within 10 dB of the playback barges in at the start of an answer, about 250 ms after their onset', () => {
+  const detector = new BargeInDetector();
+  const clock = { ms: 0 };
+  feed(detector, clock, 50, QUIET_ROOM_DBFS, -Infinity);
+  feed(detector, clock, 10, QUIET_ROOM_DBFS, PLAYBACK_DBFS);
+  const onsetMs = clock.ms + FRAME_MS;
+  let bargedAtMs: number | undefined;
+  for (let index = 0; index < 30 && bargedAtMs === undefined; index++) {
+    clock.ms += FRAME_MS;
+    if (detector.process(-26, PLAYBACK_DBFS, clock.ms)) bargedAtMs = clock.ms;
+  }
+  assert.ok(bargedAtMs !== undefined, 'the person barged in');
+  assert.ok(bargedAtMs - onsetMs >= 230 && bargedAtMs - onsetMs <= 270, `barged in ${bargedAtMs - onsetMs} ms after the onset`);
+});
