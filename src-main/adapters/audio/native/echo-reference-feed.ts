@@ -8,7 +8,8 @@ import { MonoFrameCutter, type DeviceFormat } from './mono-frame-cutter';
 export interface EchoReferenceTarget {
   /** Only while true is any work done: no canceller, no resampling. */
   readonly isCancelling: boolean;
-  processReverse(frame: Int16Array): void;
+  /** `filled`: silence standing in for a device underrun (not audio the device took at once). */
+  processReverse(frame: Int16Array, filled: boolean): void;
   /** The reference starts a new stream (first chunk, or after a pause): any delay measured on the old one is void. */
   referenceRestarted?(): void;
 }
@@ -42,6 +43,8 @@ export class EchoReferenceFeed {
   /** The lowest `elapsed − handed` seen: the device's buffer at its fullest. */
   private baselineLagMs = Infinity;
   private filledGapMs = 0;
+  /** True while underrun silence goes out, so the target can tell it from a device taking a burst. */
+  private filling = false;
 
   constructor(
     format: DeviceFormat,
@@ -88,15 +91,17 @@ export class EchoReferenceFeed {
     this.handedMs += gapMs;
     let frames = Math.round(Math.min(gapMs, MAX_FILLED_GAP_MS) / this.msPerSampleFrame);
     this.filledGapMs += frames * this.msPerSampleFrame;
+    this.filling = true;
     while (frames > 0 && this.target.isCancelling) {
       const take = Math.min(frames, this.silenceFrames);
       this.cutter.pushInterleaved(this.silence, take);
       frames -= take;
     }
+    this.filling = false;
   }
 
   /** Bound once, so no closure is made per frame. */
   private readonly forward = (frame: Int16Array): void => {
-    this.target.processReverse(frame);
+    this.target.processReverse(frame, this.filling);
   };
 }

@@ -15,8 +15,10 @@ const BUFFERED_MS = 20;
 class RecordingTarget implements EchoReferenceTarget {
   isCancelling = true;
   frames: Int16Array[] = [];
-  processReverse(frame: Int16Array): void {
+  filled = 0;
+  processReverse(frame: Int16Array, filled: boolean): void {
     this.frames.push(frame.slice());
+    if (filled) this.filled++;
   }
 }
 
@@ -76,4 +78,5 @@ test('a pump late by more than the device holds feeds the gap as silence, so the
   assert.ok(Math.abs(added.length - 60) <= 1, `${added.length} frames`);
   const silent = added.filter((frame) => energy(frame) < 1e3).length;
   assert.ok(silent >= 9 && silent <= 10, `${silent} silent frames`);
+  assert.ok(target.filled >= 9 && target.filled <= 10, `the filled frames are marked as such (${target.filled})`);
 });

@@ -245,3 +245,21 @@ test('a burst of reference frames (an output filling its buffer) gets a fresh ca
     stage.close();
   }
 });
+
+test('silence filled in for a device underrun never counts as a burst: the converged canceller is kept', () => {
+  const made: BreakingCanceller[] = [];
+  let nowMs = 0;
+  const stage = new EchoStage({ createCanceller: () => (made.push(new BreakingCanceller(Infinity)), made.at(-1)!), onProtectionChange: () => {}, now: () => nowMs });
+  stage.open(DEFAULT_ECHO_CANCELLATION, 70);
+  for (let index = 0; index < 20; index++) {
+    nowMs += 10;
+    stage.processReverse(frameOf(0));
+    stage.processCapture(frameOf(0));
+  }
+  for (let index = 0; index < 9; index++) stage.processReverse(frameOf(0), true); // an 82-90 ms underrun, filled at once
+  stage.processReverse(frameOf(100));
+  stage.processCapture(frameOf(0));
+  assert.equal(made.length, 1, 'no fresh canceller');
+  assert.equal(made[0]!.reverses, 30, 'the filled silence still reaches the canceller as reference');
+  stage.close();
+});
