@@ -28,8 +28,24 @@ export type { StatePatch } from './state-patch';
 export const DIALECTS = ['v1', 'v2'] as const;
 export type Dialect = (typeof DIALECTS)[number];
 
-export const AGENT_BACKENDS = ['responses', 'command', 'none'] as const;
+export const AGENT_BACKENDS = ['responses', 'command', 'codex', 'acp', 'none'] as const;
 export type AgentBackend = (typeof AGENT_BACKENDS)[number];
+
+/** Who answers a coding agent's (Codex, ACP) permission requests. */
+export const AGENT_APPROVAL_POLICIES = ['always-ask', 'allow-read-only', 'never-ask'] as const;
+export type AgentApprovalPolicy = (typeof AGENT_APPROVAL_POLICIES)[number];
+
+/** Codex's sandbox for the commands it runs. */
+export const AGENT_SANDBOXES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
+export type AgentSandbox = (typeof AGENT_SANDBOXES)[number];
+
+/** Codex config overrides: one `key=value` per line (blank lines and lines starting with # are skipped). */
+export function agentConfigLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
 
 /** An audio device as the audio host lists it, as plain data. */
 export interface AudioDevice {
@@ -68,8 +84,15 @@ export interface Settings {
   readonly agentBackend: AgentBackend;
   readonly agentUrl: string;
   readonly agentModel: string;
+  /** command: the command line; codex: the program ('' = codex on PATH); acp: the agent's command line. */
   readonly agentCommand: string;
   readonly agentCwd: string;
+  /** Codex only: config overrides, one `key=value` per line (passed as `-c key=value`). */
+  readonly agentConfig: string;
+  /** Codex and ACP: who answers the agent's permission requests. */
+  readonly agentApproval: AgentApprovalPolicy;
+  /** Codex only: the sandbox for the commands it runs. */
+  readonly agentSandbox: AgentSandbox;
   readonly talkMode: TalkMode;
   /** v2: input noise reduction (near field: headset; far field: speakers and rooms; auto: from the speaker's name). */
   readonly noiseReduction: NoiseReductionChoice;
@@ -142,6 +165,7 @@ const MAX_NAME_CHARS = 200;
 const MAX_ACCELERATOR_CHARS = 100;
 const MAX_INSTRUCTIONS_CHARS = 20_000;
 const MAX_PATH_CHARS = 4096;
+export const MAX_AGENT_CONFIG_CHARS = 20_000;
 
 /** The session length limit's bounds, minutes: renewal needs a couple of minutes; 12 hours is ample. */
 export const MIN_SESSION_MINUTES = 2;
@@ -211,6 +235,9 @@ export const settingsSchema = z.strictObject({
   agentModel: z.string().min(1).max(MAX_NAME_CHARS),
   agentCommand: z.string().max(MAX_PATH_CHARS),
   agentCwd: z.string().max(MAX_PATH_CHARS),
+  agentConfig: z.string().max(MAX_AGENT_CONFIG_CHARS),
+  agentApproval: z.enum(AGENT_APPROVAL_POLICIES),
+  agentSandbox: z.enum(AGENT_SANDBOXES),
   talkMode: z.enum(TALK_MODES),
   noiseReduction: z.enum(NOISE_REDUCTION_CHOICES),
   vadSilenceMs: z.custom<number>(isVadSilenceMs, { message: VAD_SILENCE_PROBLEM }),

@@ -1,7 +1,7 @@
 // Settings → what one voice session and its agent are configured with. Pure, but for the file
 // lookups agentSettingsProblem makes by default.
 import { DEFAULT_MIN_BARGE_IN_MS, isMinBargeInMs, type EchoCancellationSettings } from '../../src-shared/echo-cancellation';
-import { isSessionMinutes, isVadSilenceMs, type Settings } from '../../src-shared/ipc-contract';
+import { agentConfigLines, isSessionMinutes, isVadSilenceMs, type Settings } from '../../src-shared/ipc-contract';
 import type { SettingsField } from '../../src-shared/settings-fields';
 import type { AgentBackendSettings } from '../adapters/agent/create-agent-backend';
 import { DEFAULT_SESSION_MINUTES, MS_PER_MINUTE } from '../adapters/settings/settings-schema';
@@ -60,20 +60,26 @@ export function resilienceFrom(settings: Settings): Pick<ResilienceOptions, 'max
 }
 
 export function agentSettingsFrom(settings: Settings, apiKey: string | undefined): AgentBackendSettings {
+  const codingAgent = settings.agentBackend === 'codex' || settings.agentBackend === 'acp';
   return {
     kind: settings.agentBackend,
     apiKey,
     url: settings.agentUrl,
-    model: settings.agentModel,
+    // The agent model setting is the Responses API's (default gpt-5-mini): Codex and ACP agents use their own.
+    model: codingAgent ? undefined : settings.agentModel,
     instructions: undefined,
     command: orUndefined(settings.agentCommand),
     cwd: orUndefined(settings.agentCwd),
-    timeoutMs: AGENT_TIMEOUT_MS,
+    // Coding agents work for many minutes on one task: their own limits apply (cancel stops them).
+    timeoutMs: codingAgent ? undefined : AGENT_TIMEOUT_MS,
+    config: agentConfigLines(settings.agentConfig),
+    approvalPolicy: settings.agentApproval,
+    sandbox: settings.agentSandbox,
   };
 }
 
 /** Agent settings that would only fail mid-conversation, once the voice model hands work over. */
-const AGENT_FIELDS = new Set<SettingsField>(['agentBackend', 'agentUrl', 'agentModel', 'agentCommand', 'agentCwd']);
+const AGENT_FIELDS = new Set<SettingsField>(['agentBackend', 'agentUrl', 'agentModel', 'agentCommand', 'agentCwd', 'agentConfig', 'agentApproval', 'agentSandbox']);
 
 /**
  * Checked before a session starts: the first problem of the agent's settings as stored now (the

@@ -5,7 +5,7 @@
 // drive it with a temp folder and a PATH of their own; nodeSettingsCheckDeps reads the real ones.
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
-import type { Settings } from '../../src-shared/ipc-contract';
+import { agentConfigLines, type Settings } from '../../src-shared/ipc-contract';
 import { acceleratorProblem, formatAccelerator, parseAccelerator, sameAccelerator, type ParsedAccelerator } from '../../src-shared/accelerator';
 import { DIALECT_NAMES, REALTIME_VOICES, defaultVoice, isVoiceOf } from '../../src-shared/realtime-voices';
 import { SETTINGS_FIELDS, type SettingsField, type SettingsPage } from '../../src-shared/settings-fields';
@@ -16,6 +16,8 @@ import {
   type SettingsPatch,
 } from '../adapters/settings/settings-schema';
 import { CommandLineError, splitCommandLine } from '../core/agent/command-line';
+import { configOverrideProblem } from '../core/agent/config-override';
+import { ACP_AGENT_EXAMPLES, CODEX_NOT_INSTALLED, acpInstallHint } from './agent-install-hints';
 
 /** What is at a path, as far as running a program or entering a folder goes. */
 export type PathKind = 'missing' | 'folder' | 'file' | 'executable';
@@ -109,9 +111,34 @@ function sameHotkeysProblem(settings: Settings, deps: SettingsCheckDeps, other: 
   return `${formatAccelerator(hold, deps.platform)} is also the ${SETTINGS_FIELDS[other].label}; choose a different shortcut for one of them.`;
 }
 
-/** The agent command's program resolved the way starting it will: PATH, or a path as written. */
+/** The backends that start a program in the working folder. */
+const PROGRAM_BACKENDS: ReadonlySet<Settings['agentBackend']> = new Set(['command', 'codex', 'acp']);
+
+/**
+ * The agent's program resolved the way starting it will (PATH, or a path as written): the command
+ * backend's command line, Codex's program (default codex on PATH), an ACP agent's command line.
+ */
 function agentCommandProblem(settings: Settings, deps: SettingsCheckDeps): string | undefined {
-  if (settings.agentBackend !== 'command') return undefined;
+  switch (settings.agentBackend) {
+    case 'command':
+      return commandLineProblem(settings, deps, 'no agent command is set: set one in Settings › Agent (e.g. codex exec {prompt}), or choose another agent backend.', (program) =>
+        `${quoted(program)} is not found on PATH; install it, or write its full path.`,
+      );
+    case 'codex': {
+      // The whole value is the program (a path may hold spaces); empty means codex on PATH.
+      const program = settings.agentCommand.trim() || 'codex';
+      return programProblem(program, settings, deps, () => CODEX_NOT_INSTALLED);
+    }
+    case 'acp':
+      return commandLineProblem(settings, deps, `no ACP agent is set: write the agent's command, e.g. ${ACP_AGENT_EXAMPLES}.`, (program) =>
+        `${quoted(program)} is not found on PATH; ${acpInstallHint(program)}.`,
+      );
+    default:
+      return undefined;
+  }
+}
+
+function commandLineProblem(settings: Settings, deps: SettingsCheckDeps, unset: string, notOnPath: (program: string) => string): string | undefined {
   let program: string | undefined;
   try {
     program = splitCommandLine(settings.agentCommand)[0];
@@ -119,14 +146,14 @@ function agentCommandProblem(settings: Settings, deps: SettingsCheckDeps): strin
     if (error instanceof CommandLineError) return `cannot be read: ${error.message}`;
     throw error;
   }
-  if (program === undefined || program === '') {
-    return 'no agent command is set: set one in Settings › Agent (e.g. codex exec {prompt}), or choose another agent backend.';
-  }
+  if (program === undefined || program === '') return unset;
+  return programProblem(program, settings, deps, notOnPath);
+}
+
+function programProblem(program: string, settings: Settings, deps: SettingsCheckDeps, notOnPath: (program: string) => string): string | undefined {
   const paths = pathsFor(deps.platform);
   const hasSeparator = program.includes('/') || (deps.platform === 'win32' && program.includes('\\'));
-  if (!hasSeparator) {
-    return resolveOnPath(program, deps) ? undefined : `${quoted(program)} is not found on PATH; install it, or write its full path.`;
-  }
+  if (!hasSeparator) return resolveOnPath(program, deps) ? undefined : notOnPath(program);
   let resolved = program;
   if (!paths.isAbsolute(program)) {
     const cwd = settings.agentCwd.trim();
@@ -150,6 +177,17 @@ function agentCommandProblem(settings: Settings, deps: SettingsCheckDeps): strin
   }
 }
 
+/** Codex's `-c` overrides: each line `key=value`, the key a dotted name. */
+function agentConfigProblem(settings: Settings): string | undefined {
+  if (settings.agentBackend !== 'codex') return undefined;
+  const lines = agentConfigLines(settings.agentConfig);
+  for (const [index, line] of lines.entries()) {
+    const problem = configOverrideProblem(line);
+    if (problem) return `line ${index + 1}, ${quoted(line)}: ${problem}`;
+  }
+  return undefined;
+}
+
 function resolveOnPath(program: string, deps: SettingsCheckDeps): string | undefined {
   const windows = deps.platform === 'win32';
   const paths = pathsFor(deps.platform);
@@ -168,7 +206,7 @@ function resolveOnPath(program: string, deps: SettingsCheckDeps): string | undef
 }
 
 function agentCwdProblem(settings: Settings, deps: SettingsCheckDeps): string | undefined {
-  if (settings.agentBackend !== 'command') return undefined;
+  if (!PROGRAM_BACKENDS.has(settings.agentBackend)) return undefined;
   const cwd = settings.agentCwd.trim();
   if (cwd === '') return undefined;
   const paths = pathsFor(deps.platform);
@@ -193,6 +231,7 @@ const RULES: Partial<Record<SettingsField, Rule>> = {
   voice: voiceProblem,
   agentCommand: agentCommandProblem,
   agentCwd: agentCwdProblem,
+  agentConfig: agentConfigProblem,
   'hotkeys.talk': (settings, deps) => acceleratorProblem(settings.hotkeys.talk, deps.platform),
   'hotkeys.holdToTalk': (settings, deps) => acceleratorProblem(settings.hotkeys.holdToTalk, deps.platform),
 };
@@ -245,6 +284,7 @@ function fieldsToCheck(patch: SettingsPatch): SettingsField[] {
   if (fields.has('agentBackend')) {
     fields.add('agentCommand');
     fields.add('agentCwd');
+    fields.add('agentConfig');
   }
   // A relative program path is resolved from the working folder.
   if (fields.has('agentCwd')) fields.add('agentCommand');

@@ -1,5 +1,16 @@
 import type { AgentBackendKind } from '../core/agent/agent-backend';
-import { MAX_VAD_SILENCE_MS, MIN_VAD_SILENCE_MS, isVadSilenceMs } from '../../src-shared/ipc-contract';
+import { configOverrideProblem } from '../core/agent/config-override';
+import { DEFAULT_ACP_PROMPT_TIMEOUT_MS } from '../adapters/agent/acp/acp-backend';
+import {
+  AGENT_APPROVAL_POLICIES,
+  AGENT_BACKENDS,
+  AGENT_SANDBOXES,
+  MAX_VAD_SILENCE_MS,
+  MIN_VAD_SILENCE_MS,
+  isVadSilenceMs,
+  type AgentApprovalPolicy,
+  type AgentSandbox,
+} from '../../src-shared/ipc-contract';
 import { DEFAULT_VAD_SILENCE_MS, type Dialect, type NoiseReductionChoice, type SemanticEagerness, type TurnDetection } from '../core/protocol/session-config';
 import { V2_DEFAULT_URL } from '../core/protocol/v2-codec';
 import {
@@ -36,6 +47,12 @@ export interface HeadlessOptions {
   readonly agentInstructions: string | undefined;
   readonly agentCommand: string | undefined;
   readonly agentCwd: string | undefined;
+  /** Codex: `-c key=value` config overrides, in the order given (--agent-config, repeatable). */
+  readonly agentConfig: readonly string[];
+  /** Codex and ACP: undefined = DEFAULT_AGENT_APPROVAL_POLICY. */
+  readonly agentApproval: AgentApprovalPolicy | undefined;
+  /** Codex: undefined = DEFAULT_AGENT_SANDBOX. */
+  readonly agentSandbox: AgentSandbox | undefined;
   readonly agentTimeoutMs: number | undefined;
   readonly inputWav: string | undefined;
   readonly outputWav: string | undefined;
@@ -77,7 +94,21 @@ interface FlagSpec {
   readonly env?: string;
   readonly value?: string;
   readonly help: string;
+  /** May be given more than once; every value is kept, in order (the option is a list). */
+  readonly repeatable?: true;
+  /** Each value is checked by this too: what is wrong with it, or undefined. */
+  readonly check?: (value: string) => string | undefined;
 }
+
+const AGENT_KINDS: readonly AgentBackendKind[] = AGENT_BACKENDS;
+
+/** Flags that mean something only to some agent backends: given with another, they are a mistake. */
+const AGENT_SPECIFIC_FLAGS: ReadonlyArray<readonly [string, readonly AgentBackendKind[]]> = [
+  ['--agent-command', ['command', 'codex', 'acp']],
+  ['--agent-config', ['codex']],
+  ['--agent-approval', ['codex', 'acp']],
+  ['--agent-sandbox', ['codex']],
+];
 
 const FLAGS: readonly FlagSpec[] = [
   { flag: '--realtime-url', key: 'realtimeUrl', kind: 'string', env: 'PARLEY_REALTIME_URL', value: 'URL', help: `realtime server base URL (default ${V2_DEFAULT_URL}; required for v1)` },
@@ -93,13 +124,57 @@ const FLAGS: readonly FlagSpec[] = [
   { flag: '--noise-suppression', key: 'noiseSuppressionOn', kind: 'onOff', value: 'on|off', help: "the echo canceller's noise suppression (default on)" },
   { flag: '--gain-control', key: 'gainControlOn', kind: 'onOff', value: 'on|off', help: "the echo canceller's automatic gain control (default off)" },
   { flag: '--min-barge-in-ms', key: 'minBargeInMs', kind: 'integer', value: 'N', help: `speech shorter than this does not stop the assistant, ${MIN_BARGE_IN_MS_RANGE.min} to ${MIN_BARGE_IN_MS_RANGE.max} (default ${DEFAULT_MIN_BARGE_IN_MS})` },
-  { flag: '--agent', key: 'agent', kind: { oneOf: ['responses', 'command', 'none'] }, env: 'PARLEY_AGENT', value: 'KIND', help: 'background agent: responses (default), command or none' },
+  {
+    flag: '--agent',
+    key: 'agent',
+    kind: { oneOf: AGENT_KINDS },
+    env: 'PARLEY_AGENT',
+    value: 'KIND',
+    help:
+      'background agent: responses (default: the Responses API over HTTP), command (a program run once per task), ' +
+      'codex (Codex through `codex app-server`: one thread per session, a handoff while it works steers it), ' +
+      'acp (any Agent Client Protocol agent, e.g. Claude Code, Gemini CLI, codex-acp: one session per voice session), or none',
+  },
   { flag: '--agent-url', key: 'agentUrl', kind: 'string', env: 'PARLEY_AGENT_URL', value: 'URL', help: 'Responses API base URL (default https://api.openai.com/v1)' },
-  { flag: '--agent-model', key: 'agentModel', kind: 'string', env: 'PARLEY_AGENT_MODEL', value: 'NAME', help: 'Responses API model (default gpt-5-mini)' },
+  { flag: '--agent-model', key: 'agentModel', kind: 'string', env: 'PARLEY_AGENT_MODEL', value: 'NAME', help: "responses: the model (default gpt-5-mini); codex: the thread's model (default: Codex's own configuration)" },
   { flag: '--agent-instructions', key: 'agentInstructions', kind: 'string', env: 'PARLEY_AGENT_INSTRUCTIONS', value: 'TEXT', help: 'instructions for the agent model' },
-  { flag: '--agent-command', key: 'agentCommand', kind: 'string', env: 'PARLEY_AGENT_COMMAND', value: 'CMD', help: 'command run per agent turn; prompt on stdin, or where {prompt} appears' },
-  { flag: '--agent-cwd', key: 'agentCwd', kind: 'string', env: 'PARLEY_AGENT_CWD', value: 'DIR', help: 'working directory of the agent command' },
-  { flag: '--agent-timeout-ms', key: 'agentTimeoutMs', kind: 'integer', value: 'N', help: 'limit per agent request (default 120000 responses, 300000 command)' },
+  {
+    flag: '--agent-command',
+    key: 'agentCommand',
+    kind: 'string',
+    env: 'PARLEY_AGENT_COMMAND',
+    value: 'CMD',
+    help:
+      'command: the command run per task (prompt on stdin, or where {prompt} appears); codex: the Codex program (default codex on PATH); ' +
+      'acp: the agent\'s command line, required, e.g. "claude-code-acp", "gemini --experimental-acp" or "codex-acp"',
+  },
+  { flag: '--agent-cwd', key: 'agentCwd', kind: 'string', env: 'PARLEY_AGENT_CWD', value: 'DIR', help: 'working folder of the agent (command, codex, acp; default the current folder); an ACP agent reads and writes files only there' },
+  {
+    flag: '--agent-config',
+    key: 'agentConfig',
+    kind: 'string',
+    value: 'KEY=VALUE',
+    repeatable: true,
+    check: configOverrideProblem,
+    help: 'codex: a config override passed as -c KEY=VALUE (TOML value, e.g. model_provider="local"); repeat the flag for more',
+  },
+  {
+    flag: '--agent-approval',
+    key: 'agentApproval',
+    kind: { oneOf: AGENT_APPROVAL_POLICIES },
+    value: 'POLICY',
+    help:
+      `codex, acp: who answers the agent's permission requests: allow-read-only (default: reads go through), never-ask (everything goes through), ` +
+      'or always-ask. Parley cannot ask you yet: a request the policy does not allow is denied at once, and the handoff shows what was denied',
+  },
+  {
+    flag: '--agent-sandbox',
+    key: 'agentSandbox',
+    kind: { oneOf: AGENT_SANDBOXES },
+    value: 'MODE',
+    help: `codex: where its commands may write: workspace-write (default: the working folder), read-only, or danger-full-access (anywhere)`,
+  },
+  { flag: '--agent-timeout-ms', key: 'agentTimeoutMs', kind: 'integer', value: 'N', help: `limit per agent request (default 120000 responses, 300000 command, ${DEFAULT_ACP_PROMPT_TIMEOUT_MS} acp; codex has none: cancel stops it)` },
   { flag: '--input-wav', key: 'inputWav', kind: 'string', value: 'PATH', help: 'WAV file used as the microphone (any rate; sent as 24 kHz 20 ms frames in real time)' },
   { flag: '--output-wav', key: 'outputWav', kind: 'string', value: 'PATH', help: 'write the assistant audio to this WAV file' },
   { flag: '--input-device', key: 'inputDevice', kind: 'string', env: 'PARLEY_INPUT_DEVICE', value: 'NAME', help: 'microphone by name, default, or none (live devices are used unless --input-wav is given)' },
@@ -137,6 +212,9 @@ const DEFAULTS: HeadlessOptions = {
   agentInstructions: undefined,
   agentCommand: undefined,
   agentCwd: undefined,
+  agentConfig: [],
+  agentApproval: undefined,
+  agentSandbox: undefined,
   agentTimeoutMs: undefined,
   inputWav: undefined,
   outputWav: undefined,
@@ -175,7 +253,7 @@ export function parseHeadlessFlags(argv: readonly string[], env: Readonly<Record
     const name = equals === -1 ? argument : argument.slice(0, equals);
     const spec = FLAGS.find((candidate) => candidate.flag === name);
     if (!spec) throw new FlagError(`unknown flag ${name}${suggestion(name)} (see --help)`);
-    if (seen.has(name)) throw new FlagError(`flag ${name} was given twice`);
+    if (seen.has(name) && !spec.repeatable) throw new FlagError(`flag ${name} was given twice`);
     seen.add(name);
     if (spec.kind === 'boolean') {
       if (equals !== -1) throw new FlagError(`flag ${name} takes no value`);
@@ -189,7 +267,8 @@ export function parseHeadlessFlags(argv: readonly string[], env: Readonly<Record
       if (raw === undefined || (raw.startsWith('--') && raw.length > 2)) throw new FlagError(`flag ${name} needs a value (${spec.value ?? 'VALUE'})`);
       index++;
     }
-    values[spec.key] = convert(spec, raw, `flag ${name}`);
+    const value = convert(spec, raw, `flag ${name}`);
+    values[spec.key] = spec.repeatable ? [...((values[spec.key] as unknown[] | undefined) ?? []), value] : value;
   }
 
   const { echoCancellationOn, noiseSuppressionOn, gainControlOn, ...optionValues } = values;
@@ -230,8 +309,11 @@ function withDialectDefaults(parsed: HeadlessOptions, seen: ReadonlySet<string>)
   if (options.agent === 'command' && !options.agentCommand) {
     throw new FlagError('--agent command needs --agent-command "CMD" (for example --agent-command "my-agent --print")');
   }
-  if (options.agent !== 'command' && seen.has('--agent-command')) {
-    throw new FlagError('--agent-command only applies with --agent command');
+  if (options.agent === 'acp' && !options.agentCommand) {
+    throw new FlagError('--agent acp needs --agent-command with the agent\'s command line, e.g. "claude-code-acp", "gemini --experimental-acp" or "codex-acp"');
+  }
+  for (const [flag, kinds] of AGENT_SPECIFIC_FLAGS) {
+    if (seen.has(flag) && !kinds.includes(options.agent)) throw new FlagError(`${flag} only applies with --agent ${kinds.join(' or --agent ')}`);
   }
   if (!isVadSilenceMs(options.vadSilenceMs)) {
     throw new FlagError(`flag --vad-silence-ms must be from ${MIN_VAD_SILENCE_MS} to ${MAX_VAD_SILENCE_MS} milliseconds, not ${options.vadSilenceMs}`);
@@ -259,6 +341,8 @@ function convert(spec: FlagSpec, raw: string, where: string): unknown {
   const kind = spec.kind;
   if (kind === 'string') {
     if (raw.trim() === '' && spec.key !== 'instructions' && spec.key !== 'text') throw new FlagError(`${where} needs a non-empty value`);
+    const problem = spec.check?.(raw);
+    if (problem) throw new FlagError(`${where} value "${raw.length > 60 ? raw.slice(0, 60) + '…' : raw}" ${problem}`);
     return raw;
   }
   if (kind === 'integer') {
@@ -301,6 +385,8 @@ export function headlessUsage(): string {
     '  npm run headless -- --text "What is on my calendar?" --exit-after-idle-ms 3000',
     '  npm run headless -- --input-wav question.wav --output-wav answer.wav --events jsonl',
     '  npm run headless -- --agent command --agent-command "codex exec {prompt}" --agent-cwd ~/project',
+    '  npm run headless -- --agent codex --agent-cwd ~/project --agent-config model_reasoning_effort=low',
+    '  npm run headless -- --agent acp --agent-command "claude-code-acp" --agent-cwd ~/project --agent-approval never-ask',
     '',
   ].join('\n');
 }

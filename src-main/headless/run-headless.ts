@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { SessionEvent } from '../../src-shared/session-events';
 import type { AudioSource } from '../core/audio/audio-io';
 import { errorMessage } from '../core/util/errors';
@@ -138,8 +139,12 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
       model: options.agentModel,
       instructions: options.agentInstructions,
       command: options.agentCommand,
-      cwd: options.agentCwd,
+      // Absolute, as Codex and ACP agents are told the folder (not only started in it).
+      cwd: options.agentCwd === undefined ? undefined : resolve(options.agentCwd),
       timeoutMs: options.agentTimeoutMs,
+      config: options.agentConfig,
+      ...(options.agentApproval ? { approvalPolicy: options.agentApproval } : {}),
+      ...(options.agentSandbox ? { sandbox: options.agentSandbox } : {}),
     },
     audio: audio.runtimeAudio((error) => {
       if (!error || stopping) return;

@@ -1,7 +1,8 @@
 // The checks a headless run makes of its flags before anything connects: a realtime URL the
-// connection can use, a voice the dialect offers, an agent URL of http(s), an agent command whose
-// program resolves and whose quoting is whole, a working folder that exists (the rules the desktop
-// settings use, app/settings-check.ts), and audio devices that exist. Each problem is one line
+// connection can use, a voice the dialect offers, an agent URL of http(s), an agent program (the
+// command's, Codex's or an ACP agent's) that resolves and whose quoting is whole, Codex config
+// overrides of the form key=value, a working folder that exists (the rules the desktop settings
+// use, app/settings-check.ts), and audio devices that exist. Each problem is one line
 // naming the flag; all are reported at once, so one run shows everything to fix.
 import { resolve } from 'node:path';
 import type { AudioDevice, DeviceList } from '../../src-shared/ipc-contract';
@@ -48,8 +49,10 @@ export async function startProblems(options: HeadlessOptions, argv: readonly str
   }
   report('--voice', voiceProblem(options));
   if (options.agentUrl !== undefined) report('--agent-url', settingRule('agentUrl'));
-  report('--agent-command', settingRule('agentCommand'));
+  // Codex without --agent-command is codex on PATH: the problem is with the choice, not a flag given.
+  report(options.agent === 'codex' && options.agentCommand === undefined ? '--agent codex' : '--agent-command', settingRule('agentCommand'));
   if (options.agentCwd !== undefined) report('--agent-cwd', settingRule('agentCwd'));
+  if (options.agentConfig.length > 0) report('--agent-config', settingRule('agentConfig'));
 
   const named = namedDevices(options);
   if (named.length > 0) {
@@ -76,6 +79,9 @@ function settingsOf(options: HeadlessOptions, cwd: string): Settings {
     agentUrl: options.agentUrl ?? DEFAULT_SETTINGS.agentUrl,
     agentCommand: options.agentCommand ?? '',
     agentCwd: resolve(cwd, options.agentCwd ?? '.'),
+    agentConfig: options.agentConfig.join('\n'),
+    agentApproval: options.agentApproval ?? DEFAULT_SETTINGS.agentApproval,
+    agentSandbox: options.agentSandbox ?? DEFAULT_SETTINGS.agentSandbox,
   };
 }
 

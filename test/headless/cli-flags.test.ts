@@ -29,7 +29,7 @@ test('environment variables fill in settings and flags win over them', () => {
 });
 
 test('a bad environment value names the variable', () => {
-  assert.throws(() => parseHeadlessFlags([], { PARLEY_AGENT: 'robot' }), /the PARLEY_AGENT environment variable must be responses or command or none, not "robot"/);
+  assert.throws(() => parseHeadlessFlags([], { PARLEY_AGENT: 'robot' }), /the PARLEY_AGENT environment variable must be responses or command or codex or acp or none, not "robot"/);
 });
 
 test('mistakes name the flag', () => {

@@ -8,6 +8,10 @@ import { DEFAULT_MAX_SESSION_MS } from '../../core/session/resilience';
 // The settings type is owned by the IPC contract (the renderer edits the same shape).
 export type { Settings, Hotkeys as HotkeySettings } from '../../../src-shared/ipc-contract';
 import {
+  AGENT_APPROVAL_POLICIES,
+  AGENT_BACKENDS as CONTRACT_AGENT_BACKENDS,
+  AGENT_SANDBOXES,
+  MAX_AGENT_CONFIG_CHARS,
   MAX_SESSION_MINUTES,
   MIN_SESSION_MINUTES,
   NOISE_REDUCTION_CHOICES,
@@ -42,7 +46,8 @@ export type SettingsPatch = {
 };
 
 export const DIALECTS: readonly Dialect[] = ['v1', 'v2'];
-export const AGENT_BACKENDS: readonly AgentBackendKind[] = ['responses', 'command', 'none'];
+export const AGENT_BACKENDS: readonly AgentBackendKind[] = CONTRACT_AGENT_BACKENDS;
+export { AGENT_APPROVAL_POLICIES, AGENT_SANDBOXES };
 export { TALK_MODES, NOISE_REDUCTION_CHOICES, SEMANTIC_EAGERNESS_LEVELS, HANDS_FREE_TURN_DETECTIONS };
 
 export const DEFAULT_INSTRUCTIONS =
@@ -67,6 +72,10 @@ export const DEFAULT_SETTINGS: Settings = {
   agentModel: 'gpt-5-mini',
   agentCommand: '',
   agentCwd: '',
+  agentConfig: '',
+  // Nobody can answer an approval yet (no card or voice question): only reads go through.
+  agentApproval: 'allow-read-only',
+  agentSandbox: 'workspace-write',
   talkMode: 'hands-free',
   noiseReduction: 'auto',
   vadSilenceMs: DEFAULT_VAD_SILENCE_MS,
@@ -116,6 +125,9 @@ const SCHEMA_WITHOUT_DEFAULTS: Record<keyof StoredSettings, JsonSchema> = {
   agentModel: text(MAX_SHORT_TEXT_CHARS, { minLength: 1 }),
   agentCommand: text(MAX_PATH_CHARS),
   agentCwd: text(MAX_PATH_CHARS),
+  agentConfig: text(MAX_AGENT_CONFIG_CHARS),
+  agentApproval: oneOf(AGENT_APPROVAL_POLICIES),
+  agentSandbox: oneOf(AGENT_SANDBOXES),
   talkMode: oneOf(TALK_MODES),
   noiseReduction: oneOf(NOISE_REDUCTION_CHOICES),
   // Only the type, as maxSessionMinutes: a hand-edited 150 is a listed problem, not a corrupt file.
@@ -238,6 +250,9 @@ const CHECKS: Record<SettingsKey, Check> = {
   agentModel: textCheck(MAX_SHORT_TEXT_CHARS, 1),
   agentCommand: textCheck(MAX_PATH_CHARS),
   agentCwd: textCheck(MAX_PATH_CHARS),
+  agentConfig: textCheck(MAX_AGENT_CONFIG_CHARS),
+  agentApproval: oneOfCheck(AGENT_APPROVAL_POLICIES),
+  agentSandbox: oneOfCheck(AGENT_SANDBOXES),
   talkMode: oneOfCheck(TALK_MODES),
   noiseReduction: oneOfCheck(NOISE_REDUCTION_CHOICES),
   vadSilenceMs: (value) => (isVadSilenceMs(value) ? undefined : VAD_SILENCE_PROBLEM),

@@ -2,7 +2,7 @@
  * A background agent. A turn is one or more requests; each request streams text and ends with
  * the completed assistant messages it produced. Backends never touch the realtime session.
  */
-export type AgentBackendKind = 'responses' | 'command' | 'none';
+export type AgentBackendKind = 'responses' | 'command' | 'codex' | 'acp' | 'none';
 
 export interface AgentRequest {
   /** Every input of this turn so far, oldest first (a steered turn has more than one). */
@@ -65,6 +65,12 @@ export interface AgentBackend {
   readonly delegates: boolean;
   /** Streams one request; throws AgentError (or aborts via the signal) on failure. */
   runRequest(request: AgentRequest): AsyncIterable<AgentStreamEvent>;
+  /**
+   * Adds input to the request running now, where the agent can take it mid-task (Codex's
+   * `turn/steer`). True: the running request's answer covers it. False (or absent): the caller
+   * sends it as the next request of the turn instead.
+   */
+  steer?(input: string): Promise<boolean>;
   /** Forget the conversation (a new voice session starts fresh). */
   reset(): void;
   /** Stop anything still running (shutdown). */

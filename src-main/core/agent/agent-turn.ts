@@ -1,6 +1,6 @@
 import { assertNever } from '../util/assert-never';
 import { errorMessage } from '../util/errors';
-import type { AgentBackend } from './agent-backend';
+import type { AgentBackend, AgentStreamEvent } from './agent-backend';
 
 export type AgentTurnOutcome =
   | { readonly status: 'completed' }
@@ -17,12 +17,17 @@ export interface AgentTurnCallbacks {
 
 /**
  * One agent turn: a first request, then one more request per batch of steering input that
- * arrived while the previous request ran. Steering never starts a second turn. After `abort()`
- * no callback fires except the single onEnd({status:'aborted'}).
+ * arrived while the previous request ran. Steering never starts a second turn. Where the backend
+ * can add input to the running request (steer()), it is offered there first; only input the
+ * backend declines waits for the next request. After `abort()` no callback fires except the
+ * single onEnd({status:'aborted'}).
  */
 export class AgentTurn {
   private readonly inputs: string[];
   private pendingSteers: string[] = [];
+  /** Steers offered to the backend and not yet answered: the turn may not end before they are. */
+  private readonly offeredSteers = new Set<Promise<void>>();
+  private requestRunning = false;
   private readonly controller = new AbortController();
   private ended = false;
 
@@ -45,7 +50,26 @@ export class AgentTurn {
 
   steer(text: string): void {
     if (this.ended) return;
-    this.pendingSteers.push(text);
+    if (!this.requestRunning || !this.backend.steer) {
+      this.pendingSteers.push(text);
+      return;
+    }
+    const offered = this.offerSteer(text);
+    this.offeredSteers.add(offered);
+    void offered.finally(() => this.offeredSteers.delete(offered));
+  }
+
+  /** The backend takes it into the running request, or it waits for the next one. */
+  private async offerSteer(text: string): Promise<void> {
+    let joined = false;
+    try {
+      joined = (await this.backend.steer?.(text)) === true;
+    } catch {
+      joined = false; // a backend that cannot steer right now: the input still gets its request
+    }
+    if (this.ended) return;
+    if (joined) this.inputs.push(text);
+    else this.pendingSteers.push(text);
   }
 
   abort(): void {
@@ -63,22 +87,14 @@ export class AgentTurn {
           newInputs,
           signal: this.controller.signal,
         });
-        for await (const event of stream) {
-          if (this.ended) return;
-          switch (event.type) {
-            case 'text.delta':
-              this.callbacks.onTextDelta(event.delta);
-              break;
-            case 'message.completed':
-              this.callbacks.onMessageCompleted(event.text);
-              break;
-            case 'notice':
-              this.callbacks.onNotice(event.text);
-              break;
-            default:
-              assertNever(event, 'agent stream event');
-          }
+        this.requestRunning = true;
+        try {
+          await this.relay(stream);
+        } finally {
+          this.requestRunning = false;
         }
+        // A steer the backend has not answered yet may still be declined: it then needs a request.
+        while (this.offeredSteers.size > 0 && !this.ended) await Promise.all([...this.offeredSteers]);
         if (this.ended) return;
         if (this.pendingSteers.length === 0) break;
         newInputs = this.pendingSteers;
@@ -89,6 +105,25 @@ export class AgentTurn {
     } catch (error) {
       if (this.ended || this.controller.signal.aborted) return;
       this.finish({ status: 'failed', reason: errorMessage(error) });
+    }
+  }
+
+  private async relay(stream: AsyncIterable<AgentStreamEvent>): Promise<void> {
+    for await (const event of stream) {
+      if (this.ended) return;
+      switch (event.type) {
+        case 'text.delta':
+          this.callbacks.onTextDelta(event.delta);
+          break;
+        case 'message.completed':
+          this.callbacks.onMessageCompleted(event.text);
+          break;
+        case 'notice':
+          this.callbacks.onNotice(event.text);
+          break;
+        default:
+          assertNever(event, 'agent stream event');
+      }
     }
   }
 

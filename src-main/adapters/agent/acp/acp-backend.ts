@@ -36,9 +36,6 @@ import { PromptRun, type PromptRunItem } from './acp-prompt-run';
  * reset() stops the agent: the next voice session starts a fresh one. dispose() stops it for good.
  */
 
-/** Until AgentBackendKind includes 'acp' (the lead adds it), the backend names itself here. */
-export type AcpBackendKind = 'acp';
-
 /** Coding agents work for minutes; a prompt running longer than this is cancelled (30 min). */
 export const DEFAULT_ACP_PROMPT_TIMEOUT_MS = 1_800_000;
 /** How long a cancelled prompt may take to end before the agent is stopped instead. */
@@ -68,8 +65,8 @@ export interface AcpBackendOptions {
   readonly logger?: Logger;
 }
 
-export interface AcpBackend extends Omit<AgentBackend, 'kind'> {
-  readonly kind: AcpBackendKind;
+export interface AcpBackend extends AgentBackend {
+  readonly kind: 'acp';
   /** Steps and permission requests as they happen. Returns the unsubscribe. */
   onActivity(listener: (event: AgentActivityEvent) => void): () => void;
   /** Answers a waiting permission request; false when none has that id (answered, timed out, cancelled). */

@@ -46,9 +46,6 @@ import {
  * requests go to onActivity listeners; answerApproval() answers the latter.
  */
 
-// NOTE for the lead: AgentBackendKind has no 'codex' yet; add it there, then this local type goes.
-type CodexBackendKind = 'codex';
-
 export interface CodexBackendOptions {
   /** The Codex executable; default `codex` found on PATH. */
   readonly program?: string;
@@ -83,8 +80,8 @@ interface Session {
   readonly threadId: string;
 }
 
-export class CodexBackend implements Omit<AgentBackend, 'kind'> {
-  readonly kind: CodexBackendKind = 'codex';
+export class CodexBackend implements AgentBackend {
+  readonly kind = 'codex' as const;
   readonly delegates = true;
   private readonly logger: Logger;
   private readonly approvals: CodexApprovals;

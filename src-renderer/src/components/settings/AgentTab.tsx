@@ -1,16 +1,75 @@
-import type { ReactElement } from 'react';
-import { AGENT_BACKENDS, type AgentBackend } from '../../../../src-shared/ipc-contract';
-import { SelectField, TextField } from '../common/fields';
+import type { ReactElement, ReactNode } from 'react';
+import {
+  AGENT_APPROVAL_POLICIES,
+  AGENT_BACKENDS,
+  AGENT_SANDBOXES,
+  type AgentApprovalPolicy,
+  type AgentBackend,
+  type AgentSandbox,
+} from '../../../../src-shared/ipc-contract';
+import { SelectField, TextAreaField, TextField } from '../common/fields';
 import type { TabProps } from './tab-props';
 
 const BACKEND_LABELS: Record<AgentBackend, string> = {
   responses: 'Responses API (HTTP)',
   command: 'Local command',
+  codex: 'Codex (app server)',
+  acp: 'ACP agent (Claude Code, Gemini CLI, codex-acp)',
   none: 'None — answer by voice only',
+};
+
+const APPROVAL_LABELS: Record<AgentApprovalPolicy, string> = {
+  'allow-read-only': 'Allow what only reads; deny the rest',
+  'never-ask': 'Allow everything',
+  'always-ask': 'Deny everything the agent asks for',
+};
+
+const SANDBOX_LABELS: Record<AgentSandbox, string> = {
+  'workspace-write': 'Write in the working folder only',
+  'read-only': 'Read only',
+  'danger-full-access': 'Full access (no sandbox)',
+};
+
+/** The program field, as each backend that starts a program reads it. */
+const PROGRAM_FIELD: Record<'command' | 'codex' | 'acp', { label: string; placeholder: string; hint: ReactNode }> = {
+  command: {
+    label: 'Agent command',
+    placeholder: 'e.g. codex exec {prompt}',
+    hint: (
+      <>
+        A program on your PATH (such as <code>codex</code>) or its full path, then its arguments; checked when you save. It runs once per
+        task, without a shell: {'{prompt}'} is replaced by the request, and without it the request arrives on standard input.
+      </>
+    ),
+  },
+  codex: {
+    label: 'Codex program',
+    placeholder: 'codex (found on your PATH)',
+    hint: (
+      <>
+        Leave empty for <code>codex</code> on your PATH, or write its full path. Install it with <code>npm install -g @openai/codex</code>.
+        Parley starts <code>codex app-server</code> once per conversation: one Codex thread, and what you add while it works steers it.
+      </>
+    ),
+  },
+  acp: {
+    label: 'ACP agent command',
+    placeholder: 'e.g. claude-code-acp',
+    hint: (
+      <>
+        The agent's command line: <code>claude-code-acp</code> (npm install -g @zed-industries/claude-code-acp),{' '}
+        <code>gemini --experimental-acp</code> (npm install -g @google/gemini-cli) or <code>codex-acp</code> (npm install -g
+        @zed-industries/codex-acp). It runs for the whole conversation and reads and writes files only in the working folder.
+      </>
+    ),
+  },
 };
 
 export function AgentTab({ draft, change, errorFor }: TabProps): ReactElement {
   const backend = draft.agentBackend;
+  const startsProgram = backend === 'command' || backend === 'codex' || backend === 'acp';
+  const program = PROGRAM_FIELD[startsProgram ? backend : 'command'];
+  const codingAgent = backend === 'codex' || backend === 'acp';
   return (
     <div className="settings-section">
       <h2 className="settings-heading">Background agent</h2>
@@ -43,22 +102,16 @@ export function AgentTab({ draft, change, errorFor }: TabProps): ReactElement {
           error={errorFor('agentModel')}
         />
       </fieldset>
-      <fieldset className={`settings-group ${backend === 'command' ? '' : 'is-inactive'}`}>
-        <legend>Local command{backend === 'command' ? '' : ' (not in use)'}</legend>
+      <fieldset className={`settings-group ${startsProgram ? '' : 'is-inactive'}`}>
+        <legend>{startsProgram ? BACKEND_LABELS[backend] : 'Local program (not in use)'}</legend>
         <TextField
-          label="Agent command"
+          label={program.label}
           monospace
           value={draft.agentCommand}
           onChange={(value) => change({ agentCommand: value })}
           testId="setting-agentCommand"
-          placeholder="e.g. codex exec {prompt}"
-          hint={
-            <>
-              A program on your PATH (such as <code>codex</code>) or its full path, then its arguments; checked when you save. It
-              runs once per task, without a shell: {'{prompt}'} is replaced by the request, and without it the request arrives on
-              standard input.
-            </>
-          }
+          placeholder={program.placeholder}
+          hint={program.hint}
           error={errorFor('agentCommand')}
         />
         <TextField
@@ -68,8 +121,44 @@ export function AgentTab({ draft, change, errorFor }: TabProps): ReactElement {
           onChange={(value) => change({ agentCwd: value })}
           testId="setting-agentCwd"
           placeholder="The folder Parley started in"
-          hint="A folder that exists, written in full (e.g. /home/you/project or C:\Users\you\project); the command runs there. Leave empty for the folder Parley started in."
+          hint="A folder that exists, written in full (e.g. /home/you/project or C:\Users\you\project); the agent works there. Leave empty for the folder Parley started in."
           error={errorFor('agentCwd')}
+        />
+      </fieldset>
+      <fieldset className={`settings-group ${codingAgent ? '' : 'is-inactive'}`}>
+        <legend>Coding agent{codingAgent ? '' : ' (not in use)'}</legend>
+        <SelectField
+          label="Approval policy"
+          value={draft.agentApproval}
+          options={AGENT_APPROVAL_POLICIES.map((value) => ({ value, label: APPROVAL_LABELS[value] }))}
+          onChange={(value) => change({ agentApproval: value as AgentApprovalPolicy })}
+          testId="setting-agentApproval"
+          hint="What Parley answers when the agent asks permission. Parley cannot ask you yet: what the policy does not allow is denied at once, and the handoff card says what was denied."
+          error={errorFor('agentApproval')}
+        />
+        <SelectField
+          label="Codex sandbox"
+          value={draft.agentSandbox}
+          options={AGENT_SANDBOXES.map((value) => ({ value, label: SANDBOX_LABELS[value] }))}
+          onChange={(value) => change({ agentSandbox: value as AgentSandbox })}
+          testId="setting-agentSandbox"
+          disabled={backend !== 'codex'}
+          hint="Codex only: where the commands Codex runs may write."
+          error={errorFor('agentSandbox')}
+        />
+        <TextAreaField
+          label="Codex config overrides"
+          value={draft.agentConfig}
+          onChange={(value) => change({ agentConfig: value })}
+          testId="setting-agentConfig"
+          rows={3}
+          placeholder={'model="gpt-5-codex"\nmodel_reasoning_effort="low"'}
+          hint={
+            <>
+              Codex only: one <code>key=value</code> per line, passed to Codex as <code>-c key=value</code> (values in TOML: quote text).
+            </>
+          }
+          error={errorFor('agentConfig')}
         />
       </fieldset>
     </div>
