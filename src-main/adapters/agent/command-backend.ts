@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from '../../core/util/logger';
 import { abortReason, formatSeconds } from './agent-request-helpers';
 import { existsSync } from 'node:fs';
 import { redactSecrets } from '../../core/util/redact';
+import { stopProcessGroup } from './process-group';
 import { startProcessGroupWatchdog, type ProcessGroupWatchdog } from './process-group-watchdog';
 
 /**
@@ -36,8 +37,6 @@ const STDERR_TAIL_MAX_CHARS = 8_192;
  */
 export const MAX_COMMAND_OUTPUT_CHARS = 1_000_000;
 const STDERR_LINE_MAX_CHARS = 200;
-/** How often a stopping group is checked for leftovers. */
-const GROUP_CHECK_MS = 50;
 
 export interface CommandBackendOptions {
   /** A command line such as `codex exec {prompt}` or `node agent.js`; split without a shell. */
@@ -197,7 +196,6 @@ class RunningCommand {
   /** The stderr tail lost its beginning: its first line is partial. */
   private stderrCut = false;
   private watchdog: ProcessGroupWatchdog | undefined;
-  private groupTimer: NodeJS.Timeout | undefined;
   private resolveGroupStopped!: () => void;
   private stopReason: StopReason | undefined;
   private spawnError: Error | undefined;
@@ -280,23 +278,10 @@ class RunningCommand {
   /** The command has exited: SIGTERM what is left of its group, SIGKILL after the grace period. */
   private stopGroup(): void {
     if (this.killTimer) clearTimeout(this.killTimer);
-    const group = this.child.pid;
-    if (group === undefined || process.platform === 'win32' || !signalGroup(group, 'SIGTERM')) {
-      this.groupDone();
-      return;
-    }
-    const started = Date.now();
-    this.groupTimer = setInterval(() => {
-      const overdue = Date.now() - started >= COMMAND_KILL_GRACE_MS;
-      if (overdue) signalGroup(group, 'SIGKILL');
-      if (overdue || !signalGroup(group, 0)) this.groupDone();
-    }, GROUP_CHECK_MS);
-  }
-
-  private groupDone(): void {
-    if (this.groupTimer) clearInterval(this.groupTimer);
-    this.watchdog?.release();
-    this.resolveGroupStopped();
+    stopProcessGroup(this.child.pid, COMMAND_KILL_GRACE_MS, () => {
+      this.watchdog?.release();
+      this.resolveGroupStopped();
+    });
   }
 
   private signal(signal: NodeJS.Signals): void {
@@ -358,15 +343,6 @@ class RunningCommand {
   }
 }
 
-/** Sends `signal` (0: only checks) to every process in the group; false when the group is gone. */
-function signalGroup(group: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-group, signal);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function lastNonEmptyLine(text: string): string {
   const lines = text.split(/\r\n|\r|\n/).map((line) => line.trim());

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import type { Logger } from '../../../core/util/logger';
+import { signalProcessGroup, stopProcessGroup } from '../process-group';
 import { startProcessGroupWatchdog, type ProcessGroupWatchdog } from '../process-group-watchdog';
 
 /**
@@ -14,7 +15,6 @@ import { startProcessGroupWatchdog, type ProcessGroupWatchdog } from '../process
 export const ACP_KILL_GRACE_MS = 2_000;
 const STDERR_TAIL_MAX_CHARS = 8_192;
 /** How often a stopping group is checked for leftovers. */
-const GROUP_CHECK_MS = 50;
 
 export interface AgentExit {
   readonly code: number | null;
@@ -45,7 +45,6 @@ export class AgentProcess {
   private spawnError: NodeJS.ErrnoException | undefined;
   private watchdog: ProcessGroupWatchdog | undefined;
   private killTimer: NodeJS.Timeout | undefined;
-  private groupTimer: NodeJS.Timeout | undefined;
   private resolveGroupStopped!: () => void;
   private hasExited = false;
 
@@ -122,29 +121,16 @@ export class AgentProcess {
 
   /** The agent has exited: SIGTERM what is left of its group, SIGKILL after the grace period. */
   private stopGroup(): void {
-    const group = this.child.pid;
-    if (group === undefined || process.platform === 'win32' || !signalGroup(group, 'SIGTERM')) {
-      this.groupDone();
-      return;
-    }
-    const started = Date.now();
-    this.groupTimer = setInterval(() => {
-      const overdue = Date.now() - started >= ACP_KILL_GRACE_MS;
-      if (overdue) signalGroup(group, 'SIGKILL');
-      if (overdue || !signalGroup(group, 0)) this.groupDone();
-    }, GROUP_CHECK_MS);
-  }
-
-  private groupDone(): void {
-    if (this.groupTimer) clearInterval(this.groupTimer);
-    this.watchdog?.release();
-    this.resolveGroupStopped();
+    stopProcessGroup(this.child.pid, ACP_KILL_GRACE_MS, () => {
+      this.watchdog?.release();
+      this.resolveGroupStopped();
+    });
   }
 
   private signal(signal: NodeJS.Signals): void {
     const pid = this.child.pid;
     if (pid === undefined) return;
-    if (process.platform !== 'win32' && signalGroup(pid, signal)) return;
+    if (process.platform !== 'win32' && signalProcessGroup(pid, signal)) return;
     try {
       this.child.kill(signal);
     } catch {
@@ -153,12 +139,3 @@ export class AgentProcess {
   }
 }
 
-/** Sends `signal` (0: only checks) to every process in the group; false when the group is gone. */
-function signalGroup(group: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-group, signal);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { AgentError } from '../../../core/agent/agent-backend';
 import { redactSecrets } from '../../../core/util/redact';
 import type { Logger } from '../../../core/util/logger';
+import { signalProcessGroup, stopProcessGroup } from '../process-group';
 import { startProcessGroupWatchdog, type ProcessGroupWatchdog } from '../process-group-watchdog';
 import { JsonRpcClosedError, JsonRpcRemoteError, JsonRpcStdioConnection } from './jsonrpc-stdio-connection';
 
@@ -22,7 +23,6 @@ export const APP_SERVER_KILL_GRACE_MS = 2_000;
 export const APP_SERVER_INITIALIZE_TIMEOUT_MS = 30_000;
 const STDERR_TAIL_MAX_CHARS = 8_192;
 const STDERR_LINE_MAX_CHARS = 200;
-const GROUP_CHECK_MS = 50;
 // eslint-disable-next-line no-control-regex -- the escape character is exactly what is matched
 const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
 
@@ -153,24 +153,10 @@ export class CodexAppServerProcess {
   /** After the leader has exited: SIGTERM the rest of its group, SIGKILL after the grace period. */
   private stopGroup(): Promise<void> {
     this.groupStopped ??= new Promise<void>((resolve) => {
-      const group = this.child.pid;
-      const done = (): void => {
+      stopProcessGroup(this.child.pid, APP_SERVER_KILL_GRACE_MS, () => {
         this.watchdog?.release();
         resolve();
-      };
-      if (group === undefined || process.platform === 'win32' || !groupSignal(group, 'SIGTERM')) {
-        done();
-        return;
-      }
-      const began = Date.now();
-      const timer = setInterval(() => {
-        const overdue = Date.now() - began >= APP_SERVER_KILL_GRACE_MS;
-        if (overdue) groupSignal(group, 'SIGKILL');
-        if (overdue || !groupHasLiveMembers(group)) {
-          clearInterval(timer);
-          done();
-        }
-      }, GROUP_CHECK_MS);
+      });
     });
     return this.groupStopped;
   }
@@ -210,7 +196,7 @@ function lastErrorLine(stderr: string): string {
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   const pid = child.pid;
   if (pid === undefined) return;
-  if (process.platform !== 'win32' && groupSignal(pid, signal)) return;
+  if (process.platform !== 'win32' && signalProcessGroup(pid, signal)) return;
   try {
     child.kill(signal);
   } catch {
@@ -218,41 +204,3 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/**
- * Whether anything in the group still runs. On Linux, members that are only zombies count as
- * gone: Codex leaves an exited helper unreaped, and its new parent may take a second or more to
- * reap it, which would hold every shutdown back for nothing.
- */
-function groupHasLiveMembers(group: number): boolean {
-  if (!groupSignal(group, 0)) return false;
-  if (process.platform !== 'linux') return true;
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return true;
-  }
-  for (const name of entries) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    // The command name may hold spaces and parentheses: the fields start after the last ')'.
-    const [state, , processGroup] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(processGroup) === group && state !== 'Z') return true;
-  }
-  return false;
-}
-
-/** Sends `signal` (0: only checks) to the group; false when the group is gone. */
-function groupSignal(group: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-group, signal);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
