@@ -166,7 +166,7 @@ test('settings.update validates each field it does know', () => {
     [{ realtimeUrl: 'ftp://example.com' }, /Realtime URL: must be a URL starting with http:\/\/, https:\/\/, ws:\/\/ or wss:\/\//],
     [{ realtimeUrl: 'not a url' }, /Realtime URL: must be a URL/],
     [{ agentUrl: 'ws://agent.local' }, /Agent URL: must be a URL starting with http:\/\/ or https:\/\//],
-    [{ agentBackend: 'shell' }, /Agent backend: must be one of responses, command, none/],
+    [{ agentBackend: 'shell' }, /Agent backend: must be one of responses, command, codex, acp, none/],
     [{ talkMode: 'always' }, /Talk mode: must be one of hands-free, push-to-talk, toggle/],
     [{ startAtLogin: 'true' }, /Start at login: must be a boolean/],
     [{ agentModel: '' }, /Agent model: must not be empty/],
