@@ -1,4 +1,4 @@
-// The room check's test sound: 3 s of soft "syllables", each a short hummed note (a harmonic tone
+// The room check's test sound: 4.8 s of soft "syllables", each a short hummed note (a harmonic tone
 // up to ~3.8 kHz, like a voiced vowel) with a breath of band-limited noise under it, rising and
 // falling like speech. Speech-like on purpose: the echo canceller adapts per frequency band, and a
 // pure tone would leave most bands untrained (and measure only one frequency of the room); white
@@ -11,7 +11,8 @@ export const ROOM_SOUND_SAMPLE_RATE_HZ = 24_000;
 export const ROOM_SOUND_RMS_DBFS = -18;
 const SYLLABLE_MS = 240;
 const GAP_MS = 60;
-const SYLLABLES = 10;
+/** Long enough for the canceller to settle on a real room (1-3 s measured on PulseAudio) with 2 s left to judge. */
+const SYLLABLES = 16;
 export const ROOM_SOUND_MS = SYLLABLES * (SYLLABLE_MS + GAP_MS);
 const ATTACK_MS = 30;
 const RELEASE_MS = 70;
