@@ -14,10 +14,12 @@ import { VoiceActivityDetector, type VoiceActivityOptions } from './voice-activi
  *    and a 24 dB/s release, as the echo gate's does.
  *  - A frame is VOICED when the voice activity detector calls it voiced (12 dB over its noise
  *    floor, at least -60 dBFS) AND it is louder than the echo the canceller may have left:
- *    envelope - 30 dB once the canceller has heard 1.5 s of this answer's playback, envelope - 10 dB
+ *    envelope - 30 dB once the canceller has heard 3 s of this answer's playback, envelope - 10 dB
  *    before (it is converging, or finding the echo again: each answer that follows a silence of
- *    the speaker starts over, because in the PulseAudio room the first 1.5 s of the answer after a
- *    barge-in kept only 1-15 dB of cancellation and barged in on itself at -20 dB). Measured with WebRTC AEC3 (noise suppression on unless said) on the
+ *    the speaker starts over, because in the PulseAudio room the answer after a barge-in kept only
+ *    4-15 dB of cancellation for its first 1.5-2.5 s, and barged in on itself at 1.8-2.5 s with
+ *    a 1.5 s allowance; AEC3 took 1-3 s to converge on that loop).
+ *    Measured with WebRTC AEC3 (noise suppression on unless said) on the
  *    synthetic room of test/adapters/audio/echo-canceller/synthetic-room.ts, assistant at
  *    -20 dBFS, residual per 20 ms frame against that envelope:
  *      coupling -10 / -6 dB, delay hint right, whole run:          ≤ -39.8 / -30.2 dB
@@ -33,7 +35,7 @@ import { VoiceActivityDetector, type VoiceActivityOptions } from './voice-activi
  *    itself attenuates a person talking over loud echo for the first 100-300 ms of double talk
  *    (the person 10 dB under the playback), and the stricter the level, the later those frames
  *    count; -30 dB moved barge-ins 0-250 ms later than no level condition in that dialogue.
- *    Before convergence a person must be within 10 dB of the playback: the first 1.5 s of an
+ *    Before convergence a person must be within 10 dB of the playback: the first 3 s of an
  *    answer is where the canceller's residual is least known.
  *  - The speech's ONSET is its first voiced frame (the detector declares speech 40 ms later, on
  *    the third; the onset is taken back to the first), so a barge-in lands minBargeInMs after the
@@ -65,7 +67,7 @@ export interface BargeInDetectorOptions {
 
 export const RESIDUAL_ECHO_DB = -30;
 export const CONVERGING_RESIDUAL_ECHO_DB = -10;
-export const CANCELLER_CONVERGENCE_MS = 1_500;
+export const CANCELLER_CONVERGENCE_MS = 3_000;
 export const MIN_VOICED_SHARE = 0.5;
 /** The assistant stays audible this long after its last playback frame (output latency, room tail). */
 export const PLAYBACK_HANGOVER_MS = 250;
@@ -169,7 +171,7 @@ export class BargeInDetector {
     } else if (nowMs - this.lastPlaybackAtMs >= PLAYBACK_HANGOVER_MS) {
       envelope = -Infinity;
       // The next answer starts on a canceller that may have lost the echo path meanwhile (measured
-      // in the PulseAudio room: 1-15 dB removed in the first 1.5 s of the answer after a
+      // in the PulseAudio room: 4-15 dB removed in the first 1.5-2.5 s of the answer after a
       // barge-in): it gets the converging allowance again.
       this.playbackHeardMs = 0;
     }
