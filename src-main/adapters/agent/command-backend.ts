@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import {
   AgentError,
@@ -11,8 +11,8 @@ import { silentLogger, type Logger } from '../../core/util/logger';
 import { abortReason, formatSeconds } from './agent-request-helpers';
 import { existsSync } from 'node:fs';
 import { redactSecrets } from '../../core/util/redact';
-import { stopProcessGroup } from './process-group';
-import { startProcessGroupWatchdog, type ProcessGroupWatchdog } from './process-group-watchdog';
+import { spawnGroupLeader, stopProcessGroup } from './process-group';
+import type { ProcessGroupWatchdog } from './process-group-watchdog';
 
 /**
  * The background agent as a local command (a coding-agent CLI, a script), one process per
@@ -210,21 +210,17 @@ class RunningCommand {
   ) {
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
     this.groupStopped = new Promise((resolve) => (this.resolveGroupStopped = resolve));
-    this.child = spawn(program, args, {
+    ({ child: this.child, watchdog: this.watchdog } = spawnGroupLeader({
+      program,
+      args,
       cwd: settings.cwd,
       env: settings.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      shell: false,
-      windowsHide: true,
-      // Its own process group on POSIX, so stopping it also stops what it started.
-      detached: process.platform !== 'win32',
-    });
+      watchdog: settings.watchdog,
+      killGraceMs: COMMAND_KILL_GRACE_MS,
+      what: 'the agent command',
+      logger: settings.logger,
+    }));
     const pid = this.child.pid;
-    if (pid !== undefined && settings.watchdog && process.platform !== 'win32') {
-      this.watchdog = startProcessGroupWatchdog(pid, COMMAND_KILL_GRACE_MS, (error) =>
-        settings.logger.warn('the agent command watchdog could not start', { error: error.message }),
-      );
-    }
     if (pid === undefined) this.resolveGroupStopped();
 
     const stdoutDecoder = new StringDecoder('utf8');

@@ -1,7 +1,10 @@
 // The agent programs Parley starts (a command per task, the Codex app server, an ACP agent) each
 // lead their own process group, so whatever they start can be stopped with them. One place for
 // the signals and for the "stop what is left of the group" sequence all three need.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import type { Logger } from '../../core/util/logger';
+import { startProcessGroupWatchdog, type ProcessGroupWatchdog } from './process-group-watchdog';
 
 /** How often a stopping group is checked for leftovers. */
 const GROUP_CHECK_MS = 50;
@@ -65,4 +68,39 @@ export function stopProcessGroup(group: number | undefined, graceMs: number, onS
     }
   }, GROUP_CHECK_MS);
   return () => clearInterval(timer);
+}
+
+export interface GroupLeaderLaunch {
+  readonly program: string;
+  readonly args: readonly string[];
+  readonly cwd: string | undefined;
+  readonly env: NodeJS.ProcessEnv;
+  /** Guard the group with a watchdog that stops it if Parley dies (POSIX only). */
+  readonly watchdog: boolean;
+  /** Between the watchdog's SIGTERM and SIGKILL. */
+  readonly killGraceMs: number;
+  /** Names the program in the warning when the watchdog cannot start ("the ACP agent"). */
+  readonly what: string;
+  readonly logger: Logger;
+}
+
+/**
+ * Starts an agent program without a shell, with piped stdio, as the leader of its own process
+ * group on POSIX (so stopping it also stops the tools it started), guarded by a watchdog.
+ */
+export function spawnGroupLeader(launch: GroupLeaderLaunch): { readonly child: ChildProcess; readonly watchdog: ProcessGroupWatchdog | undefined } {
+  const child = spawn(launch.program, [...launch.args], {
+    cwd: launch.cwd,
+    env: launch.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    shell: false,
+    windowsHide: true,
+    detached: process.platform !== 'win32',
+  });
+  const pid = child.pid;
+  const watchdog =
+    pid !== undefined && launch.watchdog && process.platform !== 'win32'
+      ? startProcessGroupWatchdog(pid, launch.killGraceMs, (error) => launch.logger.warn(`${launch.what} watchdog could not start`, { error: error.message }))
+      : undefined;
+  return { child, watchdog };
 }

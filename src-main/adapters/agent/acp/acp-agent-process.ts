@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import type { Logger } from '../../../core/util/logger';
-import { signalProcessGroup, stopProcessGroup } from '../process-group';
-import { startProcessGroupWatchdog, type ProcessGroupWatchdog } from '../process-group-watchdog';
+import { signalProcessGroup, spawnGroupLeader, stopProcessGroup } from '../process-group';
+import type { ProcessGroupWatchdog } from '../process-group-watchdog';
 
 /**
  * One ACP agent program, started without a shell, its stdio being the protocol. As with the
@@ -50,21 +50,11 @@ export class AgentProcess {
 
   constructor(settings: AgentProcessSettings) {
     this.groupStopped = new Promise((resolve) => (this.resolveGroupStopped = resolve));
-    this.child = spawn(settings.program, settings.args, {
-      cwd: settings.cwd,
-      env: settings.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      shell: false,
-      windowsHide: true,
-      // Its own process group on POSIX, so stopping it also stops the tools it started.
-      detached: process.platform !== 'win32',
-    });
-    const pid = this.child.pid;
-    if (pid !== undefined && settings.watchdog && process.platform !== 'win32') {
-      this.watchdog = startProcessGroupWatchdog(pid, ACP_KILL_GRACE_MS, (error) =>
-        settings.logger.warn('the ACP agent watchdog could not start', { error: error.message }),
-      );
-    }
+    ({ child: this.child, watchdog: this.watchdog } = spawnGroupLeader({
+      ...settings,
+      killGraceMs: ACP_KILL_GRACE_MS,
+      what: 'the ACP agent',
+    }));
     const decoder = new StringDecoder('utf8');
     this.child.stderr?.on('data', (chunk: Buffer) => this.keepStderr(decoder.write(chunk)));
     // A dying agent closes its pipes: EPIPE on a last write is not news.

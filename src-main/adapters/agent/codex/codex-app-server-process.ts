@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { AgentError } from '../../../core/agent/agent-backend';
 import { redactSecrets } from '../../../core/util/redact';
 import type { Logger } from '../../../core/util/logger';
-import { signalProcessGroup, stopProcessGroup } from '../process-group';
-import { startProcessGroupWatchdog, type ProcessGroupWatchdog } from '../process-group-watchdog';
+import { signalProcessGroup, spawnGroupLeader, stopProcessGroup } from '../process-group';
+import type { ProcessGroupWatchdog } from '../process-group-watchdog';
 import { JsonRpcClosedError, JsonRpcRemoteError, JsonRpcStdioConnection } from './jsonrpc-stdio-connection';
 
 /**
@@ -57,20 +57,11 @@ export class CodexAppServerProcess {
   private constructor(private readonly launch: AppServerLaunch) {
     let resolveExited!: (exit: AppServerExit) => void;
     this.exited = new Promise((resolve) => (resolveExited = resolve));
-    this.child = spawn(launch.program, [...launch.args], {
-      cwd: launch.cwd,
-      env: launch.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      shell: false,
-      windowsHide: true,
-      detached: process.platform !== 'win32',
-    });
-    const pid = this.child.pid;
-    if (pid !== undefined && launch.watchdog && process.platform !== 'win32') {
-      this.watchdog = startProcessGroupWatchdog(pid, APP_SERVER_KILL_GRACE_MS, (error) =>
-        launch.logger.warn('the codex app server watchdog could not start', { error: error.message }),
-      );
-    }
+    ({ child: this.child, watchdog: this.watchdog } = spawnGroupLeader({
+      ...launch,
+      killGraceMs: APP_SERVER_KILL_GRACE_MS,
+      what: 'the codex app server',
+    }));
     this.connection = new JsonRpcStdioConnection(this.child.stdout!, this.child.stdin!, launch.logger);
     // stderr must be drained: a full pipe blocks the server. Only a tail is kept, for messages.
     const decoder = new StringDecoder('utf8');
