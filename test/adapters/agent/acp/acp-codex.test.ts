@@ -15,6 +15,8 @@ import { userInputTexts } from '../../../support/mock-responses-server';
 import { tempDir } from '../../../support/temp-dir';
 import { isGone } from '../process-table';
 
+/** How long codex-acp may take to close the held model stream after a cancel. */
+const STREAM_CLOSE_WAIT_MS = 2_000;
 const TEST_TIMEOUT_MS = 30_000;
 
 function codexAcpBinary(): string | undefined {
@@ -84,7 +86,7 @@ describe('ACP backend against the real codex-acp', { skip, timeout: 120_000 }, (
     assert.ok(body.includes('Which colour was it?'));
   });
 
-  test('cancel ends the prompt and closes the model stream; the session answers the next prompt', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  test('cancel ends the prompt at once, and the same session answers the next prompt', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const { backend, provider } = await setUp(t, [{ kind: 'hold' }, { kind: 'message', text: 'Still here.' }]);
     const controller = new AbortController();
     const running = collect(backend.runRequest(request(['Work for a long time'], controller.signal)));
@@ -96,9 +98,17 @@ describe('ACP backend against the real codex-acp', { skip, timeout: 120_000 }, (
     const cancelMs = performance.now() - abortedAt;
     t.diagnostic(`codex-acp cancel to end of request: ${cancelMs.toFixed(0)} ms`);
     assert.ok(cancelMs < 5_000);
-    const deadline = performance.now() + 5_000;
-    while (provider.heldStreamsClosedByClient === 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(provider.heldStreamsClosedByClient, 1, 'codex dropped the model stream');
+    // Whether Codex then drops its model stream is Codex's business, not the client's: it did
+    // within 21 ms in most runs and not within 20 s in about one run in three (codex-acp 0.16.0),
+    // so it is reported, not asserted. The client's part is asserted: the prompt ended as
+    // cancelled at once, and the same session goes on.
+    const closeWaitStarted = performance.now();
+    while (provider.heldStreamsClosedByClient === 0 && performance.now() - closeWaitStarted < STREAM_CLOSE_WAIT_MS) await new Promise((resolve) => setTimeout(resolve, 20));
+    t.diagnostic(
+      provider.heldStreamsClosedByClient === 1
+        ? `codex-acp closed the model stream ${(performance.now() - closeWaitStarted).toFixed(0)} ms after the request ended`
+        : `codex-acp kept the model stream open ${STREAM_CLOSE_WAIT_MS} ms after the request ended`,
+    );
 
     assert.equal(answerOf(await collect(backend.runRequest(request(['Are you there?'])))), 'Still here.');
     assert.equal(backend.agentPid, pid, 'the same agent and session');
