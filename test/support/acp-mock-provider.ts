@@ -1,8 +1,9 @@
 /**
  * A mock Responses API model provider for the real codex-acp agent: real HTTP on 127.0.0.1, port 0.
- * Each POST …/responses is answered by the script in order: a streamed assistant message, or a
+ * Each POST …/responses is answered by the script in order: a streamed assistant message, a
  * stream held open (response.created only) until the client goes away or release() is called, for
- * cancel tests. Every request is recorded, other paths too (Codex may probe for models), and
+ * cancel tests, or a call of Codex's `exec_command` tool asking to run outside the sandbox
+ * (`sandbox_permissions: "require_escalated"`), which makes Codex ask for permission. Every request is recorded, other paths too (Codex may probe for models), and
  * unscripted routes get a 404 naming them.
  */
 import { once } from 'node:events';
@@ -13,7 +14,8 @@ import { assistantMessageEvents } from './mock-responses-server';
 export type AcpMockReply =
   | { readonly kind: 'message'; readonly text: string; readonly deltas?: readonly string[] }
   /** Sends response.created and holds the stream open until the client closes it or release(). */
-  | { readonly kind: 'hold' };
+  | { readonly kind: 'hold' }
+  | { readonly kind: 'exec'; readonly command: string; readonly justification: string };
 
 export interface AcpMockRequest {
   readonly method: string;
@@ -103,6 +105,11 @@ export async function startAcpMockProvider(script: readonly AcpMockReply[]): Pro
       return;
     }
     response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+    if (reply.kind === 'exec') {
+      for (const event of execCallEvents(number, reply.command, reply.justification)) response.write(frame(event));
+      response.end();
+      return;
+    }
     const events = assistantMessageEvents(`resp_mock_${number}`, `msg_mock_${number}`, reply.kind === 'message' ? reply.text : '', {
       deltas: reply.kind === 'message' && reply.deltas ? [...reply.deltas] : undefined,
     });
@@ -167,6 +174,25 @@ export async function startAcpMockProvider(script: readonly AcpMockReply[]): Pro
       await serverClosed;
     },
   };
+}
+
+function execCallEvents(number: number, command: string, justification: string): Array<Record<string, unknown>> {
+  const call = {
+    id: `fc_mock_${number}`,
+    type: 'function_call',
+    status: 'completed',
+    call_id: `call_mock_${number}`,
+    name: 'exec_command',
+    arguments: JSON.stringify({ cmd: command, sandbox_permissions: 'require_escalated', justification }),
+  };
+  // Codex reads token usage from response.completed.
+  const usage = { input_tokens: 10, output_tokens: 5, total_tokens: 15 };
+  return [
+    { type: 'response.created', response: { id: `resp_mock_${number}`, status: 'in_progress', output: [] } },
+    { type: 'response.output_item.added', output_index: 0, item: { ...call, status: 'in_progress', arguments: '' } },
+    { type: 'response.output_item.done', output_index: 0, item: call },
+    { type: 'response.completed', response: { id: `resp_mock_${number}`, status: 'completed', output: [call], usage } },
+  ];
 }
 
 function frame(event: Record<string, unknown>): string {

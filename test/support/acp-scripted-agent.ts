@@ -7,6 +7,9 @@
  *                       with a diff, then the answer "done"
  *   ask <kind>          a tool call of that ToolKind (execute by default) and a permission request;
  *                       answers "permission: <optionId>" or "permission: cancelled"
+ *   ask-withdraw        as ask execute, but withdraws the request (`$/cancel_request`) after
+ *                       WITHDRAW_AFTER_MS; answers as ask does with whatever the client then said
+ *   ask-crash           as ask execute, but exits with code 3 after CRASH_AFTER_MS, unanswered
  *   long                streams "working", then waits for session/cancel (answers 'cancelled';
  *                       gives up after 30 s)
  *   read <path>         fs/read_text_file; answers "read: <content>" or "read error: <message>"
@@ -19,6 +22,9 @@ import { Readable, Writable } from 'node:stream';
 import { agent, ndJsonStream, PROTOCOL_VERSION, type AgentContext, type PermissionOption, type StopReason, type ToolKind } from '@agentclientprotocol/sdk';
 
 const LONG_PROMPT_LIMIT_MS = 30_000;
+/** Long enough for the test to see the request announced first. */
+const WITHDRAW_AFTER_MS = 200;
+const CRASH_AFTER_MS = 200;
 const CHUNK_PAUSE_MS = 5;
 
 const PERMISSION_OPTIONS: PermissionOption[] = [
@@ -67,17 +73,22 @@ async function runPrompt(client: AgentContext, sessionId: string, text: string):
       await say(client, sessionId, 'done');
       return 'end_turn';
     }
-    case 'ask': {
-      const kind = (rest[0] ?? 'execute') as ToolKind;
+    case 'ask':
+    case 'ask-withdraw':
+    case 'ask-crash': {
+      const kind = (word === 'ask' ? (rest[0] ?? 'execute') : 'execute') as ToolKind;
       await client.notify('session/update', {
         sessionId,
         update: { sessionUpdate: 'tool_call', toolCallId: 'call-ask', title: `Scripted ${kind}`, kind, status: 'pending', rawInput: { command: 'rm -rf build' } },
       });
-      const answer = await client.request('session/request_permission', {
-        sessionId,
-        toolCall: { toolCallId: 'call-ask' },
-        options: PERMISSION_OPTIONS,
-      });
+      if (word === 'ask-crash') setTimeout(() => process.stderr.write('boom: crashed while asking\n', () => process.exit(3)), CRASH_AFTER_MS);
+      const withdraw = new AbortController();
+      if (word === 'ask-withdraw') setTimeout(() => withdraw.abort(), WITHDRAW_AFTER_MS);
+      const answer = await client.request(
+        'session/request_permission',
+        { sessionId, toolCall: { toolCallId: 'call-ask' }, options: PERMISSION_OPTIONS },
+        { cancellationSignal: withdraw.signal },
+      );
       await say(client, sessionId, answer.outcome.outcome === 'selected' ? `permission: ${answer.outcome.optionId}` : 'permission: cancelled');
       return 'end_turn';
     }

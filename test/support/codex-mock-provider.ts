@@ -5,7 +5,8 @@
  * - message: an assistant message (the turn's answer);
  * - exec: a function call of Codex's `exec_command` tool asking to run outside the sandbox
  *   (`sandbox_permissions: "require_escalated"`), which makes Codex ask for approval under the
- *   "on-request" policy;
+ *   "on-request" policy; with `alongside`, more such calls in the same response (Codex runs them,
+ *   and asks about them, in parallel);
  * - held: response.created, then nothing until `release` resolves (then a message), so a test can
  *   steer or interrupt while the model is "thinking"; the provider records when Codex closes it.
  * Every request is recorded with its body and the turn id Codex sends in x-codex-turn-metadata.
@@ -16,8 +17,13 @@ import { assistantMessageEvents, userInputTexts } from './mock-responses-server'
 
 export type CodexMockReply =
   | { readonly kind: 'message'; readonly text: string }
-  | { readonly kind: 'exec'; readonly command: string; readonly justification: string }
+  | { readonly kind: 'exec'; readonly command: string; readonly justification: string; readonly alongside?: readonly ExecCall[] }
   | { readonly kind: 'held'; readonly release: Promise<void>; readonly text: string };
+
+export interface ExecCall {
+  readonly command: string;
+  readonly justification: string;
+}
 
 export interface CodexMockRequest {
   readonly body: any;
@@ -89,18 +95,20 @@ export async function startCodexMockProvider(replies: readonly CodexMockReply[])
         response.end();
         return;
       case 'exec': {
-        const call = {
-          id: `fc_${number}`,
+        const calls = [reply, ...(reply.alongside ?? [])].map((exec, index) => ({
+          id: `fc_${number}_${index}`,
           type: 'function_call',
           status: 'completed',
-          call_id: `call_${number}`,
+          call_id: `call_${number}_${index}`,
           name: 'exec_command',
-          arguments: JSON.stringify({ cmd: reply.command, sandbox_permissions: 'require_escalated', justification: reply.justification }),
-        };
+          arguments: JSON.stringify({ cmd: exec.command, sandbox_permissions: 'require_escalated', justification: exec.justification }),
+        }));
         send({ type: 'response.created', response: { id: `resp_${number}`, status: 'in_progress', output: [] } });
-        send({ type: 'response.output_item.added', output_index: 0, item: { ...call, status: 'in_progress', arguments: '' } });
-        send({ type: 'response.output_item.done', output_index: 0, item: call });
-        send(withUsage({ type: 'response.completed', response: { id: `resp_${number}`, status: 'completed', output: [call] } }));
+        calls.forEach((call, index) => {
+          send({ type: 'response.output_item.added', output_index: index, item: { ...call, status: 'in_progress', arguments: '' } });
+          send({ type: 'response.output_item.done', output_index: index, item: call });
+        });
+        send(withUsage({ type: 'response.completed', response: { id: `resp_${number}`, status: 'completed', output: calls } }));
         response.end();
         return;
       }

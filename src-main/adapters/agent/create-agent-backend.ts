@@ -3,22 +3,23 @@ import type { AgentBackend, AgentBackendKind } from '../../core/agent/agent-back
 import type { Logger } from '../../core/util/logger';
 import { createAcpBackend } from './acp/acp-backend';
 import { CodexBackend } from './codex/codex-backend';
+import { DEFAULT_APPROVAL_TIMEOUT_MS } from './codex/codex-approvals';
 import { createCommandBackend } from './command-backend';
-import { denyUnaskedApprovals } from './deny-unasked-approvals';
 import { createNoneBackend } from './none-backend';
 import { createResponsesBackend } from './responses-backend';
 
 export type { AgentApprovalPolicy, AgentSandbox };
 
 /**
- * The defaults while Parley cannot yet ask the user (no approval card or spoken question): actions
- * that only read are allowed, anything else is denied at once with a notice on the card. Codex
- * works inside the working folder without asking ('workspace-write'); it asks only to go beyond.
+ * The defaults: actions that only read are allowed without asking, anything else is put to the
+ * user (the handoff card and a spoken question, through the backend's onActivity and
+ * answerApproval) and denied if nobody answers within the approval timeout. Codex works inside the
+ * working folder without asking ('workspace-write'), so it asks only to go beyond it.
  */
 export const DEFAULT_AGENT_APPROVAL_POLICY: AgentApprovalPolicy = 'allow-read-only';
 export const DEFAULT_AGENT_SANDBOX: AgentSandbox = 'workspace-write';
-
-const HOW_TO_ALLOW = 'To let the agent do this without asking, set its approval policy to never ask (Settings › Agent, or --agent-approval never-ask).';
+/** How long a permission request waits for the user before it is denied. */
+export const DEFAULT_AGENT_APPROVAL_TIMEOUT_MS = DEFAULT_APPROVAL_TIMEOUT_MS;
 
 export interface AgentBackendSettings {
   readonly kind: AgentBackendKind;
@@ -38,6 +39,8 @@ export interface AgentBackendSettings {
   readonly config?: readonly string[];
   /** Codex and ACP: default DEFAULT_AGENT_APPROVAL_POLICY. */
   readonly approvalPolicy?: AgentApprovalPolicy;
+  /** Codex and ACP: an unanswered permission request is denied after this; default DEFAULT_AGENT_APPROVAL_TIMEOUT_MS (60 s). */
+  readonly approvalTimeoutMs?: number;
   /** Codex only: default DEFAULT_AGENT_SANDBOX. */
   readonly sandbox?: AgentSandbox;
   /** Codex and ACP: added to (and overriding) this process's environment, e.g. CODEX_HOME. */
@@ -60,34 +63,30 @@ export function createAgentBackend(settings: AgentBackendSettings, logger: Logge
       });
     case 'command':
       return createCommandBackend({ command: settings.command ?? '', cwd: settings.cwd, timeoutMs: settings.timeoutMs, logger });
+    // Both report steps and permission requests (onActivity) and take the user's answers
+    // (answerApproval): the core puts the requests on the handoff card and asks aloud.
     case 'codex':
-      return denyUnaskedApprovals(
-        new CodexBackend({
-          program: settings.command ?? 'codex',
-          cwd: settings.cwd ?? process.cwd(),
-          ...(settings.model ? { model: settings.model } : {}),
-          config: settings.config ?? [],
-          approvalPolicy: settings.approvalPolicy ?? DEFAULT_AGENT_APPROVAL_POLICY,
-          sandbox: settings.sandbox ?? DEFAULT_AGENT_SANDBOX,
-          ...(settings.env ? { env: settings.env } : {}),
-          logger,
-        }),
+      return new CodexBackend({
+        program: settings.command ?? 'codex',
+        cwd: settings.cwd ?? process.cwd(),
+        ...(settings.model ? { model: settings.model } : {}),
+        config: settings.config ?? [],
+        approvalPolicy: settings.approvalPolicy ?? DEFAULT_AGENT_APPROVAL_POLICY,
+        approvalTimeoutMs: settings.approvalTimeoutMs ?? DEFAULT_AGENT_APPROVAL_TIMEOUT_MS,
+        sandbox: settings.sandbox ?? DEFAULT_AGENT_SANDBOX,
+        ...(settings.env ? { env: settings.env } : {}),
         logger,
-        HOW_TO_ALLOW,
-      );
+      });
     case 'acp':
-      return denyUnaskedApprovals(
-        createAcpBackend({
-          command: settings.command ?? '',
-          cwd: settings.cwd ?? process.cwd(),
-          approvalPolicy: settings.approvalPolicy ?? DEFAULT_AGENT_APPROVAL_POLICY,
-          ...(settings.timeoutMs !== undefined ? { promptTimeoutMs: settings.timeoutMs } : {}),
-          ...(settings.env ? { env: settings.env } : {}),
-          logger,
-        }),
+      return createAcpBackend({
+        command: settings.command ?? '',
+        cwd: settings.cwd ?? process.cwd(),
+        approvalPolicy: settings.approvalPolicy ?? DEFAULT_AGENT_APPROVAL_POLICY,
+        approvalTimeoutMs: settings.approvalTimeoutMs ?? DEFAULT_AGENT_APPROVAL_TIMEOUT_MS,
+        ...(settings.timeoutMs !== undefined ? { promptTimeoutMs: settings.timeoutMs } : {}),
+        ...(settings.env ? { env: settings.env } : {}),
         logger,
-        HOW_TO_ALLOW,
-      );
+      });
     case 'none':
       return createNoneBackend();
   }

@@ -1,3 +1,5 @@
+import type { AgentApprovalDecider, AgentApprovalDecision, AgentApprovalRequest, AgentProgressStep } from '../../../src-shared/agent-activity';
+
 /**
  * A background agent. A turn is one or more requests; each request streams text and ends with
  * the completed assistant messages it produced. Backends never touch the realtime session.
@@ -20,44 +22,26 @@ export type AgentStreamEvent =
   | { readonly type: 'notice'; readonly text: string };
 
 /**
- * What the coding-agent backends (Codex app server, ACP) report beyond text, as their clients
- * emit it: steps as they happen, and permission requests. (Joining AgentStreamEvent comes with
- * the handoff card and the voice prompts that show and answer them.)
+ * What the coding-agent backends (Codex app server, ACP) report beyond text, as it happens: steps,
+ * and permission requests with how each was decided. The handoff controller puts them on the
+ * handoff card and tells the voice model.
  */
 export type AgentActivityEvent =
   /** A step of a working agent (plan, command, file change, tool call, message), as it happens. */
   | { readonly type: 'progress'; readonly step: AgentProgressStep }
-  /** The agent asks permission; answered through the client's answerApproval (or denied on timeout). */
-  | { readonly type: 'approval.requested'; readonly approval: AgentApprovalRequest };
+  /** The agent asks permission; answered through answerApproval (or denied on timeout). Never sent for what the policy answers itself. */
+  | { readonly type: 'approval.requested'; readonly approval: AgentApprovalRequest; readonly timeoutMs: number }
+  /** A request was decided, exactly once: by whom, and what. */
+  | { readonly type: 'approval.resolved'; readonly id: string; readonly decision: AgentApprovalDecision; readonly decidedBy: AgentApprovalDecider };
 
-export type AgentProgressKind = 'plan' | 'command' | 'file_change' | 'tool_call' | 'message' | 'reasoning';
-
-export interface AgentProgressStep {
-  /** Stable per step: a later event with the same id updates it (a command that finished). */
-  readonly id: string;
-  readonly kind: AgentProgressKind;
-  /** One line for the card: "Ran npm test", "Edited src/app.ts (+12 −3)", "Plan: 3 of 5 done". */
-  readonly title: string;
-  /** More, for the card's details (command output tail, a diff summary); never spoken. */
-  readonly detail?: string;
-  readonly status: 'started' | 'completed' | 'failed';
-}
-
-export type AgentApprovalKind = 'command' | 'file_change' | 'other';
-
-export interface AgentApprovalRequest {
-  /** Unique within the backend; the answer names it. */
-  readonly id: string;
-  readonly kind: AgentApprovalKind;
-  /** The exact command line, or the files and a diff summary; shown on the card as is. */
-  readonly subject: string;
-  /** Why the agent wants it, when it says. */
-  readonly reason?: string;
-  /** True when the action only reads (the "allow read-only" policy answers these itself). */
-  readonly readOnly: boolean;
-}
-
-export type AgentApprovalDecision = 'allow' | 'deny';
+export type {
+  AgentApprovalDecider,
+  AgentApprovalDecision,
+  AgentApprovalKind,
+  AgentApprovalRequest,
+  AgentProgressKind,
+  AgentProgressStep,
+} from '../../../src-shared/agent-activity';
 
 export interface AgentBackend {
   readonly kind: AgentBackendKind;
@@ -71,6 +55,13 @@ export interface AgentBackend {
    * sends it as the next request of the turn instead.
    */
   steer?(input: string): Promise<boolean>;
+  /** Coding agents only: their steps and permission requests; answers an unsubscribe. */
+  onActivity?(listener: (event: AgentActivityEvent) => void): () => void;
+  /**
+   * Coding agents only: answers a permission request the agent is waiting on (`decidedBy`: voice
+   * or click). False when it is no longer waiting (answered, timed out, withdrawn).
+   */
+  answerApproval?(id: string, decision: AgentApprovalDecision, decidedBy: AgentApprovalDecider): boolean;
   /** Forget the conversation (a new voice session starts fresh). */
   reset(): void;
   /** Stop anything still running (shutdown). */

@@ -1,31 +1,42 @@
-import type { PermissionOption, RequestPermissionOutcome, ToolKind } from '@agentclientprotocol/sdk';
-import type { AgentApprovalDecision, AgentApprovalKind, AgentApprovalRequest } from '../../../core/agent/agent-backend';
+import { RequestError, type PermissionOption, type RequestPermissionOutcome, type ToolKind } from '@agentclientprotocol/sdk';
+import type {
+  AgentActivityEvent,
+  AgentApprovalDecider,
+  AgentApprovalDecision,
+  AgentApprovalKind,
+  AgentApprovalRequest,
+} from '../../../core/agent/agent-backend';
 import { describeContent, type ToolCallState } from './acp-progress';
 
 /**
  * The agent's session/request_permission, as Parley answers it. The policy may answer by itself
- * ('never-ask' allows everything, 'allow-read-only' allows what only reads); otherwise the request
- * is shown (approval.requested) and waits for answerApproval. No answer within the timeout denies
- * it; a cancelled prompt answers it 'cancelled', as the protocol asks of clients.
+ * ('never-ask' allows everything, 'allow-read-only' allows what only reads): nothing is announced
+ * then. Otherwise the request is announced (approval.requested) and waits for answerApproval, and
+ * however it ends it is announced once more, as approval.resolved: answered (by voice or click),
+ * denied when the timeout passes ('timeout'), withdrawn by the agent (`$/cancel_request`:
+ * 'withdrawn'), or answered 'cancelled' because its prompt was cancelled, the agent went away or
+ * the backend shut down ('ended'; the protocol asks clients to answer 'cancelled' then).
  */
 
 export type AcpApprovalPolicy = 'always-ask' | 'allow-read-only' | 'never-ask';
 
 export const DEFAULT_APPROVAL_TIMEOUT_MS = 60_000;
 
+/** JSON-RPC's "request cancelled": the reason a `$/cancel_request` from the agent aborts with. */
+const REQUEST_CANCELLED_CODE = -32800;
+
 /** Tool kinds that change nothing (a fetch reads from the network; a thought touches nothing). */
 const READ_ONLY_KINDS: ReadonlySet<ToolKind> = new Set<ToolKind>(['read', 'search', 'fetch', 'think']);
 
 interface Pending {
   readonly options: readonly PermissionOption[];
-  readonly resolve: (outcome: RequestPermissionOutcome) => void;
-  readonly timer: NodeJS.Timeout;
+  readonly finish: (outcome: RequestPermissionOutcome, decision: AgentApprovalDecision, decidedBy: AgentApprovalDecider) => void;
 }
 
 export interface ApprovalAsk {
   readonly toolCall: ToolCallState;
   readonly options: readonly PermissionOption[];
-  /** Aborts when the agent withdraws the request or the prompt is cancelled. */
+  /** Aborts when the agent withdraws the request (`$/cancel_request`) or the connection closes. */
   readonly signal: AbortSignal;
 }
 
@@ -36,7 +47,7 @@ export class AcpApprovals {
   constructor(
     private readonly policy: AcpApprovalPolicy,
     private readonly timeoutMs: number,
-    private readonly show: (approval: AgentApprovalRequest) => void,
+    private readonly emit: (event: AgentActivityEvent) => void,
   ) {}
 
   get pendingCount(): number {
@@ -51,33 +62,33 @@ export class AcpApprovals {
     }
     if (request.signal.aborted) return Promise.resolve({ outcome: 'cancelled' });
     return new Promise((resolve) => {
-      const finish = (outcome: RequestPermissionOutcome): void => {
-        const entry = this.pending.get(approval.id);
-        if (!entry) return;
-        this.pending.delete(approval.id);
-        clearTimeout(entry.timer);
+      const finish = (outcome: RequestPermissionOutcome, decision: AgentApprovalDecision, decidedBy: AgentApprovalDecider): void => {
+        if (!this.pending.delete(approval.id)) return; // answered already: exactly once
+        clearTimeout(timer);
         request.signal.removeEventListener('abort', onAbort);
+        this.emit({ type: 'approval.resolved', id: approval.id, decision, decidedBy });
         resolve(outcome);
       };
-      const onAbort = (): void => finish({ outcome: 'cancelled' });
-      const timer = setTimeout(() => finish(outcomeFor(request.options, 'deny')), this.timeoutMs);
-      this.pending.set(approval.id, { options: request.options, resolve: finish, timer });
+      // The agent's `$/cancel_request` withdraws it; a closed connection means the agent is gone.
+      const onAbort = (): void => finish({ outcome: 'cancelled' }, 'deny', isRequestCancelled(request.signal.reason) ? 'withdrawn' : 'ended');
+      const timer = setTimeout(() => finish(outcomeFor(request.options, 'deny'), 'deny', 'timeout'), this.timeoutMs);
+      this.pending.set(approval.id, { options: request.options, finish });
       request.signal.addEventListener('abort', onAbort, { once: true });
-      this.show(approval);
+      this.emit({ type: 'approval.requested', approval, timeoutMs: this.timeoutMs });
     });
   }
 
-  /** False when no such request is waiting (answered, timed out or withdrawn). */
-  answer(id: string, decision: AgentApprovalDecision): boolean {
+  /** False when no such request is waiting (answered, timed out, withdrawn or ended). */
+  answer(id: string, decision: AgentApprovalDecision, decidedBy: AgentApprovalDecider): boolean {
     const entry = this.pending.get(id);
     if (!entry) return false;
-    entry.resolve(outcomeFor(entry.options, decision));
+    entry.finish(outcomeFor(entry.options, decision), decision, decidedBy);
     return true;
   }
 
-  /** Every waiting request is answered 'cancelled' (the prompt was cancelled, or the agent is gone). */
-  cancelAll(): void {
-    for (const entry of [...this.pending.values()]) entry.resolve({ outcome: 'cancelled' });
+  /** Every waiting request is answered 'cancelled': its prompt was cancelled, or the agent is going away. */
+  endAll(): void {
+    for (const entry of [...this.pending.values()]) entry.finish({ outcome: 'cancelled' }, 'deny', 'ended');
   }
 }
 
@@ -118,4 +129,8 @@ function commandOf(rawInput: unknown): string | undefined {
   if (typeof command === 'string' && command.length > 0) return command;
   if (Array.isArray(command) && command.every((part) => typeof part === 'string') && command.length > 0) return command.join(' ');
   return undefined;
+}
+
+function isRequestCancelled(reason: unknown): boolean {
+  return reason instanceof RequestError && reason.code === REQUEST_CANCELLED_CODE;
 }

@@ -2,6 +2,7 @@ import { RequestError, type SessionUpdate } from '@agentclientprotocol/sdk';
 import {
   AgentError,
   type AgentActivityEvent,
+  type AgentApprovalDecider,
   type AgentApprovalDecision,
   type AgentBackend,
   type AgentRequest,
@@ -9,6 +10,7 @@ import {
 } from '../../../core/agent/agent-backend';
 import { CommandLineError, splitCommandLine } from '../../../core/agent/command-line';
 import { silentLogger, type Logger } from '../../../core/util/logger';
+import { ActivityListeners } from '../activity-listeners';
 import { abortReason, formatSeconds } from '../agent-request-helpers';
 import { AcpAgentSession, exitError } from './acp-agent-session';
 import { AcpApprovals, DEFAULT_APPROVAL_TIMEOUT_MS, type AcpApprovalPolicy } from './acp-approvals';
@@ -69,8 +71,8 @@ export interface AcpBackend extends AgentBackend {
   readonly kind: 'acp';
   /** Steps and permission requests as they happen. Returns the unsubscribe. */
   onActivity(listener: (event: AgentActivityEvent) => void): () => void;
-  /** Answers a waiting permission request; false when none has that id (answered, timed out, cancelled). */
-  answerApproval(id: string, decision: AgentApprovalDecision): boolean;
+  /** Answers a waiting permission request (`decidedBy`: voice or click); false when none has that id (answered, timed out, withdrawn, ended). */
+  answerApproval(id: string, decision: AgentApprovalDecision, decidedBy: AgentApprovalDecider): boolean;
   /** True when the input joined the running prompt; false: send it as the next request. */
   steer(input: string): Promise<boolean>;
   /** Starts the agent and its session now rather than on the first request (saves the wait). */
@@ -103,19 +105,9 @@ export function createAcpBackend(options: AcpBackendOptions): AcpBackend {
   const logger = options.logger ?? silentLogger;
   const parsed = parseCommand(options.command);
   const promptTimeoutMs = options.promptTimeoutMs ?? DEFAULT_ACP_PROMPT_TIMEOUT_MS;
-  const listeners = new Set<(event: AgentActivityEvent) => void>();
-  const emit = (event: AgentActivityEvent): void => {
-    for (const listener of [...listeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        logger.warn('an agent activity listener failed', { error: error instanceof Error ? error.message : String(error) });
-      }
-    }
-  };
-  const approvals = new AcpApprovals(options.approvalPolicy ?? 'always-ask', options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS, (approval) =>
-    emit({ type: 'approval.requested', approval }),
-  );
+  const listeners = new ActivityListeners(logger);
+  const emit = (event: AgentActivityEvent): void => listeners.emit(event);
+  const approvals = new AcpApprovals(options.approvalPolicy ?? 'always-ask', options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS, emit);
 
   let session: AcpAgentSession | undefined;
   let starting: Promise<AcpAgentSession> | undefined;
@@ -226,7 +218,7 @@ export function createAcpBackend(options: AcpBackendOptions): AcpBackend {
     let timedOut = false;
     let cancelSent = false;
     const cancel = (): void => {
-      approvals.cancelAll();
+      approvals.endAll();
       if (cancelSent) return;
       cancelSent = true;
       void current.cancel();
@@ -330,15 +322,12 @@ export function createAcpBackend(options: AcpBackendOptions): AcpBackend {
     kind: 'acp',
     delegates: true,
     runRequest,
-    onActivity(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    answerApproval: (id, decision) => approvals.answer(id, decision),
+    onActivity: (listener) => listeners.add(listener),
+    answerApproval: (id, decision, decidedBy) => approvals.answer(id, decision, decidedBy),
     async steer(input) {
       if (options.steering !== 'interrupt' || !active || !session) return false;
       active.steers.push(input);
-      approvals.cancelAll();
+      approvals.endAll();
       await session.cancel();
       return true;
     },
@@ -351,12 +340,12 @@ export function createAcpBackend(options: AcpBackendOptions): AcpBackend {
     reset() {
       // A new voice session: a new agent session, with a fresh program.
       lostSession = false;
-      approvals.cancelAll();
+      approvals.endAll();
       if (session) stopSession(session);
     },
     async dispose() {
       disposed = true;
-      approvals.cancelAll();
+      approvals.endAll();
       active?.run.end({ kind: 'failed', error: new AgentError('agent_command_failed', 'the agent was stopped') });
       const pending = starting;
       if (pending) await pending.catch(() => {});

@@ -1,6 +1,7 @@
 import {
   AgentError,
   type AgentActivityEvent,
+  type AgentApprovalDecider,
   type AgentApprovalDecision,
   type AgentBackend,
   type AgentRequest,
@@ -8,16 +9,18 @@ import {
 } from '../../../core/agent/agent-backend';
 import { silentLogger, type Logger } from '../../../core/util/logger';
 import { redactSecrets } from '../../../core/util/redact';
+import { ActivityListeners } from '../activity-listeners';
 import { abortReason } from '../agent-request-helpers';
 import { commandOnlyReads, changeSummary, progressFromItem, progressFromPlan, readableCommand } from './codex-activity';
 import { CodexAppServerProcess, describeExit, type AppServerExit } from './codex-app-server-process';
-import { CodexApprovals, DEFAULT_APPROVAL_TIMEOUT_MS, type CodexApprovalPolicy } from './codex-approvals';
+import { CodexApprovals, DEFAULT_APPROVAL_TIMEOUT_MS, type CodexApprovalPolicy, type HeldApproval } from './codex-approvals';
 import {
   CodexMethod,
   CodexNotification,
   CodexServerRequest,
   isRecord,
   stringField,
+  type CodexApprovalDecision,
   type CodexCommandApprovalParams,
   type CodexFileChangeApprovalParams,
   type CodexPlanStep,
@@ -33,6 +36,9 @@ import {
   type JsonRpcNotification,
 } from './jsonrpc-stdio-connection';
 
+/** Codex's answer when a denied permission ended its turn (Codex 0.171 offers no "decline and go on"). */
+export const CODEX_STOPPED_BY_DENIAL_TEXT = 'Codex stopped the task without doing it, because its request to go ahead was not allowed.';
+
 /**
  * The `codex` agent backend: Codex's own agent loop driven through `codex app-server`
  * (JSON-RPC over stdio). One app server and one Codex thread per voice session, in the working
@@ -43,7 +49,9 @@ import {
  * The app server is started on the first request and supervised: if it dies, the running request
  * fails with a notice and a speakable error, and the next request starts a new one and resumes the
  * thread (`thread/resume`: Codex keeps threads on disk in CODEX_HOME). Progress and permission
- * requests go to onActivity listeners; answerApproval() answers the latter.
+ * requests go to onActivity listeners; answerApproval() answers the latter. Every request that was
+ * announced ends in one approval.resolved: answered, timed out, withdrawn by Codex, or ended
+ * because its turn was stopped, the server died or the backend shut down.
  */
 
 export interface CodexBackendOptions {
@@ -74,6 +82,8 @@ export interface CodexBackendOptions {
 const REQUEST_TIMEOUT_MS = 30_000;
 /** How long an interrupted turn gets to report itself ended before the request gives up on it. */
 const INTERRUPT_WAIT_MS = 5_000;
+/** Codex withdraws an ended turn's requests within milliseconds (about 15 ms measured here). */
+const TURN_END_WITHDRAW_GRACE_MS = 1_000;
 
 interface Session {
   readonly server: CodexAppServerProcess;
@@ -85,7 +95,7 @@ export class CodexBackend implements AgentBackend {
   readonly delegates = true;
   private readonly logger: Logger;
   private readonly approvals: CodexApprovals;
-  private readonly activityListeners = new Set<(event: AgentActivityEvent) => void>();
+  private readonly activityListeners: ActivityListeners;
   private server: CodexAppServerProcess | undefined;
   private starting: Promise<Session> | undefined;
   private currentThreadId: string | undefined;
@@ -93,9 +103,11 @@ export class CodexBackend implements AgentBackend {
   private serverDied = false;
   private activeTurn: CodexTurnState | undefined;
   private disposed = false;
+  private readonly leftoverTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: CodexBackendOptions) {
     this.logger = options.logger ?? silentLogger;
+    this.activityListeners = new ActivityListeners(this.logger);
     this.approvals = new CodexApprovals({
       policy: options.approvalPolicy ?? 'always-ask',
       timeoutMs: options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
@@ -119,13 +131,12 @@ export class CodexBackend implements AgentBackend {
 
   /** Progress steps and permission requests, as they happen. Returns an unsubscribe. */
   onActivity(listener: (event: AgentActivityEvent) => void): () => void {
-    this.activityListeners.add(listener);
-    return () => this.activityListeners.delete(listener);
+    return this.activityListeners.add(listener);
   }
 
-  /** Answers a waiting permission request; false when it is no longer waiting. */
-  answerApproval(id: string, decision: AgentApprovalDecision): boolean {
-    return this.approvals.answer(id, decision);
+  /** Answers a waiting permission request (`decidedBy`: voice or click); false when it is no longer waiting. */
+  answerApproval(id: string, decision: AgentApprovalDecision, decidedBy: AgentApprovalDecider): boolean {
+    return this.approvals.answer(id, decision, decidedBy);
   }
 
   /** While a turn runs, adds `input` to it (`turn/steer`); false when no turn runs or Codex refuses. */
@@ -161,7 +172,11 @@ export class CodexBackend implements AgentBackend {
 
   async dispose(): Promise<void> {
     this.disposed = true;
-    this.approvals.denyAll('Parley is shutting down');
+    for (const timer of this.leftoverTimers) clearTimeout(timer);
+    this.leftoverTimers.clear();
+    this.approvals.endAll('Parley is shutting down');
+    // The server is stopped on purpose below, so its exit is not reported: end the turn here.
+    this.activeTurn?.push({ kind: 'shutdown' });
     const starting = this.starting;
     if (starting) await starting.catch(() => undefined);
     const server = this.server;
@@ -213,6 +228,7 @@ export class CodexBackend implements AgentBackend {
           continue;
         }
         if (request.signal.aborted) throw abortReason(request.signal);
+        if (output.kind === 'shutdown') throw new AgentError('agent_command_failed', 'the agent was stopped');
         if (output.kind === 'server_exit') {
           yield { type: 'notice', text: `The Codex app server stopped unexpectedly (${describeExit(output.exit)}); it restarts with the next request.` };
           throw new AgentError('agent_command_failed', 'Codex stopped unexpectedly, so this task did not finish. Ask again to retry.');
@@ -230,14 +246,17 @@ export class CodexBackend implements AgentBackend {
               yield { type: 'message.completed', text: turn.lastMessage };
               return;
             }
-            throw new AgentError(
-              'agent_command_failed',
-              turn.endedByDenial ? 'Codex stopped the task because its request was not allowed.' : 'Codex stopped the task before it finished.',
-            );
+            // A denial is the user's decision, not a failure: it is the answer ("it stopped, as asked").
+            if (turn.endedByDenial) {
+              yield { type: 'message.completed', text: CODEX_STOPPED_BY_DENIAL_TEXT };
+              return;
+            }
+            throw new AgentError('agent_command_failed', 'Codex stopped the task before it finished.');
         }
       }
     } finally {
       request.signal.removeEventListener('abort', onAbort);
+      if (turn.done) this.endLeftoverApprovals(turn);
       // The consumer left early (abort, break): the turn must not run on unseen.
       if (!turn.done) {
         void this.interrupt(turn);
@@ -246,6 +265,20 @@ export class CodexBackend implements AgentBackend {
         this.clearTurn(turn);
       }
     }
+  }
+
+  /**
+   * Codex withdraws the requests of a turn that ended (`serverRequest/resolved`), a moment after
+   * `turn/completed`; whatever it leaves waiting after that has nobody to ask any more.
+   */
+  private endLeftoverApprovals(turn: CodexTurnState): void {
+    const turnId = turn.turnId;
+    if (turnId === undefined || this.disposed || this.approvals.pendingIds.length === 0) return;
+    const timer = setTimeout(() => {
+      this.leftoverTimers.delete(timer);
+      this.approvals.endAll('the task ended', turnId);
+    }, TURN_END_WITHDRAW_GRACE_MS);
+    this.leftoverTimers.add(timer);
   }
 
   private clearTurn(turn: CodexTurnState): void {
@@ -258,6 +291,8 @@ export class CodexBackend implements AgentBackend {
     if (turn.done || !server?.running) return;
     const alreadyAsked = turn.interruptRequested && turn.turnId !== undefined;
     turn.interruptRequested = true;
+    // The task is being stopped: a question about it has nobody left to ask.
+    this.approvals.endAll('the task was stopped');
     if (alreadyAsked || turn.turnId === undefined) return; // streamTurn asks once turn/start answers
     try {
       await server.connection.request(CodexMethod.turnInterrupt, { threadId: turn.threadId, turnId: turn.turnId }, REQUEST_TIMEOUT_MS);
@@ -342,7 +377,7 @@ export class CodexBackend implements AgentBackend {
     this.server = undefined;
     this.serverDied = !this.disposed;
     this.logger.warn('codex app server exited', { code: exit.code, signal: exit.signal });
-    this.approvals.denyAll('Codex stopped');
+    this.approvals.endAll('Codex stopped');
     this.activeTurn?.push({ kind: 'server_exit', exit });
     void server.stop(); // whatever it started goes too
   }
@@ -406,8 +441,9 @@ export class CodexBackend implements AgentBackend {
         ? readableCommand(params.command)
         : actions.map((action) => action.command ?? '').filter(Boolean).join(' && ') || 'a command';
       const turn = this.activeTurn;
-      const decision = await this.approvals.hold({
+      const decision = await this.decide({
         rpcId: request.id,
+        turnId: params.turnId,
         availableDecisions: Array.isArray(params.availableDecisions) ? params.availableDecisions : undefined,
         request: {
           id: this.approvals.newId(),
@@ -417,15 +453,16 @@ export class CodexBackend implements AgentBackend {
           readOnly: commandOnlyReads(actions),
         },
       });
-      if (decision === 'cancel' && turn) turn.endedByDenial = true;
+      if (decision === 'cancel' && turn && !turn.interruptRequested) turn.endedByDenial = true;
       return { decision };
     }
     if (request.method === CodexServerRequest.fileChangeApproval && isRecord(request.params)) {
       const params = request.params as unknown as CodexFileChangeApprovalParams;
       const changes = this.activeTurn?.fileChanges.get(params.itemId);
       const subject = changes ? `Change ${changeSummary(changes)}` : params.grantRoot ? `Write to ${params.grantRoot}` : 'Change files';
-      const decision = await this.approvals.hold({
+      const decision = await this.decide({
         rpcId: request.id,
+        turnId: params.turnId,
         availableDecisions: undefined,
         request: { id: this.approvals.newId(), kind: 'file_change', subject, ...(params.reason ? { reason: params.reason } : {}), readOnly: false },
       });
@@ -436,14 +473,15 @@ export class CodexBackend implements AgentBackend {
     throw new JsonRpcHandlerError(JSONRPC_METHOD_NOT_FOUND, `Parley does not handle ${request.method}`);
   }
 
+  /** A request for a turn being stopped (or none) is refused unasked; any other is held. */
+  private decide(approval: HeldApproval): Promise<CodexApprovalDecision> {
+    const turn = this.activeTurn;
+    if (this.disposed || !turn || turn.done || turn.interruptRequested) return Promise.resolve(this.approvals.refuse(approval, 'the task was stopped'));
+    return this.approvals.hold(approval);
+  }
+
   private emit(event: AgentActivityEvent): void {
-    for (const listener of [...this.activityListeners]) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.warn('an agent activity listener failed', { error: String(error) });
-      }
-    }
+    this.activityListeners.emit(event);
   }
 }
 

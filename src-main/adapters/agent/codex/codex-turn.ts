@@ -9,7 +9,9 @@ import type { AppServerExit } from './codex-app-server-process';
 export type TurnOutput =
   | { readonly kind: 'delta'; readonly itemId: string; readonly text: string }
   | { readonly kind: 'completed'; readonly status: CodexTurnStatus; readonly errorMessage: string | undefined }
-  | { readonly kind: 'server_exit'; readonly exit: AppServerExit };
+  | { readonly kind: 'server_exit'; readonly exit: AppServerExit }
+  /** The backend shut down under the turn (dispose). */
+  | { readonly kind: 'shutdown' };
 
 export class CodexTurnState {
   turnId: string | undefined;
@@ -21,7 +23,7 @@ export class CodexTurnState {
   /** A permission was denied with "cancel" (Codex offered no "decline"): Codex ends the turn. */
   endedByDenial = false;
   readonly fileChanges = new Map<string, readonly CodexFileUpdateChange[]>();
-  /** Resolves when the turn has ended (completed, interrupted, failed, or the server died). */
+  /** Resolves when the turn has ended (completed, interrupted, failed, the server died, or shutdown). */
   readonly finished: Promise<void>;
   private ended = false;
   private resolveFinished!: () => void;

@@ -34,6 +34,18 @@ function recordActivity(backend: AcpBackend): AgentActivityEvent[] {
   return events;
 }
 
+/** Every approval.resolved so far, as `id decision decidedBy`; fails if one was resolved twice. */
+function resolutions(activity: readonly AgentActivityEvent[]): string[] {
+  const lines = activity.flatMap((event) => (event.type === 'approval.resolved' ? [`${event.id} ${event.decision} ${event.decidedBy}`] : []));
+  const ids = lines.map((line) => line.split(' ')[0]);
+  assert.equal(new Set(ids).size, ids.length, `resolved more than once: ${JSON.stringify(lines)}`);
+  return lines;
+}
+
+function requestedIds(activity: readonly AgentActivityEvent[]): string[] {
+  return activity.flatMap((event) => (event.type === 'approval.requested' ? [event.approval.id] : []));
+}
+
 async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!condition()) {
@@ -87,39 +99,107 @@ describe('ACP backend against the scripted ACP agent', { timeout: 120_000 }, () 
     assert.equal(steps.find((step) => step.kind === 'file_change')!.detail, '/w/src/app.ts (+2 −1)');
   });
 
-  test('a permission request is shown with its command and allowed once when answered allow', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  test('a permission request is shown with its command and allowed once when answered allow by voice', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const backend = backendFor(t);
-    const asked: AgentActivityEvent[] = [];
+    // Answered from inside the first listener: the one after it still sees the request first.
     backend.onActivity((event) => {
       if (event.type !== 'approval.requested') return;
-      asked.push(event);
-      assert.equal(backend.answerApproval(event.approval.id, 'allow'), true);
+      assert.equal(backend.answerApproval(event.approval.id, 'allow', 'voice'), true);
     });
+    const activity = recordActivity(backend);
     const events = await collect(backend.runRequest(request(['ask execute'])));
+    assert.deepEqual(
+      activity.filter((event) => event.type !== 'progress').map((event) => event.type),
+      ['approval.requested', 'approval.resolved'],
+    );
     assert.equal(answerOf(events), 'permission: allow-once', 'a spoken yes never grants "always"');
+    const asked = activity.filter((event) => event.type === 'approval.requested');
     assert.equal(asked.length, 1);
     const approval = asked[0]!.type === 'approval.requested' ? asked[0]!.approval : undefined;
+    assert.equal(asked[0]!.type === 'approval.requested' && asked[0]!.timeoutMs, 60_000, 'the default timeout, for the card to count down');
     assert.deepEqual({ ...approval, id: undefined }, { id: undefined, kind: 'command', subject: 'rm -rf build', reason: 'Scripted execute', readOnly: false });
-    assert.equal(backend.answerApproval(approval!.id, 'deny'), false, 'an answered request cannot be answered again');
+    assert.equal(backend.answerApproval(approval!.id, 'deny', 'click'), false, 'an answered request cannot be answered again');
+    assert.deepEqual(resolutions(activity), [`${approval!.id} allow voice`]);
   });
 
-  test('a permission answered deny rejects once', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  test('a permission answered deny by click rejects once', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const backend = backendFor(t);
+    const activity = recordActivity(backend);
     backend.onActivity((event) => {
-      if (event.type === 'approval.requested') backend.answerApproval(event.approval.id, 'deny');
+      if (event.type === 'approval.requested') backend.answerApproval(event.approval.id, 'deny', 'click');
     });
     const events = await collect(backend.runRequest(request(['ask edit'])));
     assert.equal(answerOf(events), 'permission: reject-once');
+    assert.deepEqual(resolutions(activity), requestedIds(activity).map((id) => `${id} deny click`));
+    assert.equal(requestedIds(activity).length, 1);
   });
 
-  test('an unanswered permission is denied when the timeout passes', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  test('an unanswered permission is denied when the timeout passes, resolved as "timeout"', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const backend = backendFor(t, { approvalTimeoutMs: 150 });
     const activity = recordActivity(backend);
     const started = performance.now();
     const events = await collect(backend.runRequest(request(['ask execute'])));
     assert.equal(answerOf(events), 'permission: reject-once');
-    assert.equal(activity.filter((event) => event.type === 'approval.requested').length, 1);
+    const asked = activity.filter((event) => event.type === 'approval.requested');
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0]!.type === 'approval.requested' && asked[0]!.timeoutMs, 150);
     assert.ok(performance.now() - started >= 150, 'it waited for the timeout');
+    assert.deepEqual(resolutions(activity), requestedIds(activity).map((id) => `${id} deny timeout`));
+  });
+
+  test('a request the agent withdraws is resolved as "withdrawn" and can no longer be answered', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const backend = backendFor(t);
+    const activity = recordActivity(backend);
+    const events = await collect(backend.runRequest(request(['ask-withdraw'])));
+    assert.equal(answerOf(events), 'permission: cancelled', 'the client answered the withdrawn request "cancelled"');
+    const [id] = requestedIds(activity);
+    assert.deepEqual(resolutions(activity), [`${id} deny withdrawn`]);
+    assert.equal(backend.answerApproval(id!, 'allow', 'voice'), false);
+  });
+
+  test('cancelling the request while a permission waits resolves it as "ended"', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const backend = backendFor(t);
+    const activity = recordActivity(backend);
+    const controller = new AbortController();
+    const running = collect(backend.runRequest(request(['ask execute'], controller.signal)));
+    await waitUntil(() => requestedIds(activity).length === 1);
+    controller.abort();
+    await assert.rejects(running, (error: Error) => error.name === 'AbortError');
+    const [id] = requestedIds(activity);
+    assert.deepEqual(resolutions(activity), [`${id} deny ended`]);
+    assert.equal(backend.answerApproval(id!, 'allow', 'click'), false);
+    assert.equal(answerOf(await collect(backend.runRequest(request(['after'])))), 'You said: after (prompt 2)', 'the session goes on');
+  });
+
+  test('interrupt steering while a permission waits resolves it as "ended"', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const backend = backendFor(t, { steering: 'interrupt' });
+    const activity = recordActivity(backend);
+    const running = collect(backend.runRequest(request(['ask execute'])));
+    await waitUntil(() => requestedIds(activity).length === 1);
+    assert.equal(await backend.steer('do something else'), true);
+    await running;
+    assert.deepEqual(resolutions(activity), [`${requestedIds(activity)[0]} deny ended`]);
+  });
+
+  test('dispose while a permission waits resolves it as "ended"', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const backend = backendFor(t);
+    const activity = recordActivity(backend);
+    const running = collect(backend.runRequest(request(['ask execute']))).catch((error: unknown) => error);
+    await waitUntil(() => requestedIds(activity).length === 1);
+    await backend.dispose();
+    const error = await running;
+    assert.ok(error instanceof Error && error.message === 'the agent was stopped', String(error));
+    assert.deepEqual(resolutions(activity), [`${requestedIds(activity)[0]} deny ended`]);
+  });
+
+  test('the agent dying while a permission waits resolves it as "ended"', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const backend = backendFor(t);
+    const activity = recordActivity(backend);
+    const error = await agentFailure(backend.runRequest(request(['ask-crash'])));
+    assert.match(error.message, /exited with code 3 while working: boom: crashed while asking$/);
+    const [id] = requestedIds(activity);
+    assert.deepEqual(resolutions(activity), [`${id} deny ended`]);
+    assert.equal(backend.answerApproval(id!, 'allow', 'voice'), false);
   });
 
   test('allow-read-only answers reads itself and still asks before a command', { timeout: TEST_TIMEOUT_MS }, async (t) => {
@@ -127,8 +207,10 @@ describe('ACP backend against the scripted ACP agent', { timeout: 120_000 }, () 
     const activity = recordActivity(backend);
     assert.equal(answerOf(await collect(backend.runRequest(request(['ask read'])))), 'permission: allow-once');
     assert.equal(activity.filter((event) => event.type === 'approval.requested').length, 0, 'a read is not asked');
+    assert.deepEqual(resolutions(activity), [], 'nor resolved');
     assert.equal(answerOf(await collect(backend.runRequest(request(['ask execute'])))), 'permission: reject-once');
     assert.equal(activity.filter((event) => event.type === 'approval.requested').length, 1, 'a command is asked');
+    assert.deepEqual(resolutions(activity), requestedIds(activity).map((id) => `${id} deny timeout`));
   });
 
   test('never-ask allows without asking', { timeout: TEST_TIMEOUT_MS }, async (t) => {

@@ -4,20 +4,22 @@
  * loopback, with a throwaway CODEX_HOME.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, test, type TestContext } from 'node:test';
-import type { AgentStreamEvent } from '../../../../src-main/core/agent/agent-backend';
-import { createAcpBackend, type AcpBackend } from '../../../../src-main/adapters/agent/acp/acp-backend';
+import type { AgentActivityEvent, AgentStreamEvent } from '../../../../src-main/core/agent/agent-backend';
+import { createAcpBackend, type AcpBackend, type AcpBackendOptions } from '../../../../src-main/adapters/agent/acp/acp-backend';
 import { codexOverridesFor, startAcpMockProvider, type AcpMockProvider, type AcpMockReply } from '../../../support/acp-mock-provider';
 import { collect } from '../../../support/agent-stream';
 import { userInputTexts } from '../../../support/mock-responses-server';
-import { tempDir } from '../../../support/temp-dir';
 import { isGone } from '../process-table';
 
 /** How long codex-acp may take to close the held model stream after a cancel. */
 const STREAM_CLOSE_WAIT_MS = 2_000;
 const TEST_TIMEOUT_MS = 30_000;
+const APPROVAL_WAIT_MS = 20_000;
 
 function codexAcpBinary(): string | undefined {
   const name = `@zed-industries/codex-acp-${process.platform}-${process.arch}/bin/codex-acp${process.platform === 'win32' ? '.exe' : ''}`;
@@ -32,17 +34,49 @@ function codexAcpBinary(): string | undefined {
 const binary = codexAcpBinary();
 const skip = binary ? false : `the codex-acp platform binary for ${process.platform}-${process.arch} is not installed (@zed-industries/codex-acp's optional dependency)`;
 
-async function setUp(t: TestContext, script: AcpMockReply[]): Promise<{ backend: AcpBackend; provider: AcpMockProvider }> {
+interface Rig {
+  readonly backend: AcpBackend;
+  readonly provider: AcpMockProvider;
+  readonly cwd: string;
+  readonly activity: AgentActivityEvent[];
+}
+
+async function setUp(t: TestContext, script: AcpMockReply[], options: Partial<AcpBackendOptions> = {}): Promise<Rig> {
   const provider = await startAcpMockProvider(script);
   t.after(() => provider.close());
   const command = [binary!, ...codexOverridesFor(provider).flatMap((override) => ['-c', override])].map((part) => `'${part}'`).join(' ');
+  // Made here, not with tempDir: they must go after codex-acp has stopped writing to them (it
+  // keeps its session files in CODEX_HOME), and a failed removal must not skip the dispose.
+  const cwd = mkdtempSync(join(tmpdir(), 'parley-codex-acp-work-'));
+  const home = mkdtempSync(join(tmpdir(), 'parley-codex-acp-home-'));
   const backend = createAcpBackend({
     command,
-    cwd: tempDir('parley-codex-acp-work-'),
-    env: { CODEX_HOME: tempDir('parley-codex-acp-home-'), PARLEY_MOCK_API_KEY: 'parley-mock-key', RUST_LOG: 'error' },
+    cwd,
+    env: { CODEX_HOME: home, PARLEY_MOCK_API_KEY: 'parley-mock-key', RUST_LOG: 'error' },
+    ...options,
   });
-  t.after(() => backend.dispose());
-  return { backend, provider };
+  const activity: AgentActivityEvent[] = [];
+  backend.onActivity((event) => activity.push(event));
+  t.after(async () => {
+    await backend.dispose();
+    rmSync(cwd, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  });
+  return { backend, provider, cwd, activity };
+}
+
+async function firstApproval(rig: Rig): Promise<string> {
+  const deadline = performance.now() + APPROVAL_WAIT_MS;
+  for (;;) {
+    const asked = rig.activity.find((event) => event.type === 'approval.requested');
+    if (asked?.type === 'approval.requested') return asked.approval.id;
+    if (performance.now() > deadline) assert.fail(`no approval was requested: ${JSON.stringify(rig.activity)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function resolutions(rig: Rig): string[] {
+  return rig.activity.flatMap((event) => (event.type === 'approval.resolved' ? [`${event.id} ${event.decision} ${event.decidedBy}`] : []));
 }
 
 function request(inputs: string[], signal = new AbortController().signal) {
@@ -112,5 +146,36 @@ describe('ACP backend against the real codex-acp', { skip, timeout: 120_000 }, (
 
     assert.equal(answerOf(await collect(backend.runRequest(request(['Are you there?'])))), 'Still here.');
     assert.equal(backend.agentPid, pid, 'the same agent and session');
+  });
+
+  test('a command Codex asks about runs once allowed by voice: resolved once as allow by voice', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const rig = await setUp(t, [
+      { kind: 'exec', command: 'touch approved.txt', justification: 'Create the marker file?' },
+      { kind: 'message', text: 'Created approved.txt.' },
+    ]);
+    const running = collect(rig.backend.runRequest(request(['Create the marker file'])));
+    const id = await firstApproval(rig);
+    t.diagnostic(`asked: ${JSON.stringify(rig.activity.find((event) => event.type === 'approval.requested'))}`);
+    assert.equal(rig.backend.answerApproval(id, 'allow', 'voice'), true);
+    assert.equal(answerOf(await running), 'Created approved.txt.');
+    assert.ok(existsSync(join(rig.cwd, 'approved.txt')), 'the allowed command ran');
+    assert.deepEqual(resolutions(rig), [`${id} allow voice`]);
+  });
+
+  test('cancelling the request while codex-acp waits for an answer resolves it as "ended"; nothing runs', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const rig = await setUp(t, [
+      { kind: 'exec', command: 'touch cancelled.txt', justification: 'Create the marker file?' },
+      { kind: 'message', text: 'Still here.' },
+    ]);
+    const controller = new AbortController();
+    const running = collect(rig.backend.runRequest(request(['Create the marker file'], controller.signal)));
+    const id = await firstApproval(rig);
+    controller.abort();
+    await assert.rejects(running, (error: Error) => error.name === 'AbortError');
+    assert.deepEqual(resolutions(rig), [`${id} deny ended`]);
+    assert.equal(rig.backend.answerApproval(id, 'allow', 'click'), false);
+    assert.equal(answerOf(await collect(rig.backend.runRequest(request(['Are you there?'])))), 'Still here.');
+    assert.equal(existsSync(join(rig.cwd, 'cancelled.txt')), false);
+    assert.deepEqual(resolutions(rig), [`${id} deny ended`], 'still once');
   });
 });

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
-import { AgentError, type AgentActivityEvent, type AgentStreamEvent } from '../../../../src-main/core/agent/agent-backend';
-import { CodexBackend, type CodexBackendOptions } from '../../../../src-main/adapters/agent/codex/codex-backend';
+import { AgentError, type AgentActivityEvent, type AgentApprovalRequest, type AgentStreamEvent } from '../../../../src-main/core/agent/agent-backend';
+import { CODEX_STOPPED_BY_DENIAL_TEXT, CodexBackend, type CodexBackendOptions } from '../../../../src-main/adapters/agent/codex/codex-backend';
 import { CODEX_INSTALL_HINT } from '../../../../src-main/adapters/agent/codex/codex-app-server-process';
 import { findCodexBinary } from '../../../support/codex-binary';
 import { startCodexMockProvider, type CodexMockProvider, type CodexMockReply } from '../../../support/codex-mock-provider';
@@ -69,13 +69,35 @@ function notices(events: readonly AgentStreamEvent[]): string[] {
 }
 
 async function nextApproval(rig: Rig, timeoutMs: number) {
+  const [approval] = await approvalsRequested(rig, 1, timeoutMs);
+  return approval!;
+}
+
+async function approvalsRequested(rig: Rig, count: number, timeoutMs: number): Promise<AgentApprovalRequest[]> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    const found = rig.activity.find((event) => event.type === 'approval.requested');
-    if (found?.type === 'approval.requested') return found.approval;
-    if (performance.now() > deadline) assert.fail('no approval was requested');
+    const found = rig.activity.flatMap((event) => (event.type === 'approval.requested' ? [event.approval] : []));
+    if (found.length >= count) return found;
+    if (performance.now() > deadline) assert.fail(`${count} approvals were not requested (got ${found.length})`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Every approval.resolved so far, as `id decision decidedBy`; fails if one was resolved twice. */
+function resolutions(rig: Rig): string[] {
+  const lines = rig.activity.flatMap((event) => (event.type === 'approval.resolved' ? [`${event.id} ${event.decision} ${event.decidedBy}`] : []));
+  const ids = lines.map((line) => line.split(' ')[0]);
+  assert.equal(new Set(ids).size, ids.length, `resolved more than once: ${JSON.stringify(lines)}`);
+  return lines;
+}
+
+async function resolvedWithin(rig: Rig, count: number, timeoutMs: number): Promise<string[]> {
+  const deadline = performance.now() + timeoutMs;
+  while (resolutions(rig).length < count) {
+    if (performance.now() > deadline) assert.fail(`${count} approvals were not resolved: ${JSON.stringify(resolutions(rig))}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return resolutions(rig);
 }
 
 function releasable(): { promise: Promise<void>; release: () => void } {
@@ -156,9 +178,12 @@ describe('codex backend with the real codex app-server', { skip, timeout: TEST_T
     assert.equal(approval.subject, 'touch approved.txt');
     assert.equal(approval.reason, 'Create the marker file?');
     assert.equal(approval.readOnly, false);
-    assert.equal(rig.backend.answerApproval(approval.id, 'allow'), true);
-    assert.equal(rig.backend.answerApproval(approval.id, 'deny'), false, 'answered once');
+    const requested = rig.activity.find((event) => event.type === 'approval.requested');
+    assert.equal(requested?.type === 'approval.requested' && requested.timeoutMs, 60_000, 'the card can count down the default timeout');
+    assert.equal(rig.backend.answerApproval(approval.id, 'allow', 'voice'), true);
+    assert.equal(rig.backend.answerApproval(approval.id, 'deny', 'click'), false, 'answered once');
     const events = await running;
+    assert.deepEqual(resolutions(rig), [`${approval.id} allow voice`]);
 
     assert.deepEqual(completedText(events), ['Created approved.txt.']);
     assert.ok(existsSync(join(rig.cwd, 'approved.txt')), 'the approved command ran');
@@ -180,28 +205,94 @@ describe('codex backend with the real codex app-server', { skip, timeout: TEST_T
       (error: unknown) => ({ events: [], error }),
     );
     const approval = await nextApproval(rig, WAIT_MS);
-    assert.equal(rig.backend.answerApproval(approval.id, 'deny'), true);
+    assert.equal(rig.backend.answerApproval(approval.id, 'deny', 'click'), true);
     const outcome = await settled;
+    assert.deepEqual(resolutions(rig), [`${approval.id} deny click`]);
 
     assert.equal(existsSync(join(rig.cwd, 'denied.txt')), false, 'the denied command did not run');
     const steps = rig.activity.flatMap((event) => (event.type === 'progress' ? [event.step] : []));
-    assert.ok(steps.some((step) => step.id === approval.id && step.status === 'failed' && step.title.startsWith('Denied')));
+    assert.ok(steps.some((step) => step.id === approval.id && step.status === 'failed' && step.title === 'Denied (by click): touch denied.txt'));
     // Codex 0.171 offers no "decline" for escalations, so a denial is "cancel": the turn ends.
     t.diagnostic(`after the denial: ${outcome.error ? String(outcome.error) : JSON.stringify(completedText(outcome.events))}`);
-    assert.ok(outcome.error instanceof AgentError, String(outcome.error));
-    assert.equal(outcome.error.message, 'Codex stopped the task because its request was not allowed.');
+    // The user's decision is the answer, not a failure of the agent.
+    assert.equal(outcome.error, undefined, String(outcome.error));
+    assert.deepEqual(completedText(outcome.events), [CODEX_STOPPED_BY_DENIAL_TEXT]);
     assert.equal(rig.provider.requests.length, 1, 'the turn ended with the denial');
   });
 
-  test('an unanswered approval is denied after the timeout', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  test('an unanswered approval is denied after the timeout, resolved as "timeout"', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const rig = await startRig(t, [{ kind: 'exec', command: 'touch late.txt', justification: 'Create it?' }], { approvalTimeoutMs: 300 });
     const settled = collect(rig.backend.runRequest(request('Create the file.'))).catch((error: unknown) => error);
     const approval = await nextApproval(rig, WAIT_MS);
+    const requested = rig.activity.find((event) => event.type === 'approval.requested');
+    assert.equal(requested?.type === 'approval.requested' && requested.timeoutMs, 300);
     await settled;
     assert.equal(existsSync(join(rig.cwd, 'late.txt')), false);
-    assert.equal(rig.backend.answerApproval(approval.id, 'allow'), false, 'too late to answer');
+    assert.equal(rig.backend.answerApproval(approval.id, 'allow', 'voice'), false, 'too late to answer');
+    assert.deepEqual(resolutions(rig), [`${approval.id} deny timeout`]);
     const steps = rig.activity.flatMap((event) => (event.type === 'progress' ? [event.step] : []));
     assert.ok(steps.some((step) => step.id === approval.id && step.title.startsWith('Denied (no answer in time)')));
+  });
+
+  test('a request Codex drops when its turn ends is resolved as withdrawn: a parallel request denied ends the turn', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const rig = await startRig(t, [
+      { kind: 'exec', command: 'touch first.txt', justification: 'First?', alongside: [{ command: 'touch second.txt', justification: 'Second?' }] },
+    ]);
+    const settled = collect(rig.backend.runRequest(request('Create both files.'))).catch((error: unknown) => error);
+    // Codex asks about both calls at once, in either order.
+    const [denied, dropped] = await approvalsRequested(rig, 2, WAIT_MS);
+    assert.equal(rig.backend.answerApproval(denied!.id, 'deny', 'click'), true);
+    const events = await settled;
+    assert.deepEqual(completedText(events as AgentStreamEvent[]), [CODEX_STOPPED_BY_DENIAL_TEXT], 'the denial ended the turn, as its answer');
+    const resolved = await resolvedWithin(rig, 2, WAIT_MS);
+    assert.deepEqual(resolved, [`${denied!.id} deny click`, `${dropped!.id} deny withdrawn`]);
+    assert.equal(rig.backend.answerApproval(dropped!.id, 'allow', 'voice'), false, 'a withdrawn request cannot be answered');
+    const steps = rig.activity.flatMap((event) => (event.type === 'progress' ? [event.step] : []));
+    assert.ok(steps.some((step) => step.id === dropped!.id && step.title.startsWith('No longer needed: ')));
+    assert.equal(existsSync(join(rig.cwd, 'first.txt')) || existsSync(join(rig.cwd, 'second.txt')), false, 'neither command ran');
+  });
+
+  test('cancelling the request while Codex waits for an answer ends the request: resolved as "ended", nothing runs', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const rig = await startRig(t, [
+      { kind: 'exec', command: 'touch cancelled.txt', justification: 'Create it?' },
+      { kind: 'message', text: 'Fresh start after the cancel.' },
+    ]);
+    const controller = new AbortController();
+    const running = collect(rig.backend.runRequest(request('Create the file.', controller.signal)));
+    const approval = await nextApproval(rig, WAIT_MS);
+    controller.abort();
+    await assert.rejects(running, (error: Error) => error.name === 'AbortError');
+    assert.deepEqual(resolutions(rig), [`${approval.id} deny ended`], 'resolved at once, before Codex withdraws it');
+    assert.equal(rig.backend.answerApproval(approval.id, 'allow', 'voice'), false);
+    assert.deepEqual(rig.backend.pendingApprovals, []);
+    const after = await collect(rig.backend.runRequest(request('Never mind, say hi.')));
+    assert.deepEqual(completedText(after), ['Fresh start after the cancel.']);
+    assert.equal(existsSync(join(rig.cwd, 'cancelled.txt')), false);
+    assert.deepEqual(resolutions(rig), [`${approval.id} deny ended`], 'still once, whatever Codex said after');
+  });
+
+  test('dispose while Codex waits for an answer resolves the request as "ended"', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const rig = await startRig(t, [{ kind: 'exec', command: 'touch disposed.txt', justification: 'Create it?' }]);
+    const settled = collect(rig.backend.runRequest(request('Create the file.'))).catch((error: unknown) => error);
+    const approval = await nextApproval(rig, WAIT_MS);
+    await rig.backend.dispose();
+    const error = await settled;
+    assert.ok(error instanceof AgentError && error.message === 'the agent was stopped', String(error));
+    assert.deepEqual(resolutions(rig), [`${approval.id} deny ended`]);
+    const steps = rig.activity.flatMap((event) => (event.type === 'progress' ? [event.step] : []));
+    assert.ok(steps.some((step) => step.id === approval.id && step.title === 'Denied (Parley is shutting down): touch disposed.txt'));
+    assert.equal(existsSync(join(rig.cwd, 'disposed.txt')), false);
+  });
+
+  test('the app server dying while it waits for an answer resolves the request as "ended"', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const rig = await startRig(t, [{ kind: 'exec', command: 'touch died.txt', justification: 'Create it?' }]);
+    const settled = collect(rig.backend.runRequest(request('Create the file.'))).catch((error: unknown) => error);
+    const approval = await nextApproval(rig, WAIT_MS);
+    process.kill(rig.backend.appServerPid!, 'SIGKILL');
+    const error = await settled;
+    assert.ok(error instanceof AgentError && /Codex stopped unexpectedly/.test(error.message), String(error));
+    assert.deepEqual(resolutions(rig), [`${approval.id} deny ended`]);
+    assert.equal(rig.backend.answerApproval(approval.id, 'allow', 'click'), false);
   });
 
   test('the app server killed mid-turn: the request fails with a notice, the next one restarts it and resumes the thread', { timeout: TEST_TIMEOUT_MS }, async (t) => {
