@@ -2,6 +2,7 @@
  * The one event stream a voice session emits. The headless command prints it as JSON lines and
  * the desktop app forwards it to the renderer, so it is plain data (no Buffers, no classes).
  */
+import type { AgentApprovalDecider, AgentApprovalDecision, AgentApprovalRequest, AgentProgressStep } from './agent-activity';
 import type { RateLimitStatus } from './rate-limits';
 import type { TokenUsage } from './usage';
 
@@ -196,6 +197,18 @@ export type SessionEvent =
   | { readonly type: 'audio.dropped'; readonly frames: number; readonly durationMs: number; readonly reason: 'not_connected' | 'backpressure' }
   /** Something the agent backend wants on the handoff card (a retry, history it left out). */
   | { readonly type: 'agent.notice'; readonly handoffId: string; readonly text: string }
+  /** A step of the coding agent working on the turn of `handoffId` (a later one with the same step id updates it). */
+  | { readonly type: 'agent.progress'; readonly handoffId: string; readonly step: AgentProgressStep }
+  /** The coding agent asks permission; denied if nobody answers within `timeoutMs`. */
+  | { readonly type: 'agent.approval.requested'; readonly handoffId: string; readonly approval: AgentApprovalRequest; readonly timeoutMs: number }
+  /** A permission request the user was asked was decided (exactly once per request). */
+  | {
+      readonly type: 'agent.approval.resolved';
+      readonly handoffId: string;
+      readonly approvalId: string;
+      readonly decision: AgentApprovalDecision;
+      readonly decidedBy: AgentApprovalDecider;
+    }
   /** `detail`: the server's own reason when it ended the session. */
   | { readonly type: 'closed'; readonly reason: ClosedReason; readonly detail?: string };
 

@@ -12,7 +12,7 @@ import { startAppHarness, type AppHarness, type AppHarnessOptions } from '../sup
 import { browserSkipReason as skipReason, openAppPage, useBrowser } from '../support/browser-stage';
 import { startMockRealtimeServer, type ConnectionScript } from '../support/mock-realtime-server';
 import { assistantMessageEvents, startMockResponsesServer, type ScriptedReply } from '../support/mock-responses-server';
-import { assistantDelta, functionCall, sessionStarted, userTranscript } from '../support/v2-server-events';
+import { assistantDelta, functionCall, sessionStarted, spokenPreamble, userTranscript } from '../support/v2-server-events';
 
 const ARTIFACTS = resolve('test-artifacts/e2e');
 const KEY = 'sk-test-e2e-0123456789abcdef';
@@ -438,9 +438,10 @@ test('a handoff that steers the running agent shows one card with both requests 
     realtime: [
       {
         batches: [
-          [...sessionStarted('sess_steer_e2e'), userTranscript('find me flights to lisbon'), functionCall('call_first', 'Find flights to Lisbon')],
+          // The model speaks as it hands off ("Let me look"), so no acknowledgement frame is sent.
+          [...sessionStarted('sess_steer_e2e'), userTranscript('find me flights to lisbon'), spokenPreamble('item_pre'), functionCall('call_first', 'Find flights to Lisbon')],
           // the typed message (frame 1) makes the model call the tool again while the agent works
-          [functionCall('call_steer', 'Also find a hotel in Lisbon')],
+          [spokenPreamble('item_pre2'), functionCall('call_steer', 'Also find a hotel in Lisbon')],
         ],
       },
     ],

@@ -51,6 +51,8 @@ export interface HarnessOptions {
   connectTimeoutMs?: number;
   resilience?: Partial<ResilienceOptions>;
   keepalive?: KeepaliveOptions;
+  /** The least time between two spoken progress updates of a working agent. */
+  agentUpdateIntervalMs?: number;
 }
 
 export function createSessionHarness(options: HarnessOptions = {}): SessionHarness {
@@ -66,6 +68,7 @@ export function createSessionHarness(options: HarnessOptions = {}): SessionHarne
     newSessionId: () => 'session-test-1',
     ...(options.resilience ? { resilience: options.resilience } : {}),
     ...(options.keepalive ? { keepalive: options.keepalive } : {}),
+    ...(options.agentUpdateIntervalMs !== undefined ? { agentUpdateIntervalMs: options.agentUpdateIntervalMs } : {}),
   });
   const events: SessionEvent[] = [];
   const waiters = new Set<() => void>();

@@ -14,3 +14,16 @@ export const functionCall = (callId: string, prompt: string) => ({
 });
 export const responseCreated = (id: string) => ({ type: 'response.created', response: { id, status: 'in_progress' } });
 export const responseDone = (id: string) => ({ type: 'response.done', response: { id, status: 'completed', output: [] } });
+/**
+ * A little of the assistant's speech (the model saying "Let me check" as it calls a tool): with
+ * it the user has heard something, so a handoff right after needs no acknowledgement.
+ */
+export const spokenPreamble = (itemId: string) => ({
+  type: 'response.output_audio.delta',
+  event_id: `evt_${itemId}`,
+  response_id: 'resp_preamble',
+  item_id: itemId,
+  output_index: 0,
+  content_index: 0,
+  delta: Buffer.alloc(960).toString('base64'),
+});

@@ -1,5 +1,5 @@
 import type { ConversationItemInfo } from '../protocol/realtime-event';
-import { HANDOFF_TOOL_NAME, REMAIN_SILENT_TOOL_NAME, promptFromArguments } from '../protocol/v2-codec';
+import { ANSWER_APPROVAL_TOOL_NAME, HANDOFF_TOOL_NAME, REMAIN_SILENT_TOOL_NAME, promptFromArguments } from '../protocol/v2-tools';
 
 /** What a function call turned out to be, decided once per call_id when its item is done. */
 export type CallDecision =
@@ -8,7 +8,9 @@ export type CallDecision =
   /** Incomplete (a barge-in or a token limit cut it off): shown, never delegated, no output. */
   | { readonly kind: 'incomplete'; readonly callId: string; readonly itemId: string; readonly arguments: string }
   /** Completed remain_silent: the speech was not meant for the assistant. An empty output, no response, never a handoff. */
-  | { readonly kind: 'silence'; readonly callId: string; readonly itemId: string };
+  | { readonly kind: 'silence'; readonly callId: string; readonly itemId: string }
+  /** Completed answer_agent_approval: the user's spoken answer to a permission request, as the raw arguments. */
+  | { readonly kind: 'approval'; readonly callId: string; readonly itemId: string; readonly arguments: string };
 
 interface CallRecord {
   readonly callId: string;
@@ -47,6 +49,8 @@ export class FunctionCalls {
     const itemId = call.itemId ?? item.id;
     // A cut-off remain_silent needs nothing: the model said nothing either way.
     if (call.name === REMAIN_SILENT_TOOL_NAME) return item.status === 'completed' ? { kind: 'silence', callId, itemId } : undefined;
+    // A cut-off answer decides nothing: the request stays open (and the model may ask again).
+    if (call.name === ANSWER_APPROVAL_TOOL_NAME) return item.status === 'completed' ? { kind: 'approval', callId, itemId, arguments: call.arguments } : undefined;
     if (call.name !== HANDOFF_TOOL_NAME) return undefined;
     if (item.status === 'completed') return { kind: 'handoff', callId, itemId, prompt: promptFromArguments(call.arguments) };
     return { kind: 'incomplete', callId, itemId, arguments: call.arguments };

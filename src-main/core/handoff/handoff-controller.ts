@@ -1,10 +1,14 @@
 import type { SessionEvent, TranscriptEntry } from '../../../src-shared/session-events';
-import type { AgentBackend } from '../agent/agent-backend';
+import type { AgentApprovalDecision, AgentBackend } from '../agent/agent-backend';
 import { AgentTurn, type AgentTurnOutcome } from '../agent/agent-turn';
 import type { Dialect } from '../protocol/session-config';
 import type { Logger } from '../util/logger';
 import { redactSecrets } from '../util/redact';
+import { AgentActivityRelay } from './agent-activity-relay';
+import { AgentNarrator, type NarratorDeps } from './agent-narrator';
+import { approvalAnswerOutput } from './agent-voice-prompts';
 import { handoffAgentText } from './handoff-text';
+import { approvalAnswerFromArguments } from '../protocol/v2-tools';
 import { NOTHING_TO_DELEGATE_TEXT, type HandoffVoice } from './handoff-voice';
 
 export interface HandoffControllerDeps {
@@ -14,6 +18,8 @@ export interface HandoffControllerDeps {
   readonly voice: HandoffVoice;
   emit(event: SessionEvent): void;
   readonly logger: Logger;
+  /** How the voice model is kept informed while the agent works (v1: its `tell` does nothing). */
+  readonly narration: NarratorDeps;
 }
 
 /** v2: the function call item of a handoff and where it belongs in the conversation. */
@@ -45,8 +51,20 @@ export class HandoffController {
   /** The handoff that started the running turn; the ones that steered it join its card. */
   private turnHandoffId: string | undefined;
   private turn: AgentTurn | undefined;
+  private readonly narrator: AgentNarrator;
+  private readonly activity: AgentActivityRelay;
 
-  constructor(private readonly deps: HandoffControllerDeps) {}
+  constructor(private readonly deps: HandoffControllerDeps) {
+    this.narrator = new AgentNarrator(deps.narration);
+    this.activity = new AgentActivityRelay({
+      agent: deps.agent,
+      currentTurnHandoffId: () => (this.turn?.isRunning ? this.turnHandoffId : undefined),
+      emit: (event) => deps.emit(event),
+      narrator: this.narrator,
+      tell: (text, speak) => deps.narration.tell(text, speak),
+      logger: deps.logger,
+    });
+  }
 
   get handoffId(): string | undefined {
     return this.activeHandoffId;
@@ -90,11 +108,37 @@ export class HandoffController {
       if (previousHandoffId && previousHandoffId !== handoffId) deps.voice.supersede(previousHandoffId);
       this.turn.steer(agentText);
       deps.emit({ type: 'handoff.steered', handoffId, agentText, turnHandoffId: this.turnHandoffId ?? handoffId });
+      this.narrator.turnStarted(true);
       return true;
     }
     this.turnHandoffId = handoffId;
     this.startTurn(handoffId, agentText);
     return false;
+  }
+
+  /**
+   * answer_agent_approval: the user's spoken answer to a permission request, passed on by the
+   * voice model. The call's one output says whether it reached a waiting request.
+   */
+  onApprovalAnswered(callId: string, rawArguments: string): void {
+    const parsed = approvalAnswerFromArguments(rawArguments);
+    if (!parsed.ok) {
+      this.deps.logger.warn('the voice model answered a permission request with unusable arguments', { callId, problem: parsed.problem });
+      this.deps.voice.decline(callId, `Not passed on: ${parsed.problem}. Ask the user again and call the tool with the approval_id you were given.`);
+      return;
+    }
+    const accepted = this.activity.answer(parsed.approvalId, parsed.decision, 'voice');
+    this.deps.voice.decline(callId, approvalAnswerOutput(parsed.decision, accepted));
+  }
+
+  /** An earlier message of the running turn (its final one is the answer). */
+  onInterimMessage(text: string): void {
+    this.narrator.interimMessage(text);
+  }
+
+  /** The user's click on the card; false when the request is no longer waiting. */
+  answerApproval(approvalId: string, decision: AgentApprovalDecision, decidedBy: 'voice' | 'click'): boolean {
+    return this.activity.answer(approvalId, decision, decidedBy);
   }
 
   /** remain_silent: the call takes its one output, empty, and the voice model is not asked to speak. No turn, no card. */
@@ -113,6 +157,7 @@ export class HandoffController {
     this.turn = undefined;
     this.activeHandoffId = undefined;
     this.turnHandoffId = undefined;
+    this.narrator.turnEnded();
     turn.abort();
     const spoken = 'The user cancelled the background agent.';
     this.deps.voice.finish(handoffId, spoken);
@@ -130,6 +175,8 @@ export class HandoffController {
     this.turn = undefined;
     this.activeHandoffId = undefined;
     this.turnHandoffId = undefined;
+    this.narrator.dispose();
+    this.activity.dispose();
     turn?.abort();
     return turn && handoffId ? handoffId : undefined;
   }
@@ -137,6 +184,7 @@ export class HandoffController {
   private startTurn(handoffId: string, agentText: string): void {
     const { deps } = this;
     deps.emit({ type: 'handoff.started', handoffId, agentText });
+    this.narrator.turnStarted(false);
     const turn: AgentTurn = new AgentTurn(deps.agent, agentText, {
       onTextDelta: (delta) => {
         if (this.turn !== turn || !this.activeHandoffId) return;
@@ -164,6 +212,7 @@ export class HandoffController {
     this.turn = undefined;
     this.activeHandoffId = undefined;
     this.turnHandoffId = undefined;
+    this.narrator.turnEnded();
     if (!handoffId) return;
     if (outcome.status === 'completed') {
       this.deps.voice.finish(handoffId, undefined);

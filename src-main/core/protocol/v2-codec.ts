@@ -4,6 +4,9 @@ import { realtimeWebsocketUrl } from './connect-url';
 import { createOutboundEncoder } from './encode-outbound';
 import { decodeAudioDeltaFast } from './v2-audio-fast-path';
 import { ClientEventIds } from './client-event-ids';
+import { V2_TOOLS } from './v2-tools';
+
+export { ANSWER_APPROVAL_TOOL_NAME, HANDOFF_TOOL_NAME, REMAIN_SILENT_TOOL_NAME, promptFromArguments } from './v2-tools';
 import type { ConnectTarget, DialectCodec, SessionChange } from './dialect-codec';
 import { isObject, numberField, objectField, parseTypedFrame, stringField, type JsonObject, idField, MAX_ID_CHARS } from './json-fields';
 import { decodeServerError, decodeSessionUpdated, frameSkipper } from './shared-decoders';
@@ -15,40 +18,8 @@ export const V2_VOICES = ['alloy', 'ash', 'ballad', 'coral', 'echo', 'sage', 'sh
 export const V2_DEFAULT_VOICE = 'marin';
 export const V2_DEFAULT_MODEL = 'gpt-realtime';
 export const V2_DEFAULT_URL = 'wss://api.openai.com/v1';
-export const HANDOFF_TOOL_NAME = 'background_agent';
-/** The voice model's way to say nothing: speech that was not meant for it (someone else in the room). */
-export const REMAIN_SILENT_TOOL_NAME = 'remain_silent';
-
 /** The error code that answers a response.create while a response is active: wait, never fatal. */
 export const ACTIVE_RESPONSE_ERROR_CODE = 'conversation_already_has_active_response';
-
-const HANDOFF_TOOL = {
-  type: 'function',
-  name: HANDOFF_TOOL_NAME,
-  description:
-    'Hand the request to a background agent that can take time, use tools, read and change files, ' +
-    'and research. Call it whenever the user asks for something you cannot do yourself in a ' +
-    'sentence or two. Tell the user briefly that you are on it; the answer arrives later as the ' +
-    'output of this call, and you then tell the user what it says.',
-  parameters: {
-    type: 'object',
-    properties: {
-      prompt: { type: 'string', description: 'The complete request for the agent, in the user\u2019s words plus any needed context.' },
-    },
-    required: ['prompt'],
-  },
-} as const;
-
-const REMAIN_SILENT_TOOL = {
-  type: 'function',
-  name: REMAIN_SILENT_TOOL_NAME,
-  description:
-    'Stay silent this turn. Call it, and say nothing, when what you heard was not meant for you: ' +
-    'people talking to each other in the room, someone on a phone call, a television or radio, or ' +
-    'words that do not address you and ask nothing of you. Do not call it when the user speaks to ' +
-    'you, asks you something or answers you; if you cannot tell, answer as usual.',
-  parameters: { type: 'object', properties: {} },
-} as const;
 
 /** Dialect v2: the public OpenAI Realtime API with GA event names. */
 export function createV2Codec(logger: Logger): DialectCodec {
@@ -241,18 +212,6 @@ function inputTextOf(item: JsonObject): string | undefined {
   return texts.length > 0 ? texts.map((part) => part['text'] as string).join('') : undefined;
 }
 
-/** The tool's `prompt` argument; the raw arguments string when it is not the JSON we asked for. */
-export function promptFromArguments(rawArguments: unknown): string {
-  if (typeof rawArguments !== 'string') return '';
-  try {
-    const parsed: unknown = JSON.parse(rawArguments);
-    if (isObject(parsed) && typeof parsed['prompt'] === 'string') return parsed['prompt'];
-  } catch {
-    // fall through to the raw text: better a rough request than none
-  }
-  return rawArguments;
-}
-
 /**
  * Written out in full, so what the session does is what Parley says, not a server default: the
  * user's speech interrupts the assistant (unless the client's own barge-in detector decides:
@@ -297,7 +256,7 @@ function fullSessionV2(config: RealtimeSessionConfig): JsonObject {
       },
       output: { format: { type: 'audio/pcm', rate: INPUT_SAMPLE_RATE_HZ }, voice: config.voice ?? V2_DEFAULT_VOICE },
     },
-    tools: [HANDOFF_TOOL, REMAIN_SILENT_TOOL],
+    tools: [...V2_TOOLS],
     tool_choice: 'auto',
   };
 }

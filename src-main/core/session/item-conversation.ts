@@ -123,6 +123,11 @@ export class ItemConversation {
       this.deps.handoffs.onSilenceRequested(decision.callId);
       return;
     }
+    if (decision.kind === 'approval') {
+      // The user's spoken answer to a permission request: shown on the request's card, not here.
+      this.deps.handoffs.onApprovalAnswered(decision.callId, decision.arguments);
+      return;
+    }
     const previousItemId = this.items.previousAnnouncedId(decision.itemId);
     if (decision.kind === 'incomplete') {
       this.deps.logger.info('a background_agent call was cut off; not delegated', { callId: decision.callId });

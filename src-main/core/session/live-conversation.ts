@@ -1,7 +1,8 @@
 import type { RealtimeSessionConfig } from '../protocol/session-config';
 import type { SessionEvent } from '../../../src-shared/session-events';
-import type { AgentBackend } from '../agent/agent-backend';
+import type { AgentApprovalDecision, AgentBackend } from '../agent/agent-backend';
 import type { AudioSink, PlaybackInterruption } from '../audio/audio-io';
+import { AGENT_UPDATE_INTERVAL_MS, systemNarratorClock, type NarratorClock } from '../handoff/agent-narrator';
 import { FunctionCalls } from '../handoff/function-calls';
 import { HandoffController } from '../handoff/handoff-controller';
 import { CallOutputVoice, createV1HandoffVoice, type HandoffVoice, type VoiceWire } from '../handoff/handoff-voice';
@@ -47,6 +48,10 @@ export interface LiveConversationDeps {
   onSessionExpired?(message: string): void;
   /** A response finished on this connection: it carries the conversation (it proved itself). */
   onResponseCompleted?(): void;
+  /** The least time between two spoken progress updates of a working agent; default AGENT_UPDATE_INTERVAL_MS. */
+  readonly agentUpdateIntervalMs?: number;
+  /** For tests: the narrator's clock and timers. */
+  readonly narratorClock?: NarratorClock;
 }
 
 /**
@@ -77,6 +82,8 @@ export class LiveConversation {
   /** Audio still in flight for an item the user talked over is dropped, not played again. */
   private interruptedItemId: string | undefined;
   private lastAudioItemId: string | undefined;
+  /** When assistant audio last arrived: speech the user is hearing (a handoff needs no acknowledgement then). */
+  private lastAssistantAudioAt: number | undefined;
   /** What a truncate may claim: the audio the server sent per item. */
   private readonly audioLedger = new ItemAudioLedger();
   /** Between response.created and response.done: what a local barge-in must cancel without server VAD. */
@@ -100,7 +107,9 @@ export class LiveConversation {
     const calls = new FunctionCalls();
     this.calls = calls;
     const wire: VoiceWire = { send: (message) => this.send(message), requestResponse: () => this.responses.request() };
-    const voice: HandoffVoice = itemOrdered ? new CallOutputVoice(wire, calls, deps.logger) : createV1HandoffVoice(wire);
+    // The handoff controller is built below; interim messages reach its narrator through it.
+    const interim = (text: string): void => this.handoffs.onInterimMessage(text);
+    const voice: HandoffVoice = itemOrdered ? new CallOutputVoice(wire, calls, deps.logger, interim) : createV1HandoffVoice(wire);
     this.handoffs = new HandoffController({
       dialect: deps.codec.dialect,
       agent: deps.agent,
@@ -109,6 +118,19 @@ export class LiveConversation {
       },
       voice,
       logger: deps.logger,
+      narration: {
+        // v1 (the reference's protocol) has no system items: its progress shows on the card only.
+        tell: itemOrdered
+          ? (text, speak) => {
+              this.send({ type: 'agent.progress', text });
+              if (speak) this.responses.request();
+            }
+          : () => {},
+        lastAssistantAudioAt: () => this.lastAssistantAudioAt,
+        canSpeakNow: () => !this.userSpeaking && !this.responses.isBusy && !(this.deps.sink?.isPlaying() ?? false),
+        updateIntervalMs: deps.agentUpdateIntervalMs ?? AGENT_UPDATE_INTERVAL_MS,
+        clock: deps.narratorClock ?? systemNarratorClock,
+      },
     });
     this.itemConversation = itemOrdered ? new ItemConversation({ calls, handoffs: this.handoffs, emit: deps.emit, logger: deps.logger }) : undefined;
   }
@@ -235,6 +257,10 @@ export class LiveConversation {
 
   cancelAgent(): boolean {
     return this.handoffs.cancel();
+  }
+
+  answerAgentApproval(approvalId: string, decision: AgentApprovalDecision, decidedBy: 'voice' | 'click'): boolean {
+    return this.handoffs.answerApproval(approvalId, decision, decidedBy);
   }
 
   /**
@@ -470,6 +496,7 @@ export class LiveConversation {
     this.audioLedger.onAudio(audio.itemId, (audio.base64.length * 3) / 4 - base64Padding(audio.base64), audio.sampleRate, audio.channels);
     if (audio.itemId !== undefined && audio.itemId === this.interruptedItemId) return;
     this.lastAudioItemId = audio.itemId;
+    this.lastAssistantAudioAt = (this.deps.narratorClock ?? systemNarratorClock).now();
     // One object serves as both the sink frame and the event (the hot path allocates little).
     const output = {
       type: 'audio.output' as const,

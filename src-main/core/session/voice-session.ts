@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ClosedReason, SessionErrorCode, SessionEvent, SessionState } from '../../../src-shared/session-events';
-import type { AgentBackend } from '../agent/agent-backend';
+import type { AgentApprovalDecision, AgentBackend } from '../agent/agent-backend';
 import type { AudioSink } from '../audio/audio-io';
 import { createCodec } from '../protocol/codec-factory';
 import type { ConnectTarget, DialectCodec } from '../protocol/dialect-codec';
@@ -37,6 +37,8 @@ export interface VoiceSessionDeps {
   readonly keepalive?: KeepaliveOptions;
   /** For tests: the jitter of reconnect delays. */
   readonly random?: () => number;
+  /** The least time between two spoken progress updates of a working agent; default AGENT_UPDATE_INTERVAL_MS. */
+  readonly agentUpdateIntervalMs?: number;
 }
 
 export interface StartOptions {
@@ -249,6 +251,11 @@ export class VoiceSession {
     return this.liveConversation()?.cancelAgent() ?? false;
   }
 
+  /** The user's answer to an agent's permission request; false when it is no longer waiting. */
+  answerAgentApproval(approvalId: string, decision: AgentApprovalDecision, decidedBy: 'voice' | 'click'): boolean {
+    return this.liveConversation()?.answerAgentApproval(approvalId, decision, decidedBy) ?? false;
+  }
+
   /**
    * The machine is going to sleep or the network went away: the connection cannot last, so it is
    * closed now and no attempt is made until `resume()` (no stack of failed attempts meanwhile).
@@ -305,6 +312,7 @@ export class VoiceSession {
       },
       codec,
       agent: this.deps.agent,
+      ...(this.deps.agentUpdateIntervalMs !== undefined ? { agentUpdateIntervalMs: this.deps.agentUpdateIntervalMs } : {}),
       sink: this.deps.sink,
       logger: this.logger,
       emit: (event) => {

@@ -6,6 +6,7 @@ import type { HandoffVoice } from '../../../src-main/core/handoff/handoff-voice'
 import type { Dialect } from '../../../src-main/core/protocol/session-config';
 import { silentLogger } from '../../../src-main/core/util/logger';
 import { ScriptedAgent, flushMicrotasks } from '../../support/scripted-agent';
+import { silentNarration } from '../../support/narration';
 
 function setup(dialect: Dialect = 'v1') {
   const agent = new ScriptedAgent();
@@ -24,7 +25,7 @@ function setup(dialect: Dialect = 'v1') {
     supersede: (id) => superseded.push(id),
     decline: (id) => declined.push(id),
   };
-  const controller = new HandoffController({ dialect, agent, voice, emit: (event) => events.push(event), logger: silentLogger });
+  const controller = new HandoffController({ dialect, agent, voice, emit: (event) => events.push(event), logger: silentLogger, narration: silentNarration() });
   const request = (id: string, text: string) => controller.onHandoffRequested(id, text, []);
   return { agent, sent, superseded, finished, declined, events, controller, request };
 }

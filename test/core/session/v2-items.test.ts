@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { handoffAnswerText } from '../../../src-shared/conversation-reducer';
-import { AGENT_PROGRESS_PREFIX } from '../../../src-main/core/handoff/handoff-voice';
+import { ACKNOWLEDGE_PROMPT, progressItemText } from '../../../src-main/core/handoff/agent-voice-prompts';
 import { assistantMessageEvents, userInputTexts } from '../../support/mock-responses-server';
 import { TEST_API_KEY, sessionConfig, settle } from '../../support/session-harness';
-import { sessionStarted } from '../../support/v2-server-events';
+import { sessionStarted, spokenPreamble } from '../../support/v2-server-events';
 import { cards, shown, startV2Scenario, timeline, typeIs } from '../../support/v2-scenario';
 
 // GA server events, shaped as the API reference has them.
@@ -146,6 +146,7 @@ test('v2: the handoff context is the items before the call in conversation order
             responseCreated('resp_1'),
             ...assistantItem('item_a1', 'item_u1'),
             said('item_a1', 'Let me check.'),
+            spokenPreamble('item_a1'), // heard: the handoff needs no acknowledgement
             heardDone('item_u1', 'Find flights to Oslo.'), // arrives after the reply started
             ...callEvents('item_f1', 'call_1', 'item_a1', 'Find flights to Oslo'),
             responseDone('resp_1'),
@@ -233,8 +234,9 @@ test('v2: every event the API sends about one call makes one handoff, and a two-
   const frames = realtime.connections[0]!.frames as any[];
   const outputs = frames.filter((frame) => frame.item?.type === 'function_call_output').map((frame) => [frame.item.call_id, frame.item.output]);
   assert.deepEqual(outputs, [['call_once', 'The disk is full.']]);
+  // Nothing was heard before the call: first the acknowledgement, then the earlier message as progress.
   const progress = frames.filter((frame) => frame.item?.type === 'message').map((frame) => frame.item.content[0].text);
-  assert.deepEqual(progress, [`${AGENT_PROGRESS_PREFIX}Checking the disk.`]);
+  assert.deepEqual(progress, [ACKNOWLEDGE_PROMPT, progressItemText(['- The agent said: Checking the disk.'], false)]);
   const [card] = cards(timeline(harness.events));
   assert.equal(handoffAnswerText(card!), 'Checking the disk.\n\nThe disk is full.', 'the card shows both messages as one answer');
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import type { NoiseReduction, RealtimeSessionConfig, SemanticEagerness, TurnDetection } from '../../../src-main/core/protocol/session-config';
-import { REMAIN_SILENT_TOOL_NAME } from '../../../src-main/core/protocol/v2-codec';
+import { ANSWER_APPROVAL_TOOL_NAME, REMAIN_SILENT_TOOL_NAME } from '../../../src-main/core/protocol/v2-codec';
 import { startGaRealtimeServer, type GaRealtimeServer } from '../../support/ga-realtime-server';
 import { TEST_API_KEY, createSessionHarness, sessionConfig, settle, type SessionHarness } from '../../support/session-harness';
 
@@ -98,12 +98,12 @@ for (const combination of COMBINATIONS) {
   });
 }
 
-test('the session offers remain_silent beside background_agent', async (t) => {
+test('the session offers remain_silent and answer_agent_approval beside background_agent', async (t) => {
   const { server } = await stage(t, {});
   const [update] = framesOfType(server, 'session.update');
   assert.deepEqual(
     update.session.tools.map((tool: any) => tool.name),
-    ['background_agent', REMAIN_SILENT_TOOL_NAME],
+    ['background_agent', REMAIN_SILENT_TOOL_NAME, ANSWER_APPROVAL_TOOL_NAME],
   );
   assertNoViolations(server);
 });

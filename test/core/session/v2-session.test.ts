@@ -8,9 +8,8 @@ import { assistantMessageEvents, startMockResponsesServer, userInputTexts } from
 import { ClockedSink } from '../../support/clocked-sink';
 import { startEagerServer } from '../../support/eager-server';
 import { SUPERSEDED_HANDOFF_TEXT } from '../../../src-main/core/session/live-conversation';
-import { AGENT_PROGRESS_PREFIX } from '../../../src-main/core/handoff/handoff-voice';
 import { TEST_API_KEY, createSessionHarness, sessionConfig, settle } from '../../support/session-harness';
-import { functionCall, responseCreated, responseDone, sessionStarted, userTranscript } from '../../support/v2-server-events';
+import { functionCall, responseCreated, responseDone, sessionStarted, spokenPreamble, userTranscript } from '../../support/v2-server-events';
 import { checkFramesAgainstSpec, startV2Scenario, typeIs } from '../../support/v2-scenario';
 
 const framesAfterUpdate = (frames: unknown[]) => (frames.slice(1) as any[]).map((frame) => frame.type);
@@ -19,7 +18,7 @@ test('v2: a background_agent function call is the handoff; the answer is functio
   const { agent, realtime, harness } = await startV2Scenario(t, {
     agentReplies: [{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'Two flights leave at 9.') }],
     realtime: [
-      { batches: [[...sessionStarted('sess_v2'), userTranscript('find me flights to lisbon'), functionCall('call_1', 'Find flights to Lisbon tomorrow')]] },
+      { batches: [[...sessionStarted('sess_v2'), userTranscript('find me flights to lisbon'), spokenPreamble('item_pre'), functionCall('call_1', 'Find flights to Lisbon tomorrow')]] },
     ],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
@@ -43,7 +42,7 @@ test('v2: response.create is deferred while a response is active and sent on res
   const { realtime, harness } = await startV2Scenario(t, {
     agentReplies: [{ kind: 'sse', events: assistantMessageEvents('r', 'm', 'answer') }],
     realtime: [
-      { batches: [[...sessionStarted('sess_defer'), responseCreated('resp_speaking'), functionCall('call_d', 'do it')]] },
+      { batches: [[...sessionStarted('sess_defer'), responseCreated('resp_speaking'), spokenPreamble('item_pre'), functionCall('call_d', 'do it')]] },
     ],
   });
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
@@ -65,7 +64,7 @@ test('v2: the "active response in progress" error is benign: no error event, and
   };
   const realtime = await startMockRealtimeServer([
     // frame 1 = function_call_output, frame 2 = response.create → answered with the error
-    { batches: [[...sessionStarted('sess_benign'), functionCall('call_b', 'do it')], [], [activeError]] },
+    { batches: [[...sessionStarted('sess_benign'), spokenPreamble('item_pre'), functionCall('call_b', 'do it')], [], [activeError]] },
   ]);
   const harness = createSessionHarness({ agentBaseUrl: agent.baseUrl });
   t.after(async () => {
@@ -108,7 +107,7 @@ test('v2: a handoff that steers the running turn closes the older call with a no
       { kind: 'sse', events: assistantMessageEvents('r1', 'm1', 'answer one'), gate },
       { kind: 'sse', events: assistantMessageEvents('r2', 'm2', 'answer two') },
     ],
-    realtime: [{ batches: [[...sessionStarted('sess_steer2'), functionCall('call_a', 'first')], [functionCall('call_b', 'second')]] }],
+    realtime: [{ batches: [[...sessionStarted('sess_steer2'), spokenPreamble('item_pre'), functionCall('call_a', 'first')], [spokenPreamble('item_pre2'), functionCall('call_b', 'second')]] }],
   });
   t.after(() => release());
   await harness.session.start({ config: sessionConfig('v2', realtime.url), apiKey: TEST_API_KEY });
@@ -128,8 +127,12 @@ test('v2: a handoff that steers the running turn closes the older call with a no
     ['call_a', SUPERSEDED_HANDOFF_TEXT],
     ['call_b', 'answer two'],
   ]);
-  const progress = frames.filter((frame) => frame.type === 'conversation.item.create' && frame.item?.type === 'message');
-  assert.deepEqual(progress.map((frame) => [frame.item.role, frame.item.content[0].text]), [['system', `${AGENT_PROGRESS_PREFIX}answer one`]]);
+  // The earlier message reaches the voice model as a progress item (batched by the narrator).
+  await realtime.waitForFrame(0, (frame: any) => frame.item?.type === 'message' && String(frame.item.content[0].text).includes('answer one'));
+  const progress = (realtime.connections[0]!.frames as any[]).filter((frame) => frame.type === 'conversation.item.create' && frame.item?.type === 'message');
+  assert.equal(progress.length, 1);
+  assert.equal(progress[0].item.role, 'system');
+  assert.match(progress[0].item.content[0].text, /^Background agent progress[^\n]*\n- The agent said: answer one\n/);
 });
 
 test('v2: session.created then session.updated make one session.ready', async (t) => {
