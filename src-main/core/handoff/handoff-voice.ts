@@ -1,18 +1,16 @@
 import type { OutboundMessage } from '../protocol/outbound-message';
+import type { FunctionCalls } from './function-calls';
 import type { Logger } from '../util/logger';
-import { formatCount, keepHead } from '../util/text-cap';
+import { condenseForSpeech } from './speech/condense-for-speech';
 
 /**
- * The most of one agent message mirrored into the voice session (about 2,000 tokens): the voice
- * model reads it aloud, so more would be minutes of speech; the whole answer stays on the card.
+ * The agent's text as the voice session gets it: condensed for speech (code, tables and long lists
+ * named, not read; a long answer cut to its opening with "the details are on the user's screen").
+ * The voice model reads it aloud; the whole answer stays on the handoff card.
  */
-export const MAX_VOICE_ANSWER_CHARS = 8_000;
-
-/** The agent's text as the voice session gets it: capped, and the cut said in the text. */
 export function voiceAnswerText(text: string): string {
-  return keepHead(text, MAX_VOICE_ANSWER_CHARS, (cut) => `\n[… ${formatCount(cut)} more characters of this answer are on the user's screen.]`);
+  return condenseForSpeech(text).text;
 }
-import type { FunctionCalls } from './function-calls';
 
 export const SUPERSEDED_HANDOFF_TEXT = 'This request was merged into a newer one; the answer comes with that one.';
 export const NOTHING_TO_DELEGATE_TEXT = 'The request was empty, so nothing was delegated to the background agent.';
@@ -72,10 +70,13 @@ export class CallOutputVoice implements HandoffVoice {
     private readonly wire: VoiceWire,
     private readonly calls: FunctionCalls,
     private readonly logger: Logger,
+    /** An earlier message of the running turn (not its answer), for the narrator. */
+    private readonly interim: (text: string) => void,
   ) {}
 
   answer(_handoffId: string, text: string): void {
-    if (this.held !== undefined) this.progress(this.held);
+    // An earlier message: the narrator tells the voice model, and decides whether it is spoken now.
+    if (this.held !== undefined) this.interim(this.held);
     this.held = voiceAnswerText(text);
   }
 
@@ -86,7 +87,8 @@ export class CallOutputVoice implements HandoffVoice {
       this.output(handoffId, held ?? FINISHED_WITHOUT_ANSWER_TEXT, true);
       return;
     }
-    if (held !== undefined) this.progress(held);
+    // The note's output asks for the response; the message before it is context for it.
+    if (held !== undefined) this.wire.send({ type: 'agent.progress', text: `${AGENT_PROGRESS_PREFIX}${held}` });
     this.output(handoffId, note, true);
   }
 
@@ -97,11 +99,6 @@ export class CallOutputVoice implements HandoffVoice {
 
   decline(handoffId: string, note: string, respond = true): void {
     this.output(handoffId, note, respond);
-  }
-
-  private progress(text: string): void {
-    this.wire.send({ type: 'agent.progress', text: `${AGENT_PROGRESS_PREFIX}${text}` });
-    this.wire.requestResponse();
   }
 
   private output(callId: string, text: string, respond: boolean): void {

@@ -33,16 +33,17 @@ test('v1 sends every message and note at once under the handoff id, as the refer
   ]);
 });
 
-test('v2: one output per call, the final answer; earlier messages go as system message items', () => {
+test('v2: one output per call, the final answer; earlier messages go to the narrator, not the call', () => {
   const out = wire();
-  const voice = new CallOutputVoice(out, new FunctionCalls(), silentLogger);
+  const interim: string[] = [];
+  const voice = new CallOutputVoice(out, new FunctionCalls(), silentLogger, (text) => interim.push(text));
   voice.answer('call_1', 'looking at the logs');
   assert.deepEqual(out.sent, [], 'held until it is known whether it is the last');
+  assert.deepEqual(interim, []);
   voice.answer('call_1', 'the disk is full');
   voice.finish('call_1', undefined);
+  assert.deepEqual(interim, ['looking at the logs']);
   assert.deepEqual(out.sent, [
-    { type: 'agent.progress', text: `${AGENT_PROGRESS_PREFIX}looking at the logs` },
-    'response.create',
     { type: 'handoff.output', handoffId: 'call_1', text: 'the disk is full' },
     'response.create',
   ]);
@@ -51,19 +52,20 @@ test('v2: one output per call, the final answer; earlier messages go as system m
 test('v2: a failure or cancel note is the output; a message before it goes as progress; nothing answers twice', () => {
   const out = wire();
   const calls = new FunctionCalls();
-  const voice = new CallOutputVoice(out, calls, silentLogger);
+  const voice = new CallOutputVoice(out, calls, silentLogger, () => {});
   voice.answer('call_1', 'half done');
   voice.finish('call_1', 'The background agent failed: timeout.');
   voice.finish('call_1', 'again');
   voice.decline('call_1', 'and again');
   const outputs = out.sent.filter((message) => message !== 'response.create' && message.type === 'handoff.output');
   assert.deepEqual(outputs, [{ type: 'handoff.output', handoffId: 'call_1', text: 'The background agent failed: timeout.' }]);
-  assert.equal(out.sent.filter((message) => message !== 'response.create' && message.type === 'agent.progress').length, 1);
+  const progress = out.sent.filter((message) => message !== 'response.create' && message.type === 'agent.progress');
+  assert.deepEqual(progress, [{ type: 'agent.progress', text: `${AGENT_PROGRESS_PREFIX}half done` }], 'the message before the failure is context for it');
 });
 
 test('v2: a superseded call gets its note without a response; an empty request and a silent turn still answer their call', () => {
   const out = wire();
-  const voice = new CallOutputVoice(out, new FunctionCalls(), silentLogger);
+  const voice = new CallOutputVoice(out, new FunctionCalls(), silentLogger, () => {});
   voice.supersede('call_a');
   voice.decline('call_b', NOTHING_TO_DELEGATE_TEXT);
   voice.finish('call_c', undefined);

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { agentFailureSentence } from '../../../src-main/core/handoff/handoff-controller';
 import { handoffAgentText, MAX_HANDOFF_TRANSCRIPT_CHARS } from '../../../src-main/core/handoff/handoff-text';
-import { MAX_VOICE_ANSWER_CHARS, voiceAnswerText } from '../../../src-main/core/handoff/handoff-voice';
+import { voiceAnswerText } from '../../../src-main/core/handoff/handoff-voice';
+import { DETAILS_ON_SCREEN, MAX_SPOKEN_CHARS } from '../../../src-main/core/handoff/speech/condense-for-speech';
 import { registerSecret } from '../../../src-main/core/util/redact';
 
 test('a long conversation handed to the agent keeps its newest part and says how much was left out', () => {
@@ -16,11 +17,12 @@ test('a long conversation handed to the agent keeps its newest part and says how
   assert.equal(handoffAgentText('v2', 'Short', [{ role: 'user', text: 'hi' }]), 'Short\n\nConversation since the last handoff:\nuser: hi');
 });
 
-test('an agent answer mirrored into the voice session is capped with a note; the short one is untouched', () => {
-  const long = 'word '.repeat(5_000);
+test('an agent answer mirrored into the voice session is condensed for speech and capped; the short one is untouched', () => {
+  const long = 'The build failed in three places. '.repeat(300);
   const mirrored = voiceAnswerText(long);
-  assert.ok(mirrored.length < MAX_VOICE_ANSWER_CHARS + 120);
-  assert.match(mirrored, /\[… 17,000 more characters of this answer are on the user's screen\.\]$/);
+  assert.ok(mirrored.length <= MAX_SPOKEN_CHARS, `capped: ${mirrored.length}`);
+  assert.ok(mirrored.endsWith(DETAILS_ON_SCREEN), mirrored.slice(-80));
+  assert.match(voiceAnswerText('Run this:\n\n```ts\nconst a = 1;\nconst b = 2;\n```\n'), /\[A 2-line TypeScript code block is on the user's screen\.\]/);
   assert.equal(voiceAnswerText('The build is green.'), 'The build is green.');
 });
 
