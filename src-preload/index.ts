@@ -20,6 +20,7 @@ const COMMAND_LIST: Record<CommandName, true> = {
   'session.stop': true,
   'session.sendText': true,
   'agent.cancel': true,
+  'agent.answerApproval': true,
   'talk.setMode': true,
   'talk.setMuted': true,
   'talk.press': true,

@@ -10,6 +10,8 @@
 // Transcript events are linear (an `append` per delta), so the reducer appends and records the
 // piece on the bubble: the state patch for a delta then carries the piece, not the bubble.
 // A reconnect keeps the conversation: one quiet divider note, no new epoch.
+// A coding agent's steps and permission requests go on its turn's card, like its text.
+import type { AgentApprovalDecider, AgentApprovalDecision, AgentApprovalRequest, AgentProgressStep } from './agent-activity';
 import { connectionNote } from './connection-words';
 import type { ForwardedSessionEvent } from './ipc-contract';
 import type { HandoffEndCause, SessionEvent, SessionState, TranscriptEntryEvent, TranscriptRole } from './session-events';
@@ -18,6 +20,8 @@ type HandoffRequestedEvent = Extract<SessionEvent, { type: 'handoff.requested' }
 type HandoffIncompleteEvent = Extract<SessionEvent, { type: 'handoff.incomplete' }>;
 type ResponseEndedEvent = Extract<SessionEvent, { type: 'response.ended' }>;
 type TranscriptionFailedEvent = Extract<SessionEvent, { type: 'transcription.failed' }>;
+type ApprovalRequestedEvent = Extract<SessionEvent, { type: 'agent.approval.requested' }>;
+type ApprovalResolvedEvent = Extract<SessionEvent, { type: 'agent.approval.resolved' }>;
 
 /** What a user's bubble says when its speech could not be transcribed. */
 export const NOT_TRANSCRIBED_NOTE = 'not transcribed';
@@ -93,7 +97,27 @@ export interface HandoffItem {
   readonly reason: string | null;
   /** What the agent backend noted on the way (a retry, history it left out), oldest first. */
   readonly notices: readonly string[];
+  /** A coding agent's steps in order of first appearance, each updated in place; the newest MAX_CARD_STEPS. */
+  readonly steps: readonly AgentProgressStep[];
+  /** How many older steps were left out of `steps`. */
+  readonly stepsLeftOut: number;
+  /** The agent's permission requests in the order asked, pending or decided. */
+  readonly approvals: readonly CardApproval[];
   readonly firstSeenAt: number;
+}
+
+/**
+ * A permission request on a handoff card. It waits while `decidedBy` is absent; `requestedAt`
+ * (main's clock, ms since the epoch) plus `timeoutMs` is when it is denied unanswered.
+ */
+export interface CardApproval {
+  readonly request: AgentApprovalRequest;
+  readonly timeoutMs: number;
+  readonly requestedAt: number;
+  readonly decision?: AgentApprovalDecision;
+  /** 'ended' with decision 'deny' also when the turn ended while it still waited. */
+  readonly decidedBy?: AgentApprovalDecider;
+  readonly decidedAt?: number;
 }
 
 /**
@@ -149,6 +173,8 @@ export const initialConversationState: ConversationState = {
 const ACTIVE_SESSION_STATES: ReadonlySet<SessionState> = new Set(['connecting', 'live', 'reconnecting', 'closing']);
 /** Notices kept on one card: the newest matter, a retry loop must not grow the card without end. */
 const MAX_CARD_NOTICES = 20;
+/** Steps kept on one card: a long agent turn has hundreds; the newest say what it is doing. */
+export const MAX_CARD_STEPS = 200;
 const CARD_STATUS_FOR_CAUSE: Record<HandoffEndCause, HandoffCardStatus> = {
   agent_failed: 'failed',
   cancelled: 'cancelled',
@@ -169,6 +195,11 @@ export function handoffAnswerText(card: HandoffItem): string {
 
 export function isOpenHandoff(card: HandoffItem): boolean {
   return OPEN_CARD_STATUSES.has(card.status);
+}
+
+/** True while the agent waits for the user's answer to this request. */
+export function isPendingApproval(approval: CardApproval): boolean {
+  return approval.decidedBy === undefined;
 }
 
 export function conversationReducer(state: ConversationState, action: ConversationAction): ConversationState {
@@ -218,6 +249,12 @@ export function conversationReducer(state: ConversationState, action: Conversati
       return onTranscriptionFailed(state, event, at);
     case 'agent.notice':
       return onAgentNotice(state, event.handoffId, event.text);
+    case 'agent.progress':
+      return updateCard(state, event.handoffId, at, (card) => withStep(card, event.step));
+    case 'agent.approval.requested':
+      return updateCard(state, event.handoffId, at, (card) => withApprovalRequested(card, event, at));
+    case 'agent.approval.resolved':
+      return onApprovalResolved(state, event, at);
     case 'connection':
       return onConnection(state, connectionNote(event), at);
     case 'session.ready':
@@ -376,8 +413,56 @@ function newCard(state: ConversationState, handoffId: string, agentText: string,
     streaming: '',
     reason: null,
     notices: [],
+    steps: [],
+    stepsLeftOut: 0,
+    approvals: [],
     firstSeenAt: at,
   };
+}
+
+/** The card with `step`: an update of a step it shows replaces it in place, a new one goes last. */
+function withStep(card: HandoffItem, step: AgentProgressStep): HandoffItem {
+  const status = card.status === 'requested' ? 'working' : card.status;
+  const index = card.steps.findIndex((shown) => shown.id === step.id);
+  if (index >= 0) return { ...card, status, steps: replaceAt(card.steps, index, step) };
+  // A step updated after it was left out comes back as new: rare, and better than losing it.
+  const steps = [...card.steps, step];
+  const over = Math.max(0, steps.length - MAX_CARD_STEPS);
+  return { ...card, status, steps: over > 0 ? steps.slice(over) : steps, stepsLeftOut: card.stepsLeftOut + over };
+}
+
+/** The card with a new permission request (a repeated one keeps its first place and time). */
+function withApprovalRequested(card: HandoffItem, event: ApprovalRequestedEvent, at: number): HandoffItem {
+  const status = card.status === 'requested' ? 'working' : card.status;
+  if (card.approvals.some((shown) => shown.request.id === event.approval.id)) return { ...card, status };
+  const approval: CardApproval = { request: event.approval, timeoutMs: event.timeoutMs, requestedAt: at };
+  return { ...card, status, approvals: [...card.approvals, approval] };
+}
+
+/**
+ * A permission request was decided. It applies to one that waits, or to one the turn's end marked
+ * ended (the real answer, if it comes after all, is the truer one); a request the card never
+ * showed has nothing to update.
+ */
+function onApprovalResolved(state: ConversationState, event: ApprovalResolvedEvent, at: number): ConversationState {
+  const position = findCard(state, event.handoffId);
+  if (position < 0) return state;
+  const card = state.items[position] as HandoffItem;
+  const index = card.approvals.findIndex((shown) => shown.request.id === event.approvalId);
+  const current = index >= 0 ? card.approvals[index]! : undefined;
+  if (!current || (current.decidedBy !== undefined && current.decidedBy !== 'ended')) return state;
+  if (current.decidedBy === event.decidedBy && current.decision === event.decision) return state;
+  const decided: CardApproval = { ...current, decision: event.decision, decidedBy: event.decidedBy, decidedAt: at };
+  return { ...state, items: replaceAt(state.items, position, { ...card, approvals: replaceAt(card.approvals, index, decided) }) };
+}
+
+/** The turn ended: nothing waits any more, so what still waited shows as ended (denied). */
+function endPendingApprovals(card: HandoffItem, at: number): HandoffItem {
+  if (!card.approvals.some(isPendingApproval)) return card;
+  const approvals = card.approvals.map((approval): CardApproval =>
+    isPendingApproval(approval) ? { ...approval, decision: 'deny', decidedBy: 'ended', decidedAt: at } : approval,
+  );
+  return { ...card, approvals };
 }
 
 /** A notice from the agent backend goes on its turn's card (none: the card is gone, so is the notice). */
@@ -471,7 +556,8 @@ function endTurn(
   at: number,
   ending: { readonly status: HandoffCardStatus; readonly reason: string } | null,
 ): ConversationState {
-  return updateCard(state, handoffId, at, (card) => {
+  return updateCard(state, handoffId, at, (started) => {
+    const card = endPendingApprovals(started, at);
     const answer = handoffAnswerText(card);
     if (ending !== null) return { ...card, answer, streaming: '', status: ending.status, reason: ending.reason };
     return { ...card, answer, streaming: '', status: answer ? 'answered' : 'done' };

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { TALK_MODES, type AppState, type TalkMode, type TalkState } from './app-state';
 import { HANDS_FREE_TURN_DETECTIONS, MIN_BARGE_IN_PROBLEM, isMinBargeInMs, type HandsFreeTurnDetection } from './echo-cancellation';
+import { AGENT_APPROVAL_TIMEOUT_PROBLEM, AGENT_UPDATE_INTERVAL_PROBLEM, isAgentApprovalTimeoutSeconds, isAgentUpdateIntervalSeconds } from './agent-timing';
 import type { RoomCheckResult } from './room-check';
 import type { SessionEvent } from './session-events';
 import type { StatePatch } from './state-patch';
@@ -93,6 +94,10 @@ export interface Settings {
   readonly agentApproval: AgentApprovalPolicy;
   /** Codex only: the sandbox for the commands it runs. */
   readonly agentSandbox: AgentSandbox;
+  /** Every backend: at most one spoken progress update of a working agent per this many seconds. */
+  readonly agentUpdateIntervalSeconds: number;
+  /** Codex and ACP: a permission request nobody answers is denied after this many seconds. */
+  readonly agentApprovalTimeoutSeconds: number;
   readonly talkMode: TalkMode;
   /** v2: input noise reduction (near field: headset; far field: speakers and rooms; auto: from the speaker's name). */
   readonly noiseReduction: NoiseReductionChoice;
@@ -238,6 +243,8 @@ export const settingsSchema = z.strictObject({
   agentConfig: z.string().max(MAX_AGENT_CONFIG_CHARS),
   agentApproval: z.enum(AGENT_APPROVAL_POLICIES),
   agentSandbox: z.enum(AGENT_SANDBOXES),
+  agentUpdateIntervalSeconds: z.custom<number>(isAgentUpdateIntervalSeconds, { message: AGENT_UPDATE_INTERVAL_PROBLEM }),
+  agentApprovalTimeoutSeconds: z.custom<number>(isAgentApprovalTimeoutSeconds, { message: AGENT_APPROVAL_TIMEOUT_PROBLEM }),
   talkMode: z.enum(TALK_MODES),
   noiseReduction: z.enum(NOISE_REDUCTION_CHOICES),
   vadSilenceMs: z.custom<number>(isVadSilenceMs, { message: VAD_SILENCE_PROBLEM }),
@@ -295,6 +302,10 @@ export const COMMANDS = {
     z.strictObject({ text: z.string().trim().min(1).max(MAX_TEXT_MESSAGE_CHARS) }),
   ).returns<void>(),
   'agent.cancel': command(NO_ARGS).returns<void>(),
+  /** The user's click on a permission request's card; false when it is no longer waiting. */
+  'agent.answerApproval': command(
+    z.strictObject({ approvalId: z.string().min(1).max(200), decision: z.enum(['allow', 'deny']) }),
+  ).returns<boolean>(),
 
   'talk.setMode': command(z.strictObject({ mode: z.enum(TALK_MODES) })).returns<TalkState>(),
   'talk.setMuted': command(z.strictObject({ muted: z.boolean() })).returns<TalkState>(),

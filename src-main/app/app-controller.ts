@@ -157,6 +157,10 @@ export class AppController implements AppPort {
         this.session.voice.cancelAgent();
         this.reportSessionFacts();
       },
+      'agent.answerApproval': ({ approvalId, decision }) => {
+        if (!this.session) throw new Error('No session is running: the agent is not waiting for an answer.');
+        return this.session.voice.answerAgentApproval(approvalId, decision, 'click');
+      },
       'talk.setMode': ({ mode }) => {
         store.update({ talkMode: mode });
         return this.talkState();

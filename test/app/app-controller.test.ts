@@ -122,6 +122,11 @@ test('typed text needs a live session, and says so plainly', async (t) => {
   assert.throws(() => app.commands['talk.press'](undefined), /start one to talk/);
 });
 
+test('an approval click needs a running session, and says so', async (t) => {
+  const { app } = startAppHarness(t);
+  assert.throws(() => app.commands['agent.answerApproval']({ approvalId: 'approval-1', decision: 'allow' }), /No session is running/);
+});
+
 test('switching to push-to-talk mid-session saves the mode and turns server turn detection off', async (t) => {
   const realtime = await startMockRealtimeServer([{ batches: [[...sessionStarted('sess_mode')]] }]);
   t.after(() => realtime.close());

@@ -41,6 +41,7 @@ const VALID: { [N in CommandName]: CommandInput<N> } = {
   'session.stop': undefined,
   'session.sendText': { text: 'What is on my calendar?' },
   'agent.cancel': undefined,
+  'agent.answerApproval': { approvalId: 'call_7', decision: 'allow' },
   'talk.setMode': { mode: 'push-to-talk' },
   'talk.setMuted': { muted: true },
   'talk.press': undefined,
@@ -70,6 +71,7 @@ const INVALID: { [N in CommandName]: { payload: unknown; mentions: string } } = 
   'session.stop': { payload: 'stop', mentions: 'takes no arguments' },
   'session.sendText': { payload: { text: '   ' }, mentions: 'text must not be empty' },
   'agent.cancel': { payload: 1, mentions: 'takes no arguments' },
+  'agent.answerApproval': { payload: { approvalId: 'call_7', decision: 'maybe' }, mentions: 'decision' },
   'talk.setMode': { payload: { mode: 'walkie-talkie' }, mentions: 'mode must be one of hands-free, push-to-talk, toggle' },
   'talk.setMuted': { payload: { muted: 'yes' }, mentions: 'muted must be a boolean' },
   'talk.press': { payload: {}, mentions: 'takes no arguments' },
@@ -137,6 +139,14 @@ test('session.sendText accepts 4000 characters and refuses 4001', () => {
   assert.ok(validateCommand('session.sendText', { text: 'a'.repeat(4000) }).ok);
   assert.match(refusal('session.sendText', { text: 'a'.repeat(4001) }).message, /text must be at most 4000 characters/);
   assert.match(refusal('session.sendText', {}).message, /session\.sendText: text must be a string/);
+});
+
+test('agent.answerApproval takes only a request id and allow or deny: who decided is not the page\'s to say', () => {
+  assert.ok(validateCommand('agent.answerApproval', { approvalId: 'call_7', decision: 'deny' }).ok);
+  assert.equal(refusal('agent.answerApproval', { approvalId: 'call_7', decision: 'maybe' }).message, 'agent.answerApproval: decision must be one of allow, deny');
+  assert.equal(refusal('agent.answerApproval', { approvalId: '', decision: 'allow' }).message, 'agent.answerApproval: approvalId must not be empty');
+  assert.match(refusal('agent.answerApproval', { approvalId: 'a'.repeat(201), decision: 'allow' }).message, /approvalId must be at most 200 characters/);
+  assert.equal(refusal('agent.answerApproval', { approvalId: 'call_7', decision: 'allow', decidedBy: 'voice' }).message, 'agent.answerApproval: has unknown field decidedBy');
 });
 
 test('an unknown command is refused whatever its payload', () => {

@@ -1,9 +1,11 @@
 import { memo, useState, type ReactElement } from 'react';
 import { attempt } from '../../bridge/attempt';
 import { useStore } from '../../hooks/store-context';
-import { handoffAnswerText, type HandoffCardStatus, type HandoffItem } from '../../../../src-shared/conversation-reducer';
+import { handoffAnswerText, isOpenHandoff, isPendingApproval, type HandoffCardStatus, type HandoffItem } from '../../../../src-shared/conversation-reducer';
 import { AgentIcon } from '../common/icons';
 import { Markdown } from '../common/Markdown';
+import { AgentSteps } from './AgentSteps';
+import { ApprovalPrompt } from './ApprovalPrompt';
 
 const STATUS_WORDS: Record<HandoffCardStatus, string> = {
   requested: 'requested',
@@ -39,6 +41,7 @@ export const HandoffCard = memo(function HandoffCard({ card }: { readonly card: 
   const working = card.status === 'working' || card.status === 'steered';
   const nothingDelegated = card.agentText === '';
   const steers = card.requests.slice(1);
+  const waitingForYou = card.approvals.some(isPendingApproval);
 
   const cancel = async () => {
     setCancelling(true);
@@ -50,11 +53,11 @@ export const HandoffCard = memo(function HandoffCard({ card }: { readonly card: 
   const statusWord = nothingDelegated && card.status === 'requested' ? 'not delegated' : STATUS_WORDS[card.status];
   return (
     <article
-      className={`handoff-card handoff-${card.status} ${nothingDelegated ? 'is-undelegated' : ''}`}
+      className={`handoff-card handoff-${card.status} ${nothingDelegated ? 'is-undelegated' : ''} ${waitingForYou ? 'is-asking' : ''}`}
       data-testid="handoff-card"
       data-handoff-id={card.handoffId}
       data-status={card.status}
-      aria-label={`Background agent task, ${statusWord}`}
+      aria-label={`Background agent task, ${statusWord}${waitingForYou ? ', asking for your permission' : ''}`}
     >
       <header className="handoff-header">
         <span className="handoff-icon" aria-hidden="true">
@@ -65,6 +68,11 @@ export const HandoffCard = memo(function HandoffCard({ card }: { readonly card: 
           {working && <span className="spinner spinner-small" aria-hidden="true" />}
           {statusWord}
         </span>
+        {waitingForYou && (
+          <span className="badge badge-asking" data-testid="handoff-asking">
+            needs your answer
+          </span>
+        )}
         {working && (
           <button
             type="button"
@@ -98,6 +106,15 @@ export const HandoffCard = memo(function HandoffCard({ card }: { readonly card: 
           </pre>
         </div>
       ))}
+      {card.steps.length > 0 && <AgentSteps steps={card.steps} leftOut={card.stepsLeftOut} live={isOpenHandoff(card)} />}
+      {card.approvals.length > 0 && (
+        <div className="handoff-section handoff-approvals" data-testid="handoff-approvals">
+          <div className="handoff-label">Permission</div>
+          {card.approvals.map((approval) => (
+            <ApprovalPrompt key={approval.request.id} approval={approval} />
+          ))}
+        </div>
+      )}
       {(answer || working) && (
         <div className="handoff-section">
           <div className="handoff-label">Answer</div>
@@ -106,7 +123,7 @@ export const HandoffCard = memo(function HandoffCard({ card }: { readonly card: 
               <Markdown text={answer} />
             </div>
           ) : (
-            <p className="handoff-waiting">Waiting for the agent…</p>
+            <p className="handoff-waiting">{waitingForYou ? 'The agent waits for your answer above…' : 'Waiting for the agent…'}</p>
           )}
         </div>
       )}

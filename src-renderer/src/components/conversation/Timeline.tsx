@@ -11,6 +11,9 @@ const CHARS_PER_LINE = 70;
 const LINE_HEIGHT_PX = 22;
 /** A request that joined a running handoff adds its own labelled section to the card. */
 const STEER_SECTION_HEIGHT_PX = 60;
+/** The step list scrolls past this many lines; a permission request is a block of its own. */
+const MAX_VISIBLE_STEPS = 8;
+const APPROVAL_HEIGHT_PX = 140;
 
 function itemKey(item: TimelineItem): string {
   return item.key;
@@ -23,7 +26,13 @@ function estimateHeight(item: TimelineItem): number {
     case 'typed':
       return 36 + Math.max(1, Math.ceil(item.text.length / CHARS_PER_LINE)) * LINE_HEIGHT_PX;
     case 'handoff':
-      return 150 + (item.requests.length - 1) * STEER_SECTION_HEIGHT_PX + item.notices.length * LINE_HEIGHT_PX + Math.ceil((item.requests.join('').length + item.answer.length) / CHARS_PER_LINE) * LINE_HEIGHT_PX;
+      return (
+        150 +
+        (item.requests.length - 1) * STEER_SECTION_HEIGHT_PX +
+        (item.notices.length + Math.min(item.steps.length, MAX_VISIBLE_STEPS)) * LINE_HEIGHT_PX +
+        item.approvals.length * APPROVAL_HEIGHT_PX +
+        Math.ceil((item.requests.join('').length + item.answer.length) / CHARS_PER_LINE) * LINE_HEIGHT_PX
+      );
     case 'divider':
       return 48;
   }
