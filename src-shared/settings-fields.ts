@@ -32,6 +32,8 @@ export const SETTINGS_FIELDS: Readonly<Record<SettingsField, SettingsFieldInfo>>
   agentConfig: { label: 'Codex config overrides', page: 'agent' },
   agentApproval: { label: 'Approval policy', page: 'agent' },
   agentSandbox: { label: 'Codex sandbox', page: 'agent' },
+  agentUpdateIntervalSeconds: { label: 'Spoken progress interval', page: 'agent' },
+  agentApprovalTimeoutSeconds: { label: 'Permission request timeout', page: 'agent' },
   inputDevice: { label: 'Microphone', page: 'audio' },
   outputDevice: { label: 'Speaker', page: 'audio' },
   noiseReduction: { label: 'Noise reduction', page: 'audio' },

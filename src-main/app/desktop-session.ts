@@ -14,7 +14,7 @@ import type { VoiceSession } from '../core/session/voice-session';
 import { errorMessage } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import { HistoryRecorder } from '../adapters/history/history-recorder';
-import { agentSettingsFrom, minBargeInMsFrom, realtimeConfigFrom, resilienceFrom } from './session-settings';
+import { agentSettingsFrom, agentUpdateIntervalMsFrom, minBargeInMsFrom, realtimeConfigFrom, resilienceFrom } from './session-settings';
 import { createVoiceRuntime, type VoiceRuntime, type VoiceRuntimeOptions } from './voice-runtime';
 
 export interface DesktopSessionDeps {
@@ -64,6 +64,7 @@ export class DesktopSession {
         onStateChange: (state) => deps.onTalkState(state),
       },
       resilience: resilienceFrom(settings),
+      agentUpdateIntervalMs: agentUpdateIntervalMsFrom(settings),
       logger: deps.logger,
       now: deps.now,
       onEvent: (event) => this.onEvent(event),

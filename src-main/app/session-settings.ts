@@ -1,5 +1,12 @@
 // Settings → what one voice session and its agent are configured with. Pure, but for the file
 // lookups agentSettingsProblem makes by default.
+import {
+  DEFAULT_AGENT_APPROVAL_TIMEOUT_SECONDS,
+  DEFAULT_AGENT_UPDATE_INTERVAL_SECONDS,
+  MS_PER_SECOND,
+  isAgentApprovalTimeoutSeconds,
+  isAgentUpdateIntervalSeconds,
+} from '../../src-shared/agent-timing';
 import { DEFAULT_MIN_BARGE_IN_MS, isMinBargeInMs, type EchoCancellationSettings } from '../../src-shared/echo-cancellation';
 import { agentConfigLines, isSessionMinutes, isVadSilenceMs, type Settings } from '../../src-shared/ipc-contract';
 import type { SettingsField } from '../../src-shared/settings-fields';
@@ -75,7 +82,23 @@ export function agentSettingsFrom(settings: Settings, apiKey: string | undefined
     config: agentConfigLines(settings.agentConfig),
     approvalPolicy: settings.agentApproval,
     sandbox: settings.agentSandbox,
+    approvalTimeoutMs: agentApprovalTimeoutMsFrom(settings),
   };
+}
+
+/**
+ * The least time between two spoken progress updates of a working agent. Out of range (a
+ * hand-edited file) is listed by settingsProblems; the default applies meanwhile.
+ */
+export function agentUpdateIntervalMsFrom(settings: Settings): number {
+  const seconds = isAgentUpdateIntervalSeconds(settings.agentUpdateIntervalSeconds) ? settings.agentUpdateIntervalSeconds : DEFAULT_AGENT_UPDATE_INTERVAL_SECONDS;
+  return seconds * MS_PER_SECOND;
+}
+
+/** How long a coding agent's permission request waits for the user before it is denied; as agentUpdateIntervalMsFrom. */
+export function agentApprovalTimeoutMsFrom(settings: Settings): number {
+  const seconds = isAgentApprovalTimeoutSeconds(settings.agentApprovalTimeoutSeconds) ? settings.agentApprovalTimeoutSeconds : DEFAULT_AGENT_APPROVAL_TIMEOUT_SECONDS;
+  return seconds * MS_PER_SECOND;
 }
 
 /** Agent settings that would only fail mid-conversation, once the voice model hands work over. */

@@ -74,6 +74,8 @@ export interface VoiceRuntimeOptions {
   readonly onEvent?: (event: SessionEvent) => void;
   /** Reconnect and renewal (the provider's session limit); defaults when absent. */
   readonly resilience?: Partial<ResilienceOptions>;
+  /** The least time between two spoken progress updates of a working agent; the session's default when absent. */
+  readonly agentUpdateIntervalMs?: number;
   /** The agent backend for these settings; tests pass their own. */
   readonly createAgent?: (settings: AgentBackendSettings, logger: Logger) => AgentBackend;
 }
@@ -126,6 +128,7 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): VoiceRuntime {
     sink: audio.sink,
     logger,
     ...(options.resilience ? { resilience: options.resilience } : {}),
+    ...(options.agentUpdateIntervalMs !== undefined ? { agentUpdateIntervalMs: options.agentUpdateIntervalMs } : {}),
   });
   const talk = new TalkModeController(session, {
     mode: options.talk.mode,

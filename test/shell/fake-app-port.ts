@@ -28,6 +28,8 @@ export const TEST_SETTINGS: Settings = {
   agentConfig: '',
   agentApproval: 'allow-read-only',
   agentSandbox: 'workspace-write',
+  agentUpdateIntervalSeconds: 20,
+  agentApprovalTimeoutSeconds: 60,
   talkMode: 'hands-free',
   noiseReduction: 'auto',
   vadSilenceMs: 500,

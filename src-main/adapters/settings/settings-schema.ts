@@ -23,6 +23,14 @@ import {
   type Hotkeys as HotkeySettings,
   type Settings,
 } from '../../../src-shared/ipc-contract';
+import {
+  AGENT_APPROVAL_TIMEOUT_PROBLEM,
+  AGENT_UPDATE_INTERVAL_PROBLEM,
+  DEFAULT_AGENT_APPROVAL_TIMEOUT_SECONDS,
+  DEFAULT_AGENT_UPDATE_INTERVAL_SECONDS,
+  isAgentApprovalTimeoutSeconds,
+  isAgentUpdateIntervalSeconds,
+} from '../../../src-shared/agent-timing';
 import { SETTINGS_FIELDS, isSettingsField, type SettingsField, type SettingsPage } from '../../../src-shared/settings-fields';
 import {
   DEFAULT_ECHO_CANCELLATION,
@@ -73,9 +81,11 @@ export const DEFAULT_SETTINGS: Settings = {
   agentCommand: '',
   agentCwd: '',
   agentConfig: '',
-  // Nobody can answer an approval yet (no card or voice question): only reads go through.
+  // Reads go through; anything else is put to the user (card and voice), denied if unanswered.
   agentApproval: 'allow-read-only',
   agentSandbox: 'workspace-write',
+  agentUpdateIntervalSeconds: DEFAULT_AGENT_UPDATE_INTERVAL_SECONDS,
+  agentApprovalTimeoutSeconds: DEFAULT_AGENT_APPROVAL_TIMEOUT_SECONDS,
   talkMode: 'hands-free',
   noiseReduction: 'auto',
   vadSilenceMs: DEFAULT_VAD_SILENCE_MS,
@@ -128,6 +138,9 @@ const SCHEMA_WITHOUT_DEFAULTS: Record<keyof StoredSettings, JsonSchema> = {
   agentConfig: text(MAX_AGENT_CONFIG_CHARS),
   agentApproval: oneOf(AGENT_APPROVAL_POLICIES),
   agentSandbox: oneOf(AGENT_SANDBOXES),
+  // Only the type, as maxSessionMinutes: a hand-edited 2 is a listed problem, not a corrupt file.
+  agentUpdateIntervalSeconds: { type: 'number' },
+  agentApprovalTimeoutSeconds: { type: 'number' },
   talkMode: oneOf(TALK_MODES),
   noiseReduction: oneOf(NOISE_REDUCTION_CHOICES),
   // Only the type, as maxSessionMinutes: a hand-edited 150 is a listed problem, not a corrupt file.
@@ -253,6 +266,8 @@ const CHECKS: Record<SettingsKey, Check> = {
   agentConfig: textCheck(MAX_AGENT_CONFIG_CHARS),
   agentApproval: oneOfCheck(AGENT_APPROVAL_POLICIES),
   agentSandbox: oneOfCheck(AGENT_SANDBOXES),
+  agentUpdateIntervalSeconds: (value) => (isAgentUpdateIntervalSeconds(value) ? undefined : AGENT_UPDATE_INTERVAL_PROBLEM),
+  agentApprovalTimeoutSeconds: (value) => (isAgentApprovalTimeoutSeconds(value) ? undefined : AGENT_APPROVAL_TIMEOUT_PROBLEM),
   talkMode: oneOfCheck(TALK_MODES),
   noiseReduction: oneOfCheck(NOISE_REDUCTION_CHOICES),
   vadSilenceMs: (value) => (isVadSilenceMs(value) ? undefined : VAD_SILENCE_PROBLEM),

@@ -7,7 +7,13 @@ import {
   type AgentBackend,
   type AgentSandbox,
 } from '../../../../src-shared/ipc-contract';
-import { SelectField, TextAreaField, TextField } from '../common/fields';
+import {
+  AGENT_APPROVAL_TIMEOUT_SECONDS_RANGE,
+  AGENT_UPDATE_INTERVAL_SECONDS_RANGE,
+  DEFAULT_AGENT_APPROVAL_TIMEOUT_SECONDS,
+  DEFAULT_AGENT_UPDATE_INTERVAL_SECONDS,
+} from '../../../../src-shared/agent-timing';
+import { NumberField, SelectField, TextAreaField, TextField } from '../common/fields';
 import type { TabProps } from './tab-props';
 
 const BACKEND_LABELS: Record<AgentBackend, string> = {
@@ -19,9 +25,9 @@ const BACKEND_LABELS: Record<AgentBackend, string> = {
 };
 
 const APPROVAL_LABELS: Record<AgentApprovalPolicy, string> = {
-  'allow-read-only': 'Allow what only reads; deny the rest',
+  'allow-read-only': 'Allow what only reads; ask me about the rest',
   'never-ask': 'Allow everything',
-  'always-ask': 'Deny everything the agent asks for',
+  'always-ask': 'Ask me about everything',
 };
 
 const SANDBOX_LABELS: Record<AgentSandbox, string> = {
@@ -82,6 +88,17 @@ export function AgentTab({ draft, change, errorFor }: TabProps): ReactElement {
         testId="setting-agentBackend"
         error={errorFor('agentBackend')}
       />
+      <NumberField
+        label="Spoken progress interval"
+        value={draft.agentUpdateIntervalSeconds}
+        onChange={(value) => change({ agentUpdateIntervalSeconds: value })}
+        min={AGENT_UPDATE_INTERVAL_SECONDS_RANGE.min}
+        max={AGENT_UPDATE_INTERVAL_SECONDS_RANGE.max}
+        unit="seconds"
+        testId="setting-agentUpdateIntervalSeconds"
+        hint={`While the agent works, the assistant tells you what it is doing at most once in this many seconds (default ${DEFAULT_AGENT_UPDATE_INTERVAL_SECONDS}). The handoff card shows every step.`}
+        error={errorFor('agentUpdateIntervalSeconds')}
+      />
       <fieldset className={`settings-group ${backend === 'responses' ? '' : 'is-inactive'}`}>
         <legend>Responses API{backend === 'responses' ? '' : ' (not in use)'}</legend>
         <TextField
@@ -133,8 +150,19 @@ export function AgentTab({ draft, change, errorFor }: TabProps): ReactElement {
           options={AGENT_APPROVAL_POLICIES.map((value) => ({ value, label: APPROVAL_LABELS[value] }))}
           onChange={(value) => change({ agentApproval: value as AgentApprovalPolicy })}
           testId="setting-agentApproval"
-          hint="What Parley answers when the agent asks permission. Parley cannot ask you yet: what the policy does not allow is denied at once, and the handoff card says what was denied."
+          hint="When the agent asks permission, Parley asks you (on the handoff card and aloud) unless this policy answers for you."
           error={errorFor('agentApproval')}
+        />
+        <NumberField
+          label="Permission request timeout"
+          value={draft.agentApprovalTimeoutSeconds}
+          onChange={(value) => change({ agentApprovalTimeoutSeconds: value })}
+          min={AGENT_APPROVAL_TIMEOUT_SECONDS_RANGE.min}
+          max={AGENT_APPROVAL_TIMEOUT_SECONDS_RANGE.max}
+          unit="seconds"
+          testId="setting-agentApprovalTimeoutSeconds"
+          hint={`A permission request you leave unanswered this long is denied (default ${DEFAULT_AGENT_APPROVAL_TIMEOUT_SECONDS}).`}
+          error={errorFor('agentApprovalTimeoutSeconds')}
         />
         <SelectField
           label="Codex sandbox"
