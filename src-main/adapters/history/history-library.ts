@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../../core/util/errors';
 import { silentLogger, type Logger } from '../../core/util/logger';
-import type { HistoryRecord, HistorySummary } from './history-record';
+import type { AgentApprovalRecord, HistoryRecord, HistorySummary } from './history-record';
+import { approvalAction, approvalOutcome } from '../../../src-shared/agent-approval-words';
 import { HISTORY_FILE_SUFFIX, isMessageRecord } from './history-recorder';
 import { addUsage, describeUsage, EMPTY_USAGE_TOTALS, type UsageTotals } from '../../../src-shared/usage';
 
@@ -61,7 +62,8 @@ function removeEmptySession(directory: string, name: string, logger: Logger): vo
  * The records as the conversation went: v2 transcript lines in item order (after the item they
  * follow; a later line for the same item replaces its text in place), and every request that
  * steered a running agent turn folded into that turn's handoff (`steers`), so a steered handoff
- * is one handoff. v1 lines carry no item ids and keep their order.
+ * is one handoff, and so is every permission request decided during it (`approvals`). v1 lines
+ * carry no item ids and keep their order.
  */
 export function conversationOrder(records: readonly HistoryRecord[]): HistoryRecord[] {
   const ordered: HistoryRecord[] = [];
@@ -83,6 +85,15 @@ export function conversationOrder(records: readonly HistoryRecord[]): HistoryRec
       } else {
         ordered.push({ kind: 'handoff', at: record.at, handoffId: record.handoffId, agentText: record.agentText });
       }
+      continue;
+    }
+    if (record.kind === 'agent.approval') {
+      const turnId = turnOf.get(record.handoffId) ?? record.handoffId;
+      const turn = ordered.findIndex((candidate) => candidate.kind === 'handoff' && candidate.handoffId === turnId);
+      const handoff = turn >= 0 ? ordered[turn] : undefined;
+      // Without its handoff (a file cut short) it stays where it happened.
+      if (handoff?.kind === 'handoff') ordered[turn] = { ...handoff, approvals: [...(handoff.approvals ?? []), record] };
+      else ordered.push(record);
       continue;
     }
     if (record.kind === 'handoff' && record.itemId !== undefined) {
@@ -140,6 +151,10 @@ export function historyToMarkdown(sessionId: string, records: readonly HistoryRe
         lines.push('> **Sent to the agent:**', ...quoted(record.agentText));
         for (const steer of record.steers ?? []) lines.push('>', '> **Added while the agent worked:**', ...quoted(steer));
         lines.push('');
+        if (record.approvals?.length) lines.push(...record.approvals.flatMap(approvalLines), '');
+        break;
+      case 'agent.approval':
+        lines.push(...approvalLines(record), '');
         break;
       case 'agent.answer':
         lines.push(`**Agent:** ${record.text}`, '');
@@ -165,6 +180,32 @@ export function sessionUsage(records: readonly HistoryRecord[]): UsageTotals {
     totals = addUsage(totals, usage);
   }
   return totals;
+}
+
+/** `- Approval: run `npm test` — allowed by voice`, with the agent's reason when it gave one. */
+function approvalLines(record: AgentApprovalRecord): string[] {
+  const outcome = approvalOutcome(record.decision, record.decidedBy);
+  const reason = record.reason?.trim() ? ` The agent's reason: ${oneLine(record.reason)}` : '';
+  const subject = record.subject.replace(/\r\n?/g, '\n').trim();
+  if (!subject.includes('\n')) return [`- Approval: ${approvalAction(record.approvalKind)} ${inlineCode(subject)} — ${outcome}.${reason}`];
+  // Several lines (files and a diff summary): a code block under the item keeps them as they were.
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(subject) + 1));
+  return [`- Approval: ${approvalAction(record.approvalKind)} — ${outcome}.${reason}`, '', `  ${fence}`, ...subject.split('\n').map((line) => `  ${line}`), `  ${fence}`];
+}
+
+/** A code span that holds any text: its fence is longer than any run of backticks inside. */
+function inlineCode(text: string): string {
+  const fence = '`'.repeat(longestBacktickRun(text) + 1);
+  const padding = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${padding}${text}${padding}${fence}`;
+}
+
+function longestBacktickRun(text: string): number {
+  return Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function quoted(text: string): string[] {

@@ -1,3 +1,4 @@
+import type { AgentApprovalDecider, AgentApprovalDecision, AgentApprovalKind } from '../../../src-shared/agent-activity';
 import type { TranscriptRole } from '../../../src-shared/session-events';
 import type { TokenUsage } from '../../../src-shared/usage';
 
@@ -27,14 +28,35 @@ export type HistoryRecord =
       readonly afterItemId?: string | null;
       /** Requests that joined this handoff's agent turn; filled in by readers from `handoff.joined` lines. */
       readonly steers?: readonly string[];
+      /** The permission requests the user was asked during this handoff's turn; filled in by readers from `agent.approval` lines. */
+      readonly approvals?: readonly AgentApprovalRecord[];
     }
   /** A request that steered the running agent turn of `turnHandoffId`: part of that handoff, not one of its own. */
   | { readonly kind: 'handoff.joined'; readonly at: number; readonly handoffId: string; readonly turnHandoffId: string; readonly agentText: string }
   | { readonly kind: 'agent.answer'; readonly at: number; readonly handoffId: string; readonly text: string }
   | { readonly kind: 'agent.failed'; readonly at: number; readonly handoffId: string; readonly reason: string }
+  | AgentApprovalRecord
   /** The tokens one response used (v2 `response.done.usage`); readers sum them per session. */
   | ({ readonly kind: 'usage'; readonly at: number; readonly responseId: string } & TokenUsage)
   | { readonly kind: 'session.ended'; readonly at: number; readonly reason: string };
+
+/**
+ * A permission request the user was asked, once decided (`at`: when). Progress steps are not kept
+ * (a turn has hundreds); what the user allowed or denied is. `approvalKind` is the request's own
+ * kind (`kind` names the record).
+ */
+export interface AgentApprovalRecord {
+  readonly kind: 'agent.approval';
+  readonly at: number;
+  readonly handoffId: string;
+  readonly approvalId: string;
+  readonly approvalKind: AgentApprovalKind;
+  /** The exact command line, or the files and a diff summary (redacted like every line). */
+  readonly subject: string;
+  readonly reason?: string;
+  readonly decision: AgentApprovalDecision;
+  readonly decidedBy: AgentApprovalDecider;
+}
 
 export interface HistorySummary {
   readonly sessionId: string;

@@ -5,6 +5,7 @@ import { redactSecrets } from '../../core/util/redact';
 const PRIVATE_FILE_MODE = 0o600;
 const PRIVATE_FOLDER_MODE = 0o700;
 import { join } from 'node:path';
+import type { AgentApprovalRequest } from '../../../src-shared/agent-activity';
 import type { SessionEvent, TranscriptEntry, TranscriptEntryEvent } from '../../../src-shared/session-events';
 import { textAfter } from '../../../src-shared/transcript-text';
 import { errorMessage } from '../../core/util/errors';
@@ -24,6 +25,7 @@ export function isMessageRecord(record: HistoryRecord): boolean {
       return true;
     case 'session.started':
     case 'agent.failed':
+    case 'agent.approval':
     case 'usage':
     case 'session.ended':
       return false;
@@ -33,7 +35,8 @@ export function isMessageRecord(record: HistoryRecord): boolean {
 /**
  * Writes one voice session's history as JSON lines, from the session's own event stream: each
  * transcript entry once it is final (the next entry started, a handoff took it, or the session
- * ended), typed text, every handoff with the exact agent text, answers and failures. Appends are
+ * ended), typed text, every handoff with the exact agent text, answers and failures, and every
+ * permission request the user was asked, once decided (its progress steps are not kept). Appends are
  * small and synchronous so nothing is lost if the app dies; a write error is logged once and
  * recording stops rather than disturbing the conversation.
  *
@@ -48,6 +51,8 @@ export class HistoryRecorder {
   private readonly pendingItems = new Map<string, { entry: TranscriptEntry; at: number; afterItemId: string | null | undefined }>();
   /** v2 items already written, with the text written: a later append or final builds on it. */
   private readonly writtenItems = new Map<string, string>();
+  /** Permission requests the user is being asked, by approval id: their decision is written with them. */
+  private readonly askedApprovals = new Map<string, AgentApprovalRequest>();
   private broken = false;
   /** Records waiting for the first message; undefined once the file exists. */
   private heldBack: HistoryRecord[] | undefined = [];
@@ -106,6 +111,27 @@ export class HistoryRecorder {
       case 'handoff.failed':
         this.append({ kind: 'agent.failed', at: this.now(), handoffId: event.handoffId, reason: event.reason });
         return;
+      case 'agent.approval.requested':
+        this.askedApprovals.set(event.approval.id, event.approval);
+        return;
+      case 'agent.approval.resolved': {
+        const approval = this.askedApprovals.get(event.approvalId);
+        // Resolved events come only for requests the user was asked; the request gave kind and subject.
+        if (!approval) return;
+        this.askedApprovals.delete(event.approvalId);
+        this.append({
+          kind: 'agent.approval',
+          at: this.now(),
+          handoffId: event.handoffId,
+          approvalId: event.approvalId,
+          approvalKind: approval.kind,
+          subject: approval.subject,
+          ...(approval.reason !== undefined ? { reason: approval.reason } : {}),
+          decision: event.decision,
+          decidedBy: event.decidedBy,
+        });
+        return;
+      }
       case 'usage': {
         const { type: _type, responseId, ...usage } = event;
         this.append({ kind: 'usage', at: this.now(), responseId, ...usage });

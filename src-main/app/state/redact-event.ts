@@ -39,6 +39,16 @@ export function redactEvent(event: ForwardedSessionEvent): ForwardedSessionEvent
       return { ...event, reason: readableText(event.reason) };
     case 'agent.notice':
       return { ...event, text: redactSecrets(event.text) };
+    case 'agent.progress': {
+      // A step's title and detail quote what the agent ran and printed: a key can be among them.
+      const { detail, ...step } = event.step;
+      return { ...event, step: { ...step, title: redactSecrets(step.title), ...(detail !== undefined ? { detail: redactSecrets(detail) } : {}) } };
+    }
+    case 'agent.approval.requested': {
+      // The exact command line the agent wants to run, and its reason: free text like any other.
+      const { reason, ...approval } = event.approval;
+      return { ...event, approval: { ...approval, subject: redactSecrets(approval.subject), ...(reason !== undefined ? { reason: redactSecrets(reason) } : {}) } };
+    }
     case 'closed':
       return event.detail === undefined ? event : { ...event, detail: readableText(event.detail) };
     case 'response.ended':
@@ -52,6 +62,7 @@ export function redactEvent(event: ForwardedSessionEvent): ForwardedSessionEvent
     case 'rate_limits':
     case 'usage':
     case 'audio.dropped':
+    case 'agent.approval.resolved':
       return event;
   }
 }
