@@ -1,6 +1,7 @@
 // "agent working… 12 s" while the background agent works, so a long turn does not look like a
 // hang. On a terminal the line is redrawn in place once a second and cleared when the answer
 // (or the failure) arrives; in a pipe or file a plain line every 10 s, so logs stay short.
+// While the agent waits for a permission the line says so, with the seconds left to answer.
 import type { SessionEvent } from '../../src-shared/session-events';
 import type { TerminalOutput } from './terminal-output';
 
@@ -23,6 +24,10 @@ export function progressText(elapsedMs: number): string {
   return `agent working… ${Math.floor(elapsedMs / 1000)} s`;
 }
 
+export function approvalWaitText(remainingMs: number): string {
+  return `agent waiting for your answer: say allow or deny… ${Math.max(0, Math.ceil(remainingMs / 1000))} s left`;
+}
+
 export interface AgentProgress {
   onEvent(event: SessionEvent): void;
   /** Clears the line and stops the timer (the session ended). */
@@ -32,12 +37,18 @@ export interface AgentProgress {
 export function createAgentProgress(output: TerminalOutput, clock: ProgressClock = systemClock): AgentProgress {
   let startedAt: number | undefined;
   let timer: { unref?(): unknown } | undefined;
+  /** Permission requests waiting for the user: when each is denied unanswered. */
+  const approvalDeadlines = new Map<string, number>();
 
+  const text = () => {
+    const now = clock.now();
+    if (approvalDeadlines.size > 0) return approvalWaitText(Math.min(...approvalDeadlines.values()) - now);
+    return progressText(now - (startedAt ?? now));
+  };
   const tick = () => {
     if (startedAt === undefined) return;
-    const elapsedMs = clock.now() - startedAt;
-    if (output.isTerminal) output.status(progressText(elapsedMs));
-    else output.out(progressText(elapsedMs) + '\n');
+    if (output.isTerminal) output.status(text());
+    else output.out(text() + '\n');
   };
   const begin = () => {
     if (startedAt !== undefined) return; // a steered turn keeps its clock
@@ -50,6 +61,7 @@ export function createAgentProgress(output: TerminalOutput, clock: ProgressClock
     if (timer) clock.clearInterval(timer);
     timer = undefined;
     startedAt = undefined;
+    approvalDeadlines.clear();
     output.status(undefined);
   };
 
@@ -60,6 +72,16 @@ export function createAgentProgress(output: TerminalOutput, clock: ProgressClock
         case 'handoff.started':
         case 'handoff.steered':
           begin();
+          return;
+        case 'agent.approval.requested':
+          approvalDeadlines.set(event.approval.id, clock.now() + event.timeoutMs);
+          // At once on a terminal; in a pipe the printed request says it, and the 10 s lines count down.
+          if (startedAt === undefined) begin();
+          else if (output.isTerminal) tick();
+          return;
+        case 'agent.approval.resolved':
+          if (!approvalDeadlines.delete(event.approvalId)) return;
+          if (output.isTerminal) tick();
           return;
         case 'handoff.answered':
         case 'handoff.failed':

@@ -11,6 +11,14 @@ import {
   type AgentApprovalPolicy,
   type AgentSandbox,
 } from '../../src-shared/ipc-contract';
+import {
+  AGENT_APPROVAL_TIMEOUT_SECONDS_RANGE,
+  AGENT_UPDATE_INTERVAL_SECONDS_RANGE,
+  DEFAULT_AGENT_APPROVAL_TIMEOUT_SECONDS,
+  DEFAULT_AGENT_UPDATE_INTERVAL_SECONDS,
+  isAgentApprovalTimeoutSeconds,
+  isAgentUpdateIntervalSeconds,
+} from '../../src-shared/agent-timing';
 import { DEFAULT_VAD_SILENCE_MS, type Dialect, type NoiseReductionChoice, type SemanticEagerness, type TurnDetection } from '../core/protocol/session-config';
 import { V2_DEFAULT_URL } from '../core/protocol/v2-codec';
 import {
@@ -54,6 +62,10 @@ export interface HeadlessOptions {
   /** Codex: undefined = DEFAULT_AGENT_SANDBOX. */
   readonly agentSandbox: AgentSandbox | undefined;
   readonly agentTimeoutMs: number | undefined;
+  /** At most one spoken progress update per this many seconds; undefined = DEFAULT_AGENT_UPDATE_INTERVAL_SECONDS. */
+  readonly agentUpdateIntervalSeconds: number | undefined;
+  /** Codex and ACP: an unanswered permission request is denied after this many seconds; undefined = DEFAULT_AGENT_APPROVAL_TIMEOUT_SECONDS. */
+  readonly agentApprovalTimeoutSeconds: number | undefined;
   readonly inputWav: string | undefined;
   readonly outputWav: string | undefined;
   /** A device name, `default`, or `none`; live devices are used when no WAV option is given. */
@@ -80,8 +92,8 @@ export const DEFAULT_INSTRUCTIONS =
   'needs research, tools, files or more than a quick answer, hand it to the background agent ' +
   'and tell the user you are on it; when the agent answers, tell the user what it found.';
 
-/** `onOff`: the words on or off, read as true or false. */
-type Kind = 'string' | 'integer' | 'boolean' | 'onOff' | { readonly oneOf: readonly string[] };
+/** `integer`: milliseconds, `seconds`: whole seconds; `onOff`: the words on or off, read as true or false. */
+type Kind = 'string' | 'integer' | 'seconds' | 'boolean' | 'onOff' | { readonly oneOf: readonly string[] };
 
 /** Flags that are parts of one option (`echoCancellation`): read on their own, then assembled. */
 type EchoFlagKey = 'echoCancellationOn' | 'noiseSuppressionOn' | 'gainControlOn';
@@ -108,6 +120,7 @@ const AGENT_SPECIFIC_FLAGS: ReadonlyArray<readonly [string, readonly AgentBacken
   ['--agent-config', ['codex']],
   ['--agent-approval', ['codex', 'acp']],
   ['--agent-sandbox', ['codex']],
+  ['--agent-approval-timeout', ['codex', 'acp']],
 ];
 
 const FLAGS: readonly FlagSpec[] = [
@@ -164,8 +177,8 @@ const FLAGS: readonly FlagSpec[] = [
     kind: { oneOf: AGENT_APPROVAL_POLICIES },
     value: 'POLICY',
     help:
-      `codex, acp: who answers the agent's permission requests: allow-read-only (default: reads go through), never-ask (everything goes through), ` +
-      'or always-ask. Parley cannot ask you yet: a request the policy does not allow is denied at once, and the handoff shows what was denied',
+      `codex, acp: which of the agent's permission requests Parley asks you about (say allow or deny): allow-read-only (default: reads go through, ` +
+      'the rest is asked), never-ask (everything goes through), or always-ask (everything is asked); see --agent-approval-timeout',
   },
   {
     flag: '--agent-sandbox',
@@ -173,6 +186,20 @@ const FLAGS: readonly FlagSpec[] = [
     kind: { oneOf: AGENT_SANDBOXES },
     value: 'MODE',
     help: `codex: where its commands may write: workspace-write (default: the working folder), read-only, or danger-full-access (anywhere)`,
+  },
+  {
+    flag: '--agent-update-interval',
+    key: 'agentUpdateIntervalSeconds',
+    kind: 'seconds',
+    value: 'SECONDS',
+    help: `spoken progress updates of a working agent at most every SECONDS, ${AGENT_UPDATE_INTERVAL_SECONDS_RANGE.min} to ${AGENT_UPDATE_INTERVAL_SECONDS_RANGE.max} (default ${DEFAULT_AGENT_UPDATE_INTERVAL_SECONDS})`,
+  },
+  {
+    flag: '--agent-approval-timeout',
+    key: 'agentApprovalTimeoutSeconds',
+    kind: 'seconds',
+    value: 'SECONDS',
+    help: `codex, acp: deny a permission request nobody answered after SECONDS, ${AGENT_APPROVAL_TIMEOUT_SECONDS_RANGE.min} to ${AGENT_APPROVAL_TIMEOUT_SECONDS_RANGE.max} (default ${DEFAULT_AGENT_APPROVAL_TIMEOUT_SECONDS})`,
   },
   { flag: '--agent-timeout-ms', key: 'agentTimeoutMs', kind: 'integer', value: 'N', help: `limit per agent request (default 120000 responses, 300000 command, ${DEFAULT_ACP_PROMPT_TIMEOUT_MS} acp; codex has none: cancel stops it)` },
   { flag: '--input-wav', key: 'inputWav', kind: 'string', value: 'PATH', help: 'WAV file used as the microphone (any rate; sent as 24 kHz 20 ms frames in real time)' },
@@ -216,6 +243,8 @@ const DEFAULTS: HeadlessOptions = {
   agentApproval: undefined,
   agentSandbox: undefined,
   agentTimeoutMs: undefined,
+  agentUpdateIntervalSeconds: undefined,
+  agentApprovalTimeoutSeconds: undefined,
   inputWav: undefined,
   outputWav: undefined,
   inputDevice: 'default',
@@ -321,6 +350,14 @@ function withDialectDefaults(parsed: HeadlessOptions, seen: ReadonlySet<string>)
   if (!isMinBargeInMs(options.minBargeInMs)) {
     throw new FlagError(`flag --min-barge-in-ms must be from ${MIN_BARGE_IN_MS_RANGE.min} to ${MIN_BARGE_IN_MS_RANGE.max} milliseconds, not ${options.minBargeInMs}`);
   }
+  if (options.agentUpdateIntervalSeconds !== undefined && !isAgentUpdateIntervalSeconds(options.agentUpdateIntervalSeconds)) {
+    const { min, max } = AGENT_UPDATE_INTERVAL_SECONDS_RANGE;
+    throw new FlagError(`flag --agent-update-interval must be from ${min} to ${max} seconds, not ${options.agentUpdateIntervalSeconds}`);
+  }
+  if (options.agentApprovalTimeoutSeconds !== undefined && !isAgentApprovalTimeoutSeconds(options.agentApprovalTimeoutSeconds)) {
+    const { min, max } = AGENT_APPROVAL_TIMEOUT_SECONDS_RANGE;
+    throw new FlagError(`flag --agent-approval-timeout must be from ${min} to ${max} seconds, not ${options.agentApprovalTimeoutSeconds}`);
+  }
   if (!options.echoCancellation.enabled) {
     // Both are parts of the canceller: with it off they would be silently ignored.
     for (const part of ['--noise-suppression', '--gain-control']) {
@@ -345,9 +382,9 @@ function convert(spec: FlagSpec, raw: string, where: string): unknown {
     if (problem) throw new FlagError(`${where} value "${raw.length > 60 ? raw.slice(0, 60) + '…' : raw}" ${problem}`);
     return raw;
   }
-  if (kind === 'integer') {
+  if (kind === 'integer' || kind === 'seconds') {
     if (!/^\d+$/.test(raw) || Number(raw) <= 0 || !Number.isSafeInteger(Number(raw))) {
-      throw new FlagError(`${where} must be a positive whole number of milliseconds, not "${raw}"`);
+      throw new FlagError(`${where} must be a positive whole number of ${kind === 'seconds' ? 'seconds' : 'milliseconds'}, not "${raw}"`);
     }
     return Number(raw);
   }

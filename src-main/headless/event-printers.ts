@@ -4,13 +4,19 @@ import { textAfter } from '../../src-shared/transcript-text';
 import { addUsage, describeUsage, EMPTY_USAGE_TOTALS, type UsageTotals } from '../../src-shared/usage';
 import { TranscriptRedactor } from '../core/transcript/transcript-redactor';
 import { redactSecrets } from '../core/util/redact';
+import { createAgentActivityLines, isAgentActivityEvent } from './agent-activity-lines';
+import { CONTINUATION_INDENT, labelled } from './labelled-text';
+
+export { CONTINUATION_INDENT, labelled };
 
 type Write = (text: string) => void;
 
 /**
  * `--events jsonl`: every session event as one JSON line. Audio is summarized (bytes, rate,
- * duration), never dumped. Transcript events are linear (a delta's line carries the delta, not the
- * entry so far), so a long monologue costs output in proportion to its text. Every line is
+ * duration), never dumped; the agent's steps and permission requests are plain data and printed
+ * whole (a step's detail included: a program reading the lines may want it). Transcript events
+ * are linear (a delta's line carries the delta, not the entry so far), so a long monologue costs
+ * output in proportion to its text. Every line is
  * redacted; transcript pieces go through a TranscriptRedactor first, which holds back a tail that
  * the next piece could complete into a secret, so a key split across two deltas is not printed.
  */
@@ -49,7 +55,8 @@ export function createJsonLinesPrinter(write: Write): (event: SessionEvent) => v
  * transcript entry is printed once it is final (the next entry started, or the session ends).
  * Text of more than one line goes on indented lines under its label, so each visibly ends.
  * An agent failure is one line (the `agent_failed` error event that comes with it is the same
- * failure for other listeners, so it is not printed again).
+ * failure for other listeners, so it is not printed again). A coding agent's finished steps, its
+ * permission requests and their decisions are short lines under the handoff (agent-activity-lines).
  */
 export function createReadablePrinter(write: Write, writeError: Write): { onEvent(event: SessionEvent): void; flush(): void } {
   // Transcript events are linear (a piece per delta): the printer keeps each entry's text so far.
@@ -59,6 +66,7 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
   const pendingItems = new Map<string, TranscriptEntry>();
   const printedItems = new Map<string, string>();
   const usage = createUsageTotal();
+  const activityLines = createAgentActivityLines();
   let connected = false;
   const label = (entry: TranscriptEntry) => (entry.role === 'user' ? 'you' : 'assistant');
   const printItem = (itemId: string, entry: TranscriptEntry) => {
@@ -75,6 +83,13 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
   return {
     flush,
     onEvent(event) {
+      if (isAgentActivityEvent(event)) {
+        const text = activityLines(event);
+        if (text === '') return;
+        flush();
+        write(text);
+        return;
+      }
       switch (event.type) {
         case 'transcript.entry':
           if (event.itemId !== undefined) {
@@ -193,18 +208,4 @@ function handoffEnd(cause: HandoffEndCause): string {
     default:
       return 'agent ended';
   }
-}
-
-/** The indent of continuation lines under a label. */
-export const CONTINUATION_INDENT = '    ';
-
-/**
- * `label: text` for one line; for more, the label alone and each line indented under it (blank
- * lines stay empty, trailing blank lines are dropped), so a reader sees where the text ends.
- */
-export function labelled(label: string, text: string): string {
-  const lines = text.replace(/\r\n?/g, '\n').replace(/\s+$/, '').split('\n');
-  while (lines.length > 1 && lines[0]!.trim() === '') lines.shift();
-  if (lines.length === 1) return `${label}: ${lines[0]}\n`;
-  return `${label}:\n${lines.map((line) => (line.trim() === '' ? '' : CONTINUATION_INDENT + line.trimEnd())).join('\n')}\n`;
 }

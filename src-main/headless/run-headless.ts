@@ -7,6 +7,7 @@ import { createLineLogger } from '../core/util/logger';
 import { createPacedFrameSource, loadWavAsMicrophoneFrames } from '../adapters/audio/wav-file-source';
 import { connectWebSocket } from '../adapters/transport/ws-transport';
 import { TRANSCRIPTION_MODEL } from '../app/session-settings';
+import { MS_PER_SECOND } from '../../src-shared/agent-timing';
 import { nodeSettingsCheckDeps } from '../app/settings-check';
 import { createVoiceRuntime, type ReleaseFailure } from '../app/voice-runtime';
 import { watchConnectivity, type PowerEvents } from '../app/connectivity-watch';
@@ -145,7 +146,9 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
       config: options.agentConfig,
       ...(options.agentApproval ? { approvalPolicy: options.agentApproval } : {}),
       ...(options.agentSandbox ? { sandbox: options.agentSandbox } : {}),
+      ...(options.agentApprovalTimeoutSeconds !== undefined ? { approvalTimeoutMs: options.agentApprovalTimeoutSeconds * MS_PER_SECOND } : {}),
     },
+    ...(options.agentUpdateIntervalSeconds !== undefined ? { agentUpdateIntervalMs: options.agentUpdateIntervalSeconds * MS_PER_SECOND } : {}),
     audio: audio.runtimeAudio((error) => {
       if (!error || stopping) return;
       if (options.text !== undefined) {

@@ -63,13 +63,13 @@ test('a coding-agent flag given with a backend it does not apply to is refused',
   assert.throws(() => parse(['--agent', 'codex', '--agent-approval', 'sometimes']), /flag --agent-approval must be always-ask or allow-read-only or never-ask/);
 });
 
-test('the help describes each backend, the program per backend, and what happens to approvals nobody can answer', () => {
+test('the help describes each backend, the program per backend, and which approvals are put to the user', () => {
   const usage = headlessUsage();
   assert.match(usage, /codex \(Codex through `codex app-server`/);
   assert.match(usage, /acp \(any Agent Client Protocol agent/);
   assert.match(usage, /codex: the Codex program \(default codex on PATH\)/);
   assert.match(usage, /--agent-config KEY=VALUE/);
-  assert.match(usage, /a request the policy does not allow is denied at once/);
+  assert.match(usage, /allow-read-only \(default: reads go through, the rest is asked\)/);
   assert.match(usage, /--agent-sandbox MODE +codex: /);
 });
 
