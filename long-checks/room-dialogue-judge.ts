@@ -123,7 +123,7 @@ export function judgeDialogue(record: DialogueRecord): DialogueVerdict {
   }
   // Answer by answer: how each ended, and the echo removed at its start and after (the cascade of
   // echo barge-ins that follows an interruption shows here).
-  report.push('answer  start (s)  ended                         echo removed first 1.5 s / after (dB)');
+  report.push('answer  start (s)  ended                         echo removed first 1.5 s / after (dB)   in lockstep (dB)');
   for (const answer of record.answers) {
     const stopped = answer.stoppedAtMs;
     const person = record.interruptions.find((interruption) => stopped !== undefined && stopped >= interruption.startedAtMs && stopped <= interruption.startedAtMs + interruption.line.durationMs + BARGE_IN_TAIL_MS);
@@ -134,7 +134,9 @@ export function judgeDialogue(record: DialogueRecord): DialogueVerdict {
     const early = within(own, answer.saidAtMs, split);
     const late = within(own, split, Infinity);
     const show = (stretches: Stretch[]): string => (totalMs(stretches) < 200 ? '-' : echoRemovedDb(rig.raw, rig.sent, stretches).toFixed(1));
-    report.push(`${answer.itemId.padStart(10)}  ${((answer.saidAtMs - startedAtMs) / 1000).toFixed(2).padStart(9)}  ${ended.padEnd(28)}  ${show(early)} / ${show(late)}`);
+    const showLockstep = (stretches: Stretch[]): string => (totalMs(stretches) < 200 ? '-' : echoRemovedDb(record.reference.raw, record.reference.cleaned, stretches).toFixed(1));
+    const live = `${show(early)} / ${show(late)}`;
+    report.push(`${answer.itemId.padStart(10)}  ${((answer.saidAtMs - startedAtMs) / 1000).toFixed(2).padStart(9)}  ${ended.padEnd(28)}  ${live.padEnd(38)}  ${showLockstep(early)} / ${showLockstep(late)}`);
   }
   report.push(`whole dialogue: echo removed ${echoRemovedDb(rig.raw, rig.sent, assistantOnly).toFixed(1)} dB over ${(totalMs(assistantOnly) / 1000).toFixed(0)} s of the assistant alone`);
   return { failures, report };
