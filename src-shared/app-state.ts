@@ -46,7 +46,7 @@ export interface HotkeyStatus {
 }
 
 /** The settings pages; a problem names the one that fixes it. */
-export const SETTINGS_PAGES = ['general', 'agent', 'audio', 'hotkeys', 'api-key'] as const;
+export const SETTINGS_PAGES = ['general', 'agent', 'audio', 'usage', 'hotkeys', 'api-key'] as const;
 export type SettingsPage = (typeof SETTINGS_PAGES)[number];
 
 /**
@@ -74,6 +74,8 @@ export const PROBLEM_CODES = [
   'settings_reset',
   'rate_limit_near',
   'reply_failed',
+  'budget_near',
+  'budget_reached',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
@@ -98,6 +100,19 @@ export interface Problem {
   readonly scope: 'session' | 'app';
 }
 
+/**
+ * What the conversation costs, priced with the pricing table: the current (or last) session's
+ * total, the local day's (kept across restarts), and the newest turn (a reply, or an agent turn
+ * with all its requests). `usd` null: the table has no price for `model`.
+ */
+export interface CostState {
+  readonly sessionUsd: number;
+  readonly dayUsd: number;
+  readonly lastTurn: { readonly source: 'response' | 'agent'; readonly id: string; readonly model: string; readonly usd: number | null } | null;
+}
+
+export const EMPTY_COST: CostState = { sessionUsd: 0, dayUsd: 0, lastTurn: null };
+
 /** Everything the renderer needs to draw itself. */
 export interface AppState {
   /** Bumped on every change; patches name the revision they apply to. */
@@ -121,6 +136,8 @@ export interface AppState {
   readonly historyRevision: number;
   /** Tokens the current (or last) voice session used, summed over its responses (v2). */
   readonly usage: UsageTotals;
+  /** What the session and the day cost so far (cost events). */
+  readonly cost: CostState;
   /** The voice service's rate limits as last reported; a near one is also a `rate_limit_near` problem. */
   readonly rateLimits: readonly RateLimitStatus[];
   /**

@@ -97,6 +97,9 @@ export interface HandoffItem {
   readonly reason: string | null;
   /** What the agent backend noted on the way (a retry, history it left out), oldest first. */
   readonly notices: readonly string[];
+  /** What the agent's requests of this turn cost, USD (absent: none priced yet); `unpricedModel`: a model the pricing table lacks. */
+  readonly agentCostUsd?: number;
+  readonly unpricedModel?: string;
   /** A coding agent's steps in order of first appearance, each updated in place; the newest MAX_CARD_STEPS. */
   readonly steps: readonly AgentProgressStep[];
   /** How many older steps were left out of `steps`. */
@@ -257,6 +260,12 @@ export function conversationReducer(state: ConversationState, action: Conversati
       return onApprovalResolved(state, event, at);
     case 'connection':
       return onConnection(state, connectionNote(event), at);
+    case 'cost':
+      return event.source === 'agent' ? onAgentCost(state, event.id, event.model, event.usd) : state;
+    case 'agent.usage':
+    case 'budget':
+      // The cost event that follows agent.usage carries its price; a budget becomes a banner.
+      return state;
     case 'session.ready':
     case 'transcript.delta':
     case 'user.speech_started':
@@ -472,6 +481,14 @@ function onAgentNotice(state: ConversationState, handoffId: string, text: string
   const card = state.items[position] as HandoffItem;
   const notices = [...card.notices, text].slice(-MAX_CARD_NOTICES);
   return { ...state, items: replaceAt(state.items, position, { ...card, notices }) };
+}
+
+function onAgentCost(state: ConversationState, handoffId: string, model: string, usd: number | undefined): ConversationState {
+  const position = findCard(state, handoffId);
+  if (position < 0) return state;
+  const card = state.items[position] as HandoffItem;
+  const next: HandoffItem = usd === undefined ? { ...card, unpricedModel: model } : { ...card, agentCostUsd: (card.agentCostUsd ?? 0) + usd };
+  return { ...state, items: replaceAt(state.items, position, next) };
 }
 
 /**

@@ -10,6 +10,7 @@
  *
  * Pure TS + zod: no electron, so tests and the loopback web bridge load it directly.
  */
+import { BUDGET_PROBLEM, isBudgetUsd, pricingTableTextProblem } from './budget-settings';
 import { z } from 'zod';
 import { TALK_MODES, type AppState, type TalkMode, type TalkState } from './app-state';
 import { HANDS_FREE_TURN_DETECTIONS, MIN_BARGE_IN_PROBLEM, isMinBargeInMs, type HandsFreeTurnDetection } from './echo-cancellation';
@@ -115,6 +116,11 @@ export interface Settings {
   readonly minBargeInMs: number;
   /** Hands-free: how the server finds the end of a turn (semantic_vad needs v2). */
   readonly handsFreeTurnDetection: HandsFreeTurnDetection;
+  /** Budget caps, USD: a session, and the local day; 0 = no cap. At 80 % a warning, at the cap the session stops. */
+  readonly budgetPerSessionUsd: number;
+  readonly budgetPerDayUsd: number;
+  /** The pricing table as JSON text (model → USD per 1M tokens); '' = the built-in defaults (src-shared/pricing.ts). */
+  readonly pricingTable: string;
   /** Device names; null means the system default. */
   readonly inputDevice: string | null;
   readonly outputDevice: string | null;
@@ -254,6 +260,12 @@ export const settingsSchema = z.strictObject({
   autoGainControl: z.boolean(),
   minBargeInMs: z.custom<number>(isMinBargeInMs, { message: MIN_BARGE_IN_PROBLEM }),
   handsFreeTurnDetection: z.enum(HANDS_FREE_TURN_DETECTIONS),
+  budgetPerSessionUsd: z.custom<number>(isBudgetUsd, { message: BUDGET_PROBLEM }),
+  budgetPerDayUsd: z.custom<number>(isBudgetUsd, { message: BUDGET_PROBLEM }),
+  pricingTable: z.string().superRefine((text, context) => {
+    const problem = pricingTableTextProblem(text);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+  }),
   inputDevice: deviceName,
   outputDevice: deviceName,
   hotkeys: hotkeysSchema,

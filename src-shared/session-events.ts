@@ -197,6 +197,43 @@ export type SessionEvent =
   | { readonly type: 'audio.dropped'; readonly frames: number; readonly durationMs: number; readonly reason: 'not_connected' | 'backpressure' }
   /** Something the agent backend wants on the handoff card (a retry, history it left out). */
   | { readonly type: 'agent.notice'; readonly handoffId: string; readonly text: string }
+  /** The tokens one request of the background agent used (the Responses backend reports them), for the turn of `handoffId`. */
+  | {
+      readonly type: 'agent.usage';
+      readonly handoffId: string;
+      readonly model: string;
+      readonly inputTokens: number;
+      readonly cachedInputTokens: number;
+      readonly outputTokens: number;
+    }
+  /**
+   * The price of one response's (`response`, id: its response id) or agent request's (`agent`, id:
+   * its handoff) usage, from the pricing table; `usd` is absent when the table has no price for
+   * `model`. `turnUsd` is that response's or handoff's cost so far; the session's and the local
+   * day's totals follow.
+   */
+  | {
+      readonly type: 'cost';
+      readonly source: 'response' | 'agent';
+      readonly id: string;
+      readonly model: string;
+      readonly usd?: number;
+      readonly turnUsd: number;
+      readonly sessionUsd: number;
+      readonly dayUsd: number;
+    }
+  /**
+   * A budget cap: `warning` once 80 % of it is spent (once per cap per session), `reached` when it is
+   * spent: the session stops (or does not start) and no agent is started. `message` says so in full.
+   */
+  | {
+      readonly type: 'budget';
+      readonly level: 'warning' | 'reached';
+      readonly scope: 'session' | 'day';
+      readonly capUsd: number;
+      readonly spentUsd: number;
+      readonly message: string;
+    }
   /** A step of the coding agent working on the turn of `handoffId` (a later one with the same step id updates it). */
   | { readonly type: 'agent.progress'; readonly handoffId: string; readonly step: AgentProgressStep }
   /** The coding agent asks permission; denied if nobody answers within `timeoutMs`. */

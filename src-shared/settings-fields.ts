@@ -44,6 +44,9 @@ export const SETTINGS_FIELDS: Readonly<Record<SettingsField, SettingsFieldInfo>>
   autoGainControl: { label: 'Automatic gain control', page: 'audio' },
   minBargeInMs: { label: 'Minimum barge-in', page: 'audio' },
   handsFreeTurnDetection: { label: 'Turn detection', page: 'audio' },
+  budgetPerSessionUsd: { label: 'Budget per session', page: 'usage' },
+  budgetPerDayUsd: { label: 'Budget per day', page: 'usage' },
+  pricingTable: { label: 'Pricing table', page: 'usage' },
   'hotkeys.talk': { label: 'Talk hotkey', page: 'hotkeys' },
   'hotkeys.holdToTalk': { label: 'Hold-to-talk hotkey', page: 'hotkeys' },
 };

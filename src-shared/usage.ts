@@ -7,6 +7,9 @@ export interface InputTokens {
   readonly audio: number;
   /** Input tokens served from the prompt cache (already counted in text/audio). */
   readonly cached: number;
+  /** The cached tokens that were text and audio, when the server says (v2 `cached_tokens_details`); pricing needs the split. */
+  readonly cachedText?: number;
+  readonly cachedAudio?: number;
 }
 
 export interface OutputTokens {

@@ -3,6 +3,7 @@
 // which owns the app state; the renderer, the tray and the web bridge receive that state and
 // its revisioned patches. The Electron shell and the loopback web bridge are thin layers over
 // this; tests drive it directly in plain Node.
+import { DaySpendFile, MemoryDaySpend, type DaySpend } from '../adapters/usage/day-spend-file';
 import type { AppState, HotkeyStatus, Problem } from '../../src-shared/app-state';
 import type { CommandHandlers, EventEnvelope, Settings, TalkState } from '../../src-shared/ipc-contract';
 import type { EchoProtection } from '../../src-shared/echo-cancellation';
@@ -34,6 +35,8 @@ export interface AppControllerOptions {
   readonly settingsCheck?: SettingsCheckDeps;
   /** Quit must finish within 2 s; the parts get this long together. */
   readonly shutdownDeadlineMs?: number;
+  /** Where today's spending is kept across restarts (the user data folder); absent: in memory. */
+  readonly daySpendFile?: string;
 }
 
 const SHUTDOWN_DEADLINE_MS = 1_800;
@@ -58,6 +61,8 @@ export class AppController implements AppPort {
   private readonly store: AppStore;
   private readonly settingsCheck: SettingsCheckDeps;
   private session: DesktopSession | undefined;
+  /** Today's spending, shared by every session of this run (and kept in its file across runs). */
+  private readonly daySpend: DaySpend;
   private muted = false;
   private shuttingDown: Promise<void> | undefined;
 
@@ -65,6 +70,7 @@ export class AppController implements AppPort {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? Date.now;
     this.settingsCheck = options.settingsCheck ?? nodeSettingsCheckDeps();
+    this.daySpend = options.daySpendFile ? new DaySpendFile(options.daySpendFile, this.logger) : new MemoryDaySpend();
     const settings = options.settings.get();
     this.store = new AppStore(
       {
@@ -228,6 +234,7 @@ export class AppController implements AppPort {
       historyDir: this.history.directory,
       logger: this.logger,
       now: this.now,
+      daySpend: this.daySpend,
       emit: (event) => this.onSessionEvent(session, event),
       onTalkState: () => this.reportSessionFacts(),
     });

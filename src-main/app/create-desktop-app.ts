@@ -1,6 +1,7 @@
 // Builds the app core from its real parts: the settings file and history under the user data
 // folder, the `ws` transport, and native audio. Shared by the Electron main process and the
 // loopback web bridge command, so both run exactly the same app.
+import { DAY_SPEND_FILE_NAME } from '../adapters/usage/day-spend-file';
 import { join } from 'node:path';
 import type { Logger } from '../core/util/logger';
 import type { NativeAudioHostOptions } from '../adapters/audio/native/native-audio-host';
@@ -45,6 +46,7 @@ export function createDesktopApp(options: DesktopAppOptions): AppController {
   return new AppController({
     settings,
     historyDir: join(options.userDataDir, HISTORY_FOLDER),
+    daySpendFile: join(options.userDataDir, DAY_SPEND_FILE_NAME),
     transport: connectWebSocket,
     createAudioEngine: options.audio ? nativeAudioFactory(options.logger, options.audioHost) : undefined,
     logger: options.logger,

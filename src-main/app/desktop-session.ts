@@ -14,6 +14,8 @@ import type { VoiceSession } from '../core/session/voice-session';
 import { errorMessage } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import { HistoryRecorder } from '../adapters/history/history-recorder';
+import { MemoryDaySpend, type DaySpend } from '../adapters/usage/day-spend-file';
+import { budgetCapsFrom, sessionCostsFrom } from './session-costs';
 import { agentSettingsFrom, agentUpdateIntervalMsFrom, minBargeInMsFrom, realtimeConfigFrom, resilienceFrom } from './session-settings';
 import { createVoiceRuntime, type VoiceRuntime, type VoiceRuntimeOptions } from './voice-runtime';
 
@@ -25,6 +27,8 @@ export interface DesktopSessionDeps {
   readonly now: () => number;
   readonly emit: (event: SessionEvent) => void;
   readonly onTalkState: (state: TalkState) => void;
+  /** Today's spending across sessions (a file in the user data folder); absent: kept for this session only. */
+  readonly daySpend?: DaySpend;
   /** Assembles the runtime; createVoiceRuntime unless a test watches what a session is built with. */
   readonly createRuntime?: (options: VoiceRuntimeOptions) => VoiceRuntime;
 }
@@ -68,6 +72,8 @@ export class DesktopSession {
       logger: deps.logger,
       now: deps.now,
       onEvent: (event) => this.onEvent(event),
+      // Every reply and agent request is priced; the caps stop the session (settings › Usage).
+      costs: sessionCostsFrom(settings, deps.daySpend ?? new MemoryDaySpend()),
     });
     this.voice = this.runtime.session;
     this.talk = this.runtime.talk;
@@ -105,6 +111,8 @@ export class DesktopSession {
    */
   applySettings(settings: Settings): boolean {
     const next = realtimeConfigFrom(settings);
+    // A raised cap applies at once (a lowered one too: the next priced reply checks it).
+    this.runtime.costMeter?.setCaps(budgetCapsFrom(settings));
     return this.runtime.updateVoice({ voice: next.voice, instructions: next.instructions });
   }
 

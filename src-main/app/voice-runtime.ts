@@ -18,6 +18,11 @@ import { createAgentBackend, type AgentBackendSettings } from '../adapters/agent
 import { NativeAudioEngine, type AudioNotice, type LevelledMicrophone } from '../adapters/audio/native/native-audio-engine';
 import type { NativeAudioHostOptions } from '../adapters/audio/native/native-audio-host';
 import type { PcmLevels } from '../core/audio/pcm';
+import type { PricingTable } from '../../src-shared/pricing';
+import { V2_DEFAULT_MODEL } from '../core/protocol/v2-codec';
+import type { DaySpend } from '../adapters/usage/day-spend-file';
+import { budgetGatedAgent } from './budget-gated-agent';
+import { CostMeter, type BudgetCaps, type BudgetScope } from './cost-meter';
 
 /** The live audio engine as the runtime uses it; NativeAudioEngine is the real one. */
 export interface RuntimeAudioEngine {
@@ -60,6 +65,18 @@ export interface VoiceRuntimeTalk {
   readonly onStateChange?: (state: TalkState) => void;
 }
 
+/** Pricing and budget caps: every usage is priced (`cost` events) and the caps stop the session. */
+export interface VoiceRuntimeCosts {
+  readonly pricing: PricingTable;
+  readonly caps: BudgetCaps;
+  /** Today's spending, kept across sessions (a file in the user data folder). */
+  readonly daySpend: DaySpend;
+  /** The wall clock for the local day (default: now). */
+  readonly now?: () => Date;
+  /** How the user raises a cap here (default: the settings page). */
+  readonly raiseCapHint?: (scope: BudgetScope) => string;
+}
+
 export interface VoiceRuntimeOptions {
   /** What the session connects with; `turnDetection` follows the talk mode on `setMode`. */
   readonly config: RealtimeSessionConfig;
@@ -78,6 +95,8 @@ export interface VoiceRuntimeOptions {
   readonly agentUpdateIntervalMs?: number;
   /** The agent backend for these settings; tests pass their own. */
   readonly createAgent?: (settings: AgentBackendSettings, logger: Logger) => AgentBackend;
+  /** Prices usage and keeps the budget caps; absent: nothing is priced. */
+  readonly costs?: VoiceRuntimeCosts;
 }
 
 /** One part that did not close; stop() answers these (and logs each), it never swallows them. */
@@ -90,6 +109,8 @@ export interface VoiceRuntime {
   readonly session: VoiceSession;
   readonly talk: TalkModeController;
   readonly agent: AgentBackend;
+  /** Prices and budget of this session; undefined without `costs`. */
+  readonly costMeter: CostMeter | undefined;
   /** The configuration of the live connection and the next start. */
   readonly config: RealtimeSessionConfig;
   /** Connects; once live, opens the runtime's own microphone. Resolves true when live. */
@@ -121,7 +142,20 @@ export interface VoiceRuntime {
 export function createVoiceRuntime(options: VoiceRuntimeOptions): VoiceRuntime {
   const { logger } = options;
   const audio = options.audio ?? {};
-  const agent = (options.createAgent ?? createAgentBackend)(options.agent, logger);
+  const costs = options.costs;
+  const costMeter = costs
+    ? new CostMeter({
+        pricing: costs.pricing,
+        caps: costs.caps,
+        daySpend: costs.daySpend,
+        realtimeModel: options.config.model ?? (options.config.dialect === 'v2' ? V2_DEFAULT_MODEL : 'the server default model'),
+        now: costs.now ?? (() => new Date()),
+        ...(costs.raiseCapHint ? { raiseCapHint: costs.raiseCapHint } : {}),
+      })
+    : undefined;
+  const createdAgent = (options.createAgent ?? createAgentBackend)(options.agent, logger);
+  // At a cap no agent starts: the handoff controller asks the agent before every request.
+  const agent = costMeter ? budgetGatedAgent(createdAgent, () => costMeter.declineReason()) : createdAgent;
   const session = new VoiceSession({
     transport: options.transport,
     agent,
@@ -139,7 +173,19 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): VoiceRuntime {
     onStateChange: options.talk.onStateChange,
   });
   const handsFreeTurnDetection = options.talk.handsFreeTurnDetection ?? 'server_vad';
-  const subscription = options.onEvent ? session.onEvent(options.onEvent) : undefined;
+  const deliver = options.onEvent;
+  let budgetStop: Promise<void> | undefined;
+  /** Each event, then what its price adds (cost, budget); the session stops once a cap is reached. */
+  const onSessionEvent = (event: SessionEvent): void => {
+    deliver?.(event);
+    if (!costMeter) return;
+    for (const added of costMeter.observe(event)) {
+      deliver?.(added);
+      // After the event that reached it has gone everywhere (not inside the session's own emit).
+      if (added.type === 'budget' && added.level === 'reached') budgetStop ??= Promise.resolve().then(() => session.stop());
+    }
+  };
+  const subscription = deliver || costMeter ? session.onEvent(onSessionEvent) : undefined;
   let config = options.config;
   /** The server interrupts on its own unless a canceller lets the local detector decide. */
   let serverInterrupts = true;
@@ -188,11 +234,19 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): VoiceRuntime {
     session,
     talk,
     agent,
+    costMeter,
     get config() {
       return config;
     },
     async start(apiKey, apiKeySource) {
       if (stopping) throw new Error('This voice runtime is stopped: create a new one to start again.');
+      // A cap already reached (today's, or a session that stopped at its own): no connection, no agent.
+      const reached = costMeter?.capReached();
+      if (reached) {
+        deliver?.(reached);
+        return false;
+      }
+      budgetStop = undefined;
       const live = await session.start({ config, apiKey, apiKeySource });
       if (live && audio.microphone && !microphoneOpen && !stopping) {
         microphoneOpen = true;

@@ -1,3 +1,5 @@
+import { BUDGET_PROBLEM, DEFAULT_BUDGET_USD, isBudgetUsd } from '../../src-shared/budget-settings';
+import { PRICES_TAKEN_ON } from '../../src-shared/pricing';
 import type { AgentBackendKind } from '../core/agent/agent-backend';
 import { configOverrideProblem } from '../core/agent/config-override';
 import { DEFAULT_ACP_PROMPT_TIMEOUT_MS } from '../adapters/agent/acp/acp-backend';
@@ -49,6 +51,13 @@ export interface HeadlessOptions {
   readonly echoCancellation: EchoCancellationSettings;
   /** Speech over the assistant must last this long, ms, before it stops the assistant. */
   readonly minBargeInMs: number;
+  /** Budget caps, USD (0 = no cap): --budget-session, --budget-day. */
+  readonly budgetSessionUsd: number;
+  readonly budgetDayUsd: number;
+  /** Where today's spending is kept across runs (--spend-file); undefined: this run only. */
+  readonly spendFile: string | undefined;
+  /** A pricing table JSON file (--pricing-file); undefined: the built-in prices. */
+  readonly pricingFile: string | undefined;
   readonly agent: AgentBackendKind;
   readonly agentUrl: string | undefined;
   readonly agentModel: string | undefined;
@@ -93,7 +102,7 @@ export const DEFAULT_INSTRUCTIONS =
   'and tell the user you are on it; when the agent answers, tell the user what it found.';
 
 /** `integer`: milliseconds, `seconds`: whole seconds; `onOff`: the words on or off, read as true or false. */
-type Kind = 'string' | 'integer' | 'seconds' | 'boolean' | 'onOff' | { readonly oneOf: readonly string[] };
+type Kind = 'string' | 'integer' | 'seconds' | 'usd' | 'boolean' | 'onOff' | { readonly oneOf: readonly string[] };
 
 /** Flags that are parts of one option (`echoCancellation`): read on their own, then assembled. */
 type EchoFlagKey = 'echoCancellationOn' | 'noiseSuppressionOn' | 'gainControlOn';
@@ -137,6 +146,10 @@ const FLAGS: readonly FlagSpec[] = [
   { flag: '--noise-suppression', key: 'noiseSuppressionOn', kind: 'onOff', value: 'on|off', help: "the echo canceller's noise suppression (default on)" },
   { flag: '--gain-control', key: 'gainControlOn', kind: 'onOff', value: 'on|off', help: "the echo canceller's automatic gain control (default off)" },
   { flag: '--min-barge-in-ms', key: 'minBargeInMs', kind: 'integer', value: 'N', help: `speech shorter than this does not stop the assistant, ${MIN_BARGE_IN_MS_RANGE.min} to ${MIN_BARGE_IN_MS_RANGE.max} (default ${DEFAULT_MIN_BARGE_IN_MS})` },
+  { flag: '--budget-session', key: 'budgetSessionUsd', kind: 'usd', env: 'PARLEY_BUDGET_SESSION', value: 'USD', help: 'stop the session once it has cost USD (a warning at 80 %; default 0: no cap)' },
+  { flag: '--budget-day', key: 'budgetDayUsd', kind: 'usd', env: 'PARLEY_BUDGET_DAY', value: 'USD', help: "stop once today's sessions have cost USD (a warning at 80 %; default 0: no cap); see --spend-file" },
+  { flag: '--spend-file', key: 'spendFile', kind: 'string', env: 'PARLEY_SPEND_FILE', value: 'PATH', help: "keep today's spending in this JSON file across runs (the desktop app keeps it in its user data folder); without it, today is this run" },
+  { flag: '--pricing-file', key: 'pricingFile', kind: 'string', value: 'PATH', help: `price usage with this pricing table (JSON: model → USD per 1M tokens, as in Settings › Usage; default the built-in prices of ${PRICES_TAKEN_ON})` },
   {
     flag: '--agent',
     key: 'agent',
@@ -233,6 +246,10 @@ const DEFAULTS: HeadlessOptions = {
   handsFreeTurnDetection: 'server_vad',
   echoCancellation: DEFAULT_ECHO_CANCELLATION,
   minBargeInMs: DEFAULT_MIN_BARGE_IN_MS,
+  budgetSessionUsd: DEFAULT_BUDGET_USD,
+  budgetDayUsd: DEFAULT_BUDGET_USD,
+  spendFile: undefined,
+  pricingFile: undefined,
   agent: 'responses',
   agentUrl: undefined,
   agentModel: undefined,
@@ -387,6 +404,11 @@ function convert(spec: FlagSpec, raw: string, where: string): unknown {
       throw new FlagError(`${where} must be a positive whole number of ${kind === 'seconds' ? 'seconds' : 'milliseconds'}, not "${raw}"`);
     }
     return Number(raw);
+  }
+  if (kind === 'usd') {
+    const amount = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!isBudgetUsd(amount)) throw new FlagError(`${where} ${BUDGET_PROBLEM}, not "${raw}"`);
+    return amount;
   }
   if (kind === 'boolean') return true;
   if (kind === 'onOff') {

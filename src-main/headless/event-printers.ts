@@ -1,5 +1,6 @@
 import { audioDroppedSentence, connectionSentence } from '../../src-shared/connection-words';
 import type { HandoffEndCause, ResponseEndStatus, SessionEvent, TranscriptEntry } from '../../src-shared/session-events';
+import { formatUsd, noPriceText } from '../../src-shared/pricing';
 import { textAfter } from '../../src-shared/transcript-text';
 import { addUsage, describeUsage, EMPTY_USAGE_TOTALS, type UsageTotals } from '../../src-shared/usage';
 import { TranscriptRedactor } from '../core/transcript/transcript-redactor';
@@ -23,6 +24,7 @@ type Write = (text: string) => void;
 export function createJsonLinesPrinter(write: Write): (event: SessionEvent) => void {
   const startedAt = Date.now();
   const usage = createUsageTotal();
+  let lastCost: Extract<SessionEvent, { type: 'cost' }> | undefined;
   const redactor = new TranscriptRedactor();
   const writeLine = (value: object) => write(redactSecrets(JSON.stringify(value)) + '\n');
   const print = (event: SessionEvent) => {
@@ -30,6 +32,9 @@ export function createJsonLinesPrinter(write: Write): (event: SessionEvent) => v
     usage.onEvent(event);
     // The session's total once it ends (`usage.total` is the printer's line, not a session event).
     if (event.type === 'closed' && usage.totals.responses > 0) writeLine({ type: 'usage.total', atMs, ...usage.totals });
+    // And its cost (`cost.total`, the printer's line too), when anything was priced.
+    if (event.type === 'cost') lastCost = event;
+    if (event.type === 'closed' && lastCost) writeLine({ type: 'cost.total', atMs, sessionUsd: lastCost.sessionUsd, dayUsd: lastCost.dayUsd });
     if (event.type === 'audio.output') {
       const samples = event.pcm.byteLength / 2 / event.channels;
       writeLine({
@@ -66,6 +71,7 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
   const pendingItems = new Map<string, TranscriptEntry>();
   const printedItems = new Map<string, string>();
   const usage = createUsageTotal();
+  let lastCost: Extract<SessionEvent, { type: 'cost' }> | undefined;
   const activityLines = createAgentActivityLines();
   let connected = false;
   const label = (entry: TranscriptEntry) => (entry.role === 'user' ? 'you' : 'assistant');
@@ -152,6 +158,15 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
         case 'closed':
           if (event.reason === 'server_ended') writeError(`parley: ${serverEndedSentence(event.detail)}\n`);
           if (usage.totals.responses > 0) writeError(`parley: session usage over ${usage.totals.responses} ${usage.totals.responses === 1 ? 'reply' : 'replies'}: ${describeUsage(usage.totals)}\n`);
+          if (lastCost) writeError(`parley: session cost ${formatUsd(lastCost.sessionUsd)} · ${formatUsd(lastCost.dayUsd)} today\n`);
+          return;
+        case 'cost':
+          lastCost = event;
+          writeError(`parley: ${costLine(event)}\n`);
+          return;
+        case 'budget':
+          // The cap reached ends the run: its message is the command's last line (run-headless).
+          if (event.level === 'warning') writeError(`parley: ${event.message}\n`);
           return;
         case 'error':
           if (event.recoverable && event.code !== 'agent_failed') writeError(`parley: ${event.message}\n`);
@@ -166,6 +181,14 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
       }
     },
   };
+}
+
+/** "cost [resp_1]: $0.0123 · session $0.42 · today $1.80", or "… no price for MODEL · …"; an agent request's turn total too. */
+export function costLine(event: Extract<SessionEvent, { type: 'cost' }>): string {
+  const what = event.source === 'agent' ? `agent cost [${event.id}]` : `cost [${event.id}]`;
+  const price = event.usd === undefined ? noPriceText(event.model) : formatUsd(event.usd);
+  const turn = event.source === 'agent' && event.usd !== undefined && event.turnUsd !== event.usd ? ` (turn ${formatUsd(event.turnUsd)})` : '';
+  return `${what}: ${price}${turn} · session ${formatUsd(event.sessionUsd)} · today ${formatUsd(event.dayUsd)}`;
 }
 
 /** `The server ended the session: <detail>.` (one full stop, whatever the detail ends with). */

@@ -1,4 +1,7 @@
-import { open } from 'node:fs/promises';
+import { pricingTableFromText, pricingTableTextProblem } from '../../src-shared/budget-settings';
+import { DEFAULT_PRICING, type PricingTable } from '../../src-shared/pricing';
+import { DaySpendFile, MemoryDaySpend } from '../adapters/usage/day-spend-file';
+import { open, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { SessionEvent } from '../../src-shared/session-events';
 import type { AudioSource } from '../core/audio/audio-io';
@@ -95,7 +98,9 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
   const logger = createLineLogger(options.logLevel, (line) => output.err(line + '\n'));
   // Check the files before connecting: a bad path fails fast with one line, not after a session.
   let inputFrames: Buffer[] | undefined;
+  let pricing = DEFAULT_PRICING;
   try {
+    if (options.pricingFile) pricing = await readPricingFile(options.pricingFile);
     if (options.inputWav) inputFrames = await loadWavAsMicrophoneFrames(options.inputWav);
     if (options.outputWav) await assertWritable(options.outputWav);
   } catch (error) {
@@ -161,12 +166,20 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
     talk: { mode: options.talkMode, minBargeInMs: options.minBargeInMs, handsFreeTurnDetection: options.handsFreeTurnDetection },
     logger,
     now: Date.now,
+    costs: {
+      pricing,
+      caps: { sessionUsd: options.budgetSessionUsd, dayUsd: options.budgetDayUsd },
+      daySpend: options.spendFile ? new DaySpendFile(resolve(options.spendFile), logger) : new MemoryDaySpend(),
+      raiseCapHint: (scope) => `Raise it with ${scope === 'session' ? '--budget-session' : '--budget-day'} to go on.`,
+    },
     onEvent: (event: SessionEvent) => {
       lastActivityAt = Date.now();
       printJson?.(event);
       progress?.onEvent(event);
       printer?.onEvent(event);
       if (event.type === 'error' && !event.recoverable) fatalMessage ??= event.message;
+      // The cap reached is the run's last word (its warning at 80 % is a line of its own).
+      if (event.type === 'budget' && event.level === 'reached') fatalMessage ??= event.message;
       if (event.type === 'closed') closed();
     },
   });
@@ -260,4 +273,17 @@ async function assertWritable(path: string): Promise<void> {
   } catch (error) {
     throw new Error(`cannot write the output WAV file ${path}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`, { cause: error });
   }
+}
+
+/** The --pricing-file table, checked as the settings page checks it (each problem names the model and field). */
+async function readPricingFile(path: string): Promise<PricingTable> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read the pricing file ${path}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`, { cause: error });
+  }
+  const problem = pricingTableTextProblem(text);
+  if (problem !== undefined) throw new Error(`the pricing file ${path} ${problem}`);
+  return pricingTableFromText(text);
 }

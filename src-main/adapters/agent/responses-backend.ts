@@ -236,7 +236,7 @@ export function createResponsesBackend(options: ResponsesBackendOptions): AgentB
       reader = response.body.getReader();
       const decoder = new TextDecoder();
       const parser = new SseParser();
-      const stream = new ResponseStreamState();
+      const stream = new ResponseStreamState(model);
 
       const handle = (events: SseEvent[]): AgentStreamEvent[] => {
         const out: AgentStreamEvent[] = [];
@@ -313,6 +313,8 @@ function assistantItem(text: string): HistoryItem {
 /** Turns Responses API stream events into agent events; remembers what it already yielded. */
 class ResponseStreamState {
   completed = false;
+  /** The model asked for: usage is priced by the model the server names, else this one. */
+  constructor(private readonly requestedModel: string) {}
   private readonly emittedItemIds = new Set<string>();
   /** Text streamed per output item, for the fallback when no output_item.done arrives. */
   private readonly streamedText = new Map<string, string>();
@@ -355,6 +357,8 @@ class ResponseStreamState {
           this.emittedItemIds.add(itemId);
           if (text.length > 0) out.push({ type: 'message.completed', text });
         }
+        const usage = isRecord(response) ? agentUsage(response, this.requestedModel) : undefined;
+        if (usage) out.push(usage);
         return out;
       }
       case 'response.failed': {
@@ -441,4 +445,20 @@ function causeSuffix(error: unknown): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `response.usage` of a completed response (input_tokens, input_tokens_details.cached_tokens, output_tokens). */
+function agentUsage(response: Record<string, unknown>, requestedModel: string): AgentStreamEvent | undefined {
+  const usage = response['usage'];
+  if (!isRecord(usage)) return undefined;
+  const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0);
+  const details = usage['input_tokens_details'];
+  const model = typeof response['model'] === 'string' && response['model'].length > 0 ? response['model'] : requestedModel;
+  return {
+    type: 'usage',
+    model,
+    inputTokens: count(usage['input_tokens']),
+    cachedInputTokens: isRecord(details) ? count(details['cached_tokens']) : 0,
+    outputTokens: count(usage['output_tokens']),
+  };
 }

@@ -6,6 +6,7 @@ import type { AgentApprovalRecord, HistoryRecord, HistorySummary } from './histo
 import { approvalAction, approvalOutcome } from '../../../src-shared/agent-approval-words';
 import { HISTORY_FILE_SUFFIX, isMessageRecord } from './history-recorder';
 import { addUsage, describeUsage, EMPTY_USAGE_TOTALS, type UsageTotals } from '../../../src-shared/usage';
+import { formatUsd, noPriceText } from '../../../src-shared/pricing';
 
 const TITLE_MAX_CHARS = 80;
 const SESSION_ID_PATTERN = /^[A-Za-z0-9._-]+$/;
@@ -168,7 +169,25 @@ export function historyToMarkdown(sessionId: string, records: readonly HistoryRe
   }
   const usage = sessionUsage(records);
   if (usage.responses > 0) lines.push('---', '', `Tokens used: ${describeUsage(usage)} over ${usage.responses} ${usage.responses === 1 ? 'reply' : 'replies'}.`, '');
+  const cost = sessionCost(records);
+  if (cost.priced > 0) lines.push(`Cost: ${formatUsd(cost.usd)}${cost.unpricedModels.length > 0 ? ` (${cost.unpricedModels.map(noPriceText).join(', ')})` : ''}.`, '');
   return lines.join('\n').trimEnd() + '\n';
+}
+
+/** The session's cost: the sum of its priced `cost` records, and the models that had no price. */
+export function sessionCost(records: readonly HistoryRecord[]): { readonly usd: number; readonly priced: number; readonly unpricedModels: readonly string[] } {
+  let usd = 0;
+  let priced = 0;
+  const unpriced = new Set<string>();
+  for (const record of records) {
+    if (record.kind !== 'cost') continue;
+    if (record.usd === undefined) unpriced.add(record.model);
+    else {
+      usd += record.usd;
+      priced++;
+    }
+  }
+  return { usd, priced, unpricedModels: [...unpriced] };
 }
 
 /** The session's usage: the sum of its `usage` records. */

@@ -38,6 +38,21 @@ export type HistoryRecord =
   | AgentApprovalRecord
   /** The tokens one response used (v2 `response.done.usage`); readers sum them per session. */
   | ({ readonly kind: 'usage'; readonly at: number; readonly responseId: string } & TokenUsage)
+  /** The tokens one agent request of the turn of `handoffId` used. */
+  | {
+      readonly kind: 'agent.usage';
+      readonly at: number;
+      readonly handoffId: string;
+      readonly model: string;
+      readonly inputTokens: number;
+      readonly cachedInputTokens: number;
+      readonly outputTokens: number;
+    }
+  /**
+   * The price of the usage record just before it (a response's, `source` response, or an agent
+   * request's, `source` agent), USD with the pricing table of the day; `usd` absent: no price for `model`.
+   */
+  | { readonly kind: 'cost'; readonly at: number; readonly source: 'response' | 'agent'; readonly id: string; readonly model: string; readonly usd?: number }
   | { readonly kind: 'session.ended'; readonly at: number; readonly reason: string };
 
 /**

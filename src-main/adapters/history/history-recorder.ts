@@ -27,6 +27,8 @@ export function isMessageRecord(record: HistoryRecord): boolean {
     case 'agent.failed':
     case 'agent.approval':
     case 'usage':
+    case 'agent.usage':
+    case 'cost':
     case 'session.ended':
       return false;
   }
@@ -137,6 +139,14 @@ export class HistoryRecorder {
         this.append({ kind: 'usage', at: this.now(), responseId, ...usage });
         return;
       }
+      case 'agent.usage': {
+        const { type: _type, ...usage } = event;
+        this.append({ kind: 'agent.usage', at: this.now(), ...usage });
+        return;
+      }
+      case 'cost':
+        this.append({ kind: 'cost', at: this.now(), source: event.source, id: event.id, model: event.model, ...(event.usd !== undefined ? { usd: event.usd } : {}) });
+        return;
       case 'closed':
         this.flushTranscript();
         this.flushItems();

@@ -31,6 +31,7 @@ import {
   isAgentApprovalTimeoutSeconds,
   isAgentUpdateIntervalSeconds,
 } from '../../../src-shared/agent-timing';
+import { BUDGET_PROBLEM, DEFAULT_BUDGET_USD, isBudgetUsd, pricingTableTextProblem } from '../../../src-shared/budget-settings';
 import { SETTINGS_FIELDS, isSettingsField, type SettingsField, type SettingsPage } from '../../../src-shared/settings-fields';
 import {
   DEFAULT_ECHO_CANCELLATION,
@@ -95,6 +96,9 @@ export const DEFAULT_SETTINGS: Settings = {
   autoGainControl: DEFAULT_ECHO_CANCELLATION.autoGainControl,
   minBargeInMs: DEFAULT_MIN_BARGE_IN_MS,
   handsFreeTurnDetection: 'server_vad',
+  budgetPerSessionUsd: DEFAULT_BUDGET_USD,
+  budgetPerDayUsd: DEFAULT_BUDGET_USD,
+  pricingTable: '',
   inputDevice: null,
   outputDevice: null,
   hotkeys: { talk: 'CommandOrControl+Shift+Space', holdToTalk: 'CommandOrControl+Alt+Space' },
@@ -152,6 +156,10 @@ const SCHEMA_WITHOUT_DEFAULTS: Record<keyof StoredSettings, JsonSchema> = {
   // Only the type, as vadSilenceMs: a hand-edited 50 is a listed problem, not a corrupt file.
   minBargeInMs: { type: 'number' },
   handsFreeTurnDetection: oneOf(HANDS_FREE_TURN_DETECTIONS),
+  // Only the type, as maxSessionMinutes: a hand-edited -1 or a broken table is a listed problem, not a corrupt file.
+  budgetPerSessionUsd: { type: 'number' },
+  budgetPerDayUsd: { type: 'number' },
+  pricingTable: { type: 'string' },
   inputDevice: device,
   outputDevice: device,
   hotkeys: {
@@ -277,6 +285,9 @@ const CHECKS: Record<SettingsKey, Check> = {
   autoGainControl: booleanCheck,
   minBargeInMs: (value) => (isMinBargeInMs(value) ? undefined : MIN_BARGE_IN_PROBLEM),
   handsFreeTurnDetection: oneOfCheck(HANDS_FREE_TURN_DETECTIONS),
+  budgetPerSessionUsd: (value) => (isBudgetUsd(value) ? undefined : BUDGET_PROBLEM),
+  budgetPerDayUsd: (value) => (isBudgetUsd(value) ? undefined : BUDGET_PROBLEM),
+  pricingTable: (value) => (typeof value !== 'string' ? 'must be text' : pricingTableTextProblem(value)),
   inputDevice: deviceCheck,
   outputDevice: deviceCheck,
   hotkeys: () => undefined, // checked key by key below, so the error names e.g. hotkeys.talk

@@ -1,7 +1,7 @@
 // The app state's one reducer: every input main's parts report (session events and facts,
 // audio, settings, hotkeys, problems, dismissals) folded into the immutable AppState. Pure; the
 // AppStore owns the current value and its revision.
-import { blockingProblem, type AppState, type HotkeyStatus, type Problem, type TalkState } from '../../../src-shared/app-state';
+import { blockingProblem, EMPTY_COST, type AppState, type HotkeyStatus, type Problem, type TalkState } from '../../../src-shared/app-state';
 import { conversationReducer, initialConversationState } from '../../../src-shared/conversation-reducer';
 import type { ForwardedSessionEvent } from '../../../src-shared/ipc-contract';
 import { nearRateLimitMessage } from '../../../src-shared/rate-limits';
@@ -69,6 +69,7 @@ export function initialAppState(facts: InitialFacts): FoldState {
     conversation: initialConversationState,
     historyRevision: 0,
     usage: EMPTY_USAGE_TOTALS,
+    cost: EMPTY_COST,
     rateLimits: [],
     dismissedProblemIds: [],
     assistantSpeaking: false,
@@ -146,6 +147,22 @@ function onSessionEvent(state: FoldState, raw: ForwardedSessionEvent, at: number
       const { type: _type, responseId: _responseId, ...usage } = event;
       return { ...next, usage: addUsage(next.usage, usage) };
     }
+    case 'cost':
+      return {
+        ...next,
+        cost: {
+          sessionUsd: event.sessionUsd,
+          dayUsd: event.dayUsd,
+          lastTurn: { source: event.source, id: event.id, model: event.model, usd: event.usd === undefined ? null : event.turnUsd },
+        },
+      };
+    case 'budget': {
+      // One banner per cap: the warning, replaced by the cap reached (the fix: Settings › Usage).
+      const code = event.level === 'warning' ? 'budget_near' : 'budget_reached';
+      const shown = problem({ code, message: event.message, recoverable: true, cause: event.scope });
+      const problems = withProblem(event.level === 'reached' ? without(next.problems, (each) => each.id === `budget_near:${event.scope}`) : next.problems, shown);
+      return { ...next, problems };
+    }
     case 'rate_limits': {
       // Kept as reported; a limit that is nearly used up is a warning until a report says otherwise.
       const message = nearRateLimitMessage(event.limits);
@@ -184,7 +201,8 @@ function onSessionState(state: FoldState, session: SessionState): FoldState {
   if (session === 'connecting' && !ACTIVE.has(state.session)) {
     problems = without(problems, (shown) => shown.scope === 'session');
     // Usage and rate limits are per session: a new one starts from nothing.
-    return { ...state, session, problems, usage: EMPTY_USAGE_TOTALS, rateLimits: [] };
+    // The day's cost goes on across sessions; the session's starts from nothing.
+    return { ...state, session, problems, usage: EMPTY_USAGE_TOTALS, rateLimits: [], cost: { ...state.cost, sessionUsd: 0, lastTurn: null } };
   }
   // It connected and the key worked: connection and key problems are solved.
   if (session === 'live') problems = without(problems, (shown) => SOLVED_BY_LIVE_SESSION.has(shown.code));

@@ -33,6 +33,8 @@ const KINDS: Record<ProblemCode, ProblemKind> = {
   settings_reset: { title: 'Settings were reset', settingsPage: 'general', scope: 'app', severity: 'warning' },
   rate_limit_near: { title: 'Rate limit nearly reached', settingsPage: null, scope: 'session', severity: 'warning' },
   reply_failed: { title: 'A reply failed', settingsPage: null, scope: 'session', severity: 'warning' },
+  budget_near: { title: 'Budget nearly spent', settingsPage: 'usage', scope: 'session', severity: 'warning' },
+  budget_reached: { title: 'Budget reached', settingsPage: 'usage', scope: 'session', severity: 'error' },
 };
 
 /** Codes whose cause is gone once a session reaches `live` (it connected, the key worked). */

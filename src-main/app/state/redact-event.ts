@@ -61,6 +61,9 @@ export function redactEvent(event: ForwardedSessionEvent): ForwardedSessionEvent
     case 'handoff.completed':
     case 'rate_limits':
     case 'usage':
+    case 'agent.usage':
+    case 'cost':
+    case 'budget':
     case 'audio.dropped':
     case 'agent.approval.resolved':
       return event;

@@ -19,7 +19,9 @@ export type AgentStreamEvent =
   /** A completed assistant message; goes back to the voice session exactly once. */
   | { readonly type: 'message.completed'; readonly text: string }
   /** Shown on the handoff card, never spoken: a retry after a rate limit, history left out. */
-  | { readonly type: 'notice'; readonly text: string };
+  | { readonly type: 'notice'; readonly text: string }
+  /** The tokens one request used, as the service reported them (cached input is part of input), and its model. */
+  | { readonly type: 'usage'; readonly model: string; readonly inputTokens: number; readonly cachedInputTokens: number; readonly outputTokens: number };
 
 /**
  * What the coding-agent backends (Codex app server, ACP) report beyond text, as it happens: steps,
@@ -62,6 +64,11 @@ export interface AgentBackend {
    * or click). False when it is no longer waiting (answered, timed out, withdrawn).
    */
   answerApproval?(id: string, decision: AgentApprovalDecision, decidedBy: AgentApprovalDecider): boolean;
+  /**
+   * Why the backend takes no request now (a budget cap was reached), as a sentence for the voice
+   * model; undefined when it does. A handoff then is not delegated: no agent is started.
+   */
+  declineReason?(): string | undefined;
   /** Forget the conversation (a new voice session starts fresh). */
   reset(): void;
   /** Stop anything still running (shutdown). */

@@ -12,6 +12,8 @@ export interface AgentTurnCallbacks {
   onMessageCompleted(text: string): void;
   /** For the card only, never spoken: a retry, history left out. */
   onNotice(text: string): void;
+  /** The tokens one request used (backends that report them). */
+  onUsage?(usage: Omit<Extract<AgentStreamEvent, { type: 'usage' }>, 'type'>): void;
   onEnd(outcome: AgentTurnOutcome): void;
 }
 
@@ -121,6 +123,11 @@ export class AgentTurn {
         case 'notice':
           this.callbacks.onNotice(event.text);
           break;
+        case 'usage': {
+          const { type: _type, ...usage } = event;
+          this.callbacks.onUsage?.(usage);
+          break;
+        }
         default:
           assertNever(event, 'agent stream event');
       }

@@ -81,7 +81,9 @@ export class HandoffController {
   onHandoffRequested(handoffId: string, inputTranscript: string, transcript: readonly TranscriptEntry[], placement?: HandoffPlacement): boolean {
     const { deps } = this;
     const agentText = handoffAgentText(deps.dialect, inputTranscript, transcript) ?? '';
-    const joins = agentText.length > 0 && deps.agent.delegates && this.turn?.isRunning ? this.turnHandoffId : undefined;
+    // A budget cap reached: nothing is delegated and the voice model is told why (nor does a running turn take it).
+    const declined = agentText.length > 0 && deps.agent.delegates ? deps.agent.declineReason?.() : undefined;
+    const joins = agentText.length > 0 && deps.agent.delegates && declined === undefined && this.turn?.isRunning ? this.turnHandoffId : undefined;
     deps.emit({
       type: 'handoff.requested',
       handoffId,
@@ -100,6 +102,11 @@ export class HandoffController {
     if (!deps.agent.delegates) {
       deps.voice.finish(handoffId, NO_AGENT_CONFIGURED_TEXT);
       deps.emit({ type: 'handoff.failed', handoffId, cause: 'not_delegated', reason: 'no background agent is configured', spoken: NO_AGENT_CONFIGURED_TEXT });
+      return false;
+    }
+    if (declined !== undefined) {
+      deps.voice.finish(handoffId, declined);
+      deps.emit({ type: 'handoff.failed', handoffId, cause: 'not_delegated', reason: declined, spoken: declined });
       return false;
     }
     const previousHandoffId = this.activeHandoffId;
@@ -193,6 +200,11 @@ export class HandoffController {
       onNotice: (text) => {
         if (this.turn !== turn || !this.activeHandoffId) return;
         deps.emit({ type: 'agent.notice', handoffId: this.activeHandoffId, text });
+      },
+      onUsage: (usage) => {
+        // Priced under the turn's card (steered requests belong to it), even after the turn moved on.
+        if (this.turn !== turn) return;
+        deps.emit({ type: 'agent.usage', handoffId: this.turnHandoffId ?? handoffId, ...usage });
       },
       onMessageCompleted: (text) => {
         const id = this.activeHandoffId;

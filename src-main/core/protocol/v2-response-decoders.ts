@@ -42,7 +42,14 @@ export function tokenUsage(usage: JsonObject | undefined): TokenUsage | undefine
     const value = numberField(object, name);
     return value !== undefined && Number.isFinite(value) && value > 0 ? value : 0;
   };
-  const input = { text: count(inputDetails, 'text_tokens'), audio: count(inputDetails, 'audio_tokens'), cached: count(inputDetails, 'cached_tokens') };
+  const cachedDetails = objectField(inputDetails, 'cached_tokens_details');
+  const input = {
+    text: count(inputDetails, 'text_tokens'),
+    audio: count(inputDetails, 'audio_tokens'),
+    cached: count(inputDetails, 'cached_tokens'),
+    // The split of cached tokens prices them right (cached text and audio can cost differently).
+    ...(cachedDetails ? { cachedText: count(cachedDetails, 'text_tokens'), cachedAudio: count(cachedDetails, 'audio_tokens') } : {}),
+  };
   const output = { text: count(outputDetails, 'text_tokens'), audio: count(outputDetails, 'audio_tokens') };
   const total = numberField(usage, 'total_tokens') ?? count(usage, 'input_tokens') + count(usage, 'output_tokens');
   return { input, output, total: Number.isFinite(total) && total > 0 ? total : 0 };

@@ -22,7 +22,7 @@ const USAGE = {
 
 test('a completed response reports only its usage', () => {
   assert.deepEqual(outcomeOf({ id: 'r1', status: 'completed', output: [{ id: 'i1' }], usage: USAGE }), [
-    { type: 'usage', responseId: 'r1', input: { text: 20, audio: 100, cached: 64 }, output: { text: 10, audio: 40 }, total: 170 },
+    { type: 'usage', responseId: 'r1', input: { text: 20, audio: 100, cached: 64, cachedText: 64, cachedAudio: 0 }, output: { text: 10, audio: 40 }, total: 170 },
   ]);
 });
 

@@ -233,6 +233,8 @@ test('GA: rate limits are passed on as reported and usage comes once per respons
         text: response.usage.input_token_details.text_tokens,
         audio: response.usage.input_token_details.audio_tokens,
         cached: response.usage.input_token_details.cached_tokens,
+        cachedText: response.usage.input_token_details.cached_tokens_details.text_tokens,
+        cachedAudio: response.usage.input_token_details.cached_tokens_details.audio_tokens,
       },
       output: { text: response.usage.output_token_details.text_tokens, audio: response.usage.output_token_details.audio_tokens },
       total: response.usage.total_tokens,

@@ -13,6 +13,7 @@ const FIX_LABELS: Record<SettingsPage, string> = {
   general: 'Open connection settings',
   agent: 'Open agent settings',
   audio: 'Open audio settings',
+  usage: 'Open usage settings',
   hotkeys: 'Open hotkey settings',
   'api-key': 'Open API key settings',
 };

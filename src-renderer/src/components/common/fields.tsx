@@ -86,10 +86,12 @@ interface NumberFieldProps {
   readonly hint?: ReactNode;
   readonly error?: string | null;
   readonly disabled?: boolean;
+  /** The smallest change (default 1: a whole number; 0.01 for dollars and cents). */
+  readonly step?: number;
 }
 
-/** A whole number with its unit. */
-export function NumberField({ label, value, onChange, testId, min, max, unit, hint, error, disabled }: NumberFieldProps): ReactElement {
+/** A number with its unit (whole unless `step` says otherwise). */
+export function NumberField({ label, value, onChange, testId, min, max, unit, hint, error, disabled, step = 1 }: NumberFieldProps): ReactElement {
   const id = useId();
   return (
     <FieldFrame id={id} label={label} hint={hint} error={error}>
@@ -98,10 +100,10 @@ export function NumberField({ label, value, onChange, testId, min, max, unit, hi
           id={id}
           className="input input-number"
           type="number"
-          inputMode="numeric"
+          inputMode={step < 1 ? 'decimal' : 'numeric'}
           min={min}
           max={max}
-          step={1}
+          step={step}
           value={Number.isNaN(value) ? '' : value}
           onChange={(event) => onChange(event.target.valueAsNumber)}
           data-testid={testId}

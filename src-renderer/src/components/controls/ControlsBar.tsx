@@ -7,6 +7,7 @@ import { StatusLine } from './StatusLine';
 import { TalkButton } from './TalkButton';
 import { TalkModeSelect } from './TalkModeSelect';
 import { UsageMeter } from './UsageMeter';
+import { CostMeter } from './CostMeter';
 
 export function ControlsBar(): ReactElement {
   return (
@@ -35,6 +36,7 @@ export function ControlsBar(): ReactElement {
         <StatusLine />
         <AgentWorkingIndicator />
         <UsageMeter />
+        <CostMeter />
       </div>
     </section>
   );

@@ -1,3 +1,4 @@
+import { formatUsd, noPriceText } from '../../../../src-shared/pricing';
 import { memo, useState, type ReactElement } from 'react';
 import { attempt } from '../../bridge/attempt';
 import { useStore } from '../../hooks/store-context';
@@ -126,6 +127,14 @@ export const HandoffCard = memo(function HandoffCard({ card }: { readonly card: 
             <p className="handoff-waiting">{waitingForYou ? 'The agent waits for your answer above…' : 'Waiting for the agent…'}</p>
           )}
         </div>
+      )}
+      {(card.agentCostUsd !== undefined || card.unpricedModel !== undefined) && (
+        // What the agent's requests of this turn cost, priced in main with the pricing table.
+        <p className="handoff-cost" data-testid="handoff-cost">
+          Agent cost: {card.agentCostUsd !== undefined ? formatUsd(card.agentCostUsd) : ''}
+          {card.agentCostUsd !== undefined && card.unpricedModel !== undefined ? ', ' : ''}
+          {card.unpricedModel !== undefined ? noPriceText(card.unpricedModel) : ''}
+        </p>
       )}
       {card.notices.length > 0 && (
         // What the agent backend did on the way (a retry, history it left out): quiet, in order.

@@ -5,6 +5,7 @@ import { ApiKeyPanel } from './ApiKeyPanel';
 import { AudioTab } from './AudioTab';
 import { GeneralTab } from './GeneralTab';
 import { HotkeysTab } from './HotkeysTab';
+import { UsageTab } from './UsageTab';
 import { FIELD_LABELS, FIELD_TABS, SETTINGS_TABS } from './settings-tabs';
 import { useSettingsForm } from './use-settings-form';
 
@@ -60,6 +61,7 @@ export function SettingsPage({ tab, onTabChange }: SettingsPageProps): ReactElem
             {tab === 'general' && <GeneralTab {...tabProps} />}
             {tab === 'agent' && <AgentTab {...tabProps} />}
             {tab === 'audio' && <AudioTab {...tabProps} />}
+            {tab === 'usage' && <UsageTab {...tabProps} />}
             {tab === 'hotkeys' && <HotkeysTab {...tabProps} />}
             <div className="save-bar">
               <div className="save-bar-messages">

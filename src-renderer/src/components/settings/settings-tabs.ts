@@ -6,6 +6,7 @@ export const SETTINGS_TABS: readonly { readonly id: SettingsTab; readonly label:
   { id: 'general', label: 'General & voice' },
   { id: 'agent', label: 'Agent' },
   { id: 'audio', label: 'Audio' },
+  { id: 'usage', label: 'Usage' },
   { id: 'hotkeys', label: 'Hotkeys' },
   { id: 'api-key', label: 'API key' },
 ];
