@@ -4,6 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { buildCli } from './build-cli.mjs';
+import { CLI_ENTRY, cliBundleIsStale } from './cli-bundle.mjs';
 
 const root = process.cwd();
 const roots = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -28,12 +30,19 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// The tests that spawn the headless command run the built `parley` bundle (as users do): build it
+// once here if it is missing or older than the sources, and name it to them.
+if (cliBundleIsStale()) {
+  const elapsedMs = await buildCli();
+  console.error(`run-tests: built out/cli/parley.mjs in ${Math.round(elapsedMs)} ms`);
+}
+
 // One test file at a time: the real-time audio tests drive PulseAudio devices paced like
 // hardware, and a CPU-bound neighbour would make the device underrun. The suite mostly waits on
 // sockets and clocks, so running serially costs no wall time here (about 80 s either way).
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=tap', '--test-concurrency=1', ...passThrough, ...files],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', PARLEY_TEST_BUILT_COMMAND: CLI_ENTRY } },
 );
 process.exit(result.status ?? 1);

@@ -2,6 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src-main/headless/main.ts', import.meta.url));
+/**
+ * `npm test` (scripts/run-tests.mjs) builds the `parley` command before the tests and names it
+ * here, so the tests drive what users run; a test file run on its own uses the sources via tsx.
+ */
+const BUILT_COMMAND = process.env['PARLEY_TEST_BUILT_COMMAND'];
+const COMMAND_ARGS = BUILT_COMMAND ? [BUILT_COMMAND] : ['--import', 'tsx', MAIN];
 
 export interface HeadlessRun {
   child: ChildProcess;
@@ -10,9 +16,9 @@ export interface HeadlessRun {
   stdoutSoFar(): string;
 }
 
-/** Spawns the real headless command (`npm run headless` runs the same file through tsx). */
+/** Spawns the real headless command: the built bundle under `npm test`, else main.ts through tsx. */
 export function runHeadlessProcess(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 20_000): HeadlessRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args, ...withoutLiveDevices(args)], {
+  const child = spawn(process.execPath, [...COMMAND_ARGS, ...args, ...withoutLiveDevices(args)], {
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../../../core/util/errors';
 import { silentLogger, type Logger } from '../../../core/util/logger';
@@ -13,7 +14,7 @@ const MAX_RESTARTS_PER_MINUTE = 5;
 
 export interface NativeAudioHostOptions {
   readonly logger?: Logger;
-  /** The child entry; defaults to the TypeScript source run through tsx (headless and tests). */
+  /** The child entry; defaults to defaultChildEntry(). */
   readonly childPath?: string;
   readonly execArgv?: readonly string[];
   /** Extra environment for the child (the desktop app sets ELECTRON_RUN_AS_NODE). */
@@ -31,6 +32,17 @@ export interface HostListeners {
   onGaveUp?(reason: string): void;
   onStreamError?(kind: 'input' | 'output', message: string): void;
   onPlaybackStatus?(status: PlaybackStatus): void;
+}
+
+/**
+ * The audio process beside this module: in a build (the `parley` command's out/cli) this module
+ * is part of the bundle and the built child sits next to it, run as plain JavaScript; from the
+ * sources (tests, tsx) it is the TypeScript child, run through tsx.
+ */
+function defaultChildEntry(): { readonly path: string; readonly execArgv: readonly string[] } {
+  const built = fileURLToPath(new URL('./audio-host-child.js', import.meta.url));
+  if (existsSync(built)) return { path: built, execArgv: [] };
+  return { path: fileURLToPath(new URL('./audio-host-child.ts', import.meta.url)), execArgv: ['--import', 'tsx'] };
 }
 
 type RequestBody<T> = T extends { requestId: number } ? Omit<T, 'requestId'> : never;
@@ -156,9 +168,9 @@ export class NativeAudioHost {
   }
 
   private spawnChild(): Promise<void> {
-    const childPath = this.options.childPath ?? fileURLToPath(new URL('./audio-host-child.ts', import.meta.url));
-    const child = fork(childPath, [], {
-      execArgv: [...(this.options.execArgv ?? ['--import', 'tsx'])],
+    const entry = this.options.childPath === undefined ? defaultChildEntry() : { path: this.options.childPath, execArgv: ['--import', 'tsx'] };
+    const child = fork(entry.path, [], {
+      execArgv: [...(this.options.execArgv ?? entry.execArgv)],
       serialization: 'advanced',
       // naudiodon's reads and writes each hold a threadpool thread while they wait on the device.
       env: { ...process.env, ...this.options.env, UV_THREADPOOL_SIZE: '8' },
