@@ -2,7 +2,7 @@ import { BUDGET_PROBLEM, DEFAULT_BUDGET_USD, isBudgetUsd } from '../../src-share
 import { PRICES_TAKEN_ON } from '../../src-shared/pricing';
 import type { AgentBackendKind } from '../core/agent/agent-backend';
 import { configOverrideProblem } from '../core/agent/config-override';
-import { DEFAULT_ACP_PROMPT_TIMEOUT_MS } from '../adapters/agent/acp/acp-backend';
+import { DEFAULT_ACP_PROMPT_TIMEOUT_MS } from '../adapters/agent/acp/acp-limits';
 import {
   AGENT_APPROVAL_POLICIES,
   AGENT_BACKENDS,

@@ -1,10 +1,10 @@
 import type { AgentApprovalPolicy, AgentSandbox } from '../../../src-shared/ipc-contract';
 import type { AgentBackend, AgentBackendKind } from '../../core/agent/agent-backend';
 import type { Logger } from '../../core/util/logger';
-import { createAcpBackend } from './acp/acp-backend';
 import { CodexBackend } from './codex/codex-backend';
 import { DEFAULT_APPROVAL_TIMEOUT_MS } from './codex/codex-approvals';
 import { createCommandBackend } from './command-backend';
+import { lazyAgentBackend } from './lazy-agent-backend';
 import { createNoneBackend } from './none-backend';
 import { createResponsesBackend } from './responses-backend';
 
@@ -78,15 +78,21 @@ export function createAgentBackend(settings: AgentBackendSettings, logger: Logge
         logger,
       });
     case 'acp':
-      return createAcpBackend({
-        command: settings.command ?? '',
-        cwd: settings.cwd ?? process.cwd(),
-        approvalPolicy: settings.approvalPolicy ?? DEFAULT_AGENT_APPROVAL_POLICY,
-        approvalTimeoutMs: settings.approvalTimeoutMs ?? DEFAULT_AGENT_APPROVAL_TIMEOUT_MS,
-        ...(settings.timeoutMs !== undefined ? { promptTimeoutMs: settings.timeoutMs } : {}),
-        ...(settings.env ? { env: settings.env } : {}),
+      // Loaded on the first handoff: the ACP SDK costs start time and memory (lazy-agent-backend.ts).
+      return lazyAgentBackend(
+        'acp',
+        async () =>
+          (await import('./acp/acp-backend')).createAcpBackend({
+            command: settings.command ?? '',
+            cwd: settings.cwd ?? process.cwd(),
+            approvalPolicy: settings.approvalPolicy ?? DEFAULT_AGENT_APPROVAL_POLICY,
+            approvalTimeoutMs: settings.approvalTimeoutMs ?? DEFAULT_AGENT_APPROVAL_TIMEOUT_MS,
+            ...(settings.timeoutMs !== undefined ? { promptTimeoutMs: settings.timeoutMs } : {}),
+            ...(settings.env ? { env: settings.env } : {}),
+            logger,
+          }),
         logger,
-      });
+      );
     case 'none':
       return createNoneBackend();
   }

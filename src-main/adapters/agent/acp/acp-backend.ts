@@ -1,4 +1,5 @@
 import { RequestError, type SessionUpdate } from '@agentclientprotocol/sdk';
+import { DEFAULT_ACP_PROMPT_TIMEOUT_MS } from './acp-limits';
 import {
   AgentError,
   type AgentActivityEvent,
@@ -38,8 +39,7 @@ import { PromptRun, type PromptRunItem } from './acp-prompt-run';
  * reset() stops the agent: the next voice session starts a fresh one. dispose() stops it for good.
  */
 
-/** Coding agents work for minutes; a prompt running longer than this is cancelled (30 min). */
-export const DEFAULT_ACP_PROMPT_TIMEOUT_MS = 1_800_000;
+export { DEFAULT_ACP_PROMPT_TIMEOUT_MS };
 /** How long a cancelled prompt may take to end before the agent is stopped instead. */
 export const ACP_CANCEL_GRACE_MS = 5_000;
 /** An answer longer than this is cut (about 250,000 tokens), as the command backend does. */

@@ -1,12 +1,8 @@
 // Small wording helpers shared by the parts of the speech text: counts, lists of words and
 // sentence ends said the same way wherever they appear.
 
-/** Counts as in the rest of the app's text ("1,234"); one formatter, as toLocaleString builds one per call. */
-const COUNT_FORMAT = new Intl.NumberFormat('en-US');
-
-export function formatCount(count: number): string {
-  return COUNT_FORMAT.format(count);
-}
+/** Counts as in the rest of the app's text ("1,234"). */
+export { formatCount } from '../../util/text-cap';
 
 /** "an" before a number said with a vowel sound: 8, 11, 18, 80-89, 800-899, 8,000… */
 export function countArticle(count: number): string {
