@@ -25,6 +25,10 @@ const DELAY_TOLERANCE_MS = 30;
 const ATTENUATION_TOLERANCE_DB = 2;
 const PERSON_LEVEL_DBFS = -28;
 const ANSWER_MS = 12_000;
+/** The barge-in (250 ms of speech) and the cancel and truncate on the wire, from the onset in what was sent. */
+const MAX_TRUNCATE_AFTER_ONSET_MS = 800;
+/** How late paplay may start the person's speech on a loaded machine. */
+const MAX_PLAYER_START_MS = 2_500;
 /** The assistant alone in the room this long before the person talks: its echo must not barge in. */
 const ASSISTANT_ALONE_MS = 4_000;
 const LOUD_FRAME_DBFS = -45;
@@ -93,7 +97,7 @@ test('with the canceller, the person talking over the answer cancels and truncat
   const after = server.frames.slice(framesBefore) as any[];
   const cancels = after.filter((frame) => frame.type === 'response.cancel');
   const fromSpeech = truncatedAt - (spoken.startedAtMs + person.onsetMs);
-  const onset = onsetIn(cleaned, spoken.startedAtMs + person.onsetMs, spoken.startedAtMs + 3_000, SENT_ONSET_DBFS);
+  const onset = onsetIn(cleaned, spoken.startedAtMs + person.onsetMs, spoken.startedAtMs + MAX_PLAYER_START_MS + 1_000, SENT_ONSET_DBFS);
   t.diagnostic(
     `the truncate reached the server ${onset === undefined ? '?' : truncatedAt - onset} ms after the person's onset in what was sent ` +
       `(${fromSpeech} ms after their player started); audio_end_ms ${truncate.audio_end_ms}`,
@@ -101,7 +105,12 @@ test('with the canceller, the person talking over the answer cancels and truncat
   assert.equal(cancels.length, 1, 'one response.cancel after the person spoke');
   assert.equal(truncate.item_id, itemId);
   assert.ok(truncate.audio_end_ms >= ASSISTANT_ALONE_MS && truncate.audio_end_ms < ANSWER_MS, `truncated at ${truncate.audio_end_ms} ms of ${ANSWER_MS}`);
-  assert.ok(fromSpeech > 0 && fromSpeech < 1_500, `the barge-in followed the person's speech (${fromSpeech} ms)`);
+  // Timed from the person's onset in what was sent: the player itself may start late on a loaded
+  // machine (measured in CI: their speech reached the microphone 1.65 s after paplay started).
+  assert.ok(onset !== undefined, "the person's onset is in what was sent");
+  const fromOnset = truncatedAt - onset;
+  assert.ok(fromOnset > 0 && fromOnset < MAX_TRUNCATE_AFTER_ONSET_MS, `the barge-in followed the person's onset (${fromOnset} ms)`);
+  assert.ok(fromSpeech > 0 && fromSpeech < MAX_PLAYER_START_MS + MAX_TRUNCATE_AFTER_ONSET_MS, `the barge-in followed the person's speech (${fromSpeech} ms)`);
   // What the person said went to the server (the canceller did not take it for echo).
   const appends = after.filter((frame) => frame.type === 'input_audio_buffer.append');
   const loud = appends.filter((frame) => frameDbfs(frame.audio) >= LOUD_FRAME_DBFS).length;
