@@ -127,8 +127,21 @@ function commandOf(rawInput: unknown): string | undefined {
   if (typeof rawInput !== 'object' || rawInput === null) return undefined;
   const command = (rawInput as { command?: unknown }).command;
   if (typeof command === 'string' && command.length > 0) return command;
-  if (Array.isArray(command) && command.every((part) => typeof part === 'string') && command.length > 0) return command.join(' ');
+  if (Array.isArray(command) && command.every((part) => typeof part === 'string') && command.length > 0) return commandFromArgv(command);
   return undefined;
+}
+
+const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash']);
+
+/**
+ * An argv as the user would type it: agents like codex-acp run `['/bin/bash', '-lc', script]`, and
+ * the script is what was asked for, so that is what the card shows and the user is asked about.
+ */
+export function commandFromArgv(argv: readonly string[]): string {
+  const [program, flag, script, ...rest] = argv;
+  const shell = program?.split('/').pop() ?? '';
+  if (rest.length === 0 && script !== undefined && flag !== undefined && /^-l?c$/.test(flag) && SHELLS.has(shell)) return script;
+  return argv.join(' ');
 }
 
 function isRequestCancelled(reason: unknown): boolean {
