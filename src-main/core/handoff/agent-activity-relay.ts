@@ -29,6 +29,8 @@ interface WaitingApproval {
 export class AgentActivityRelay {
   private readonly waiting = new Map<string, WaitingApproval>();
   private readonly unsubscribe: (() => void) | undefined;
+  /** The card of the latest turn that reported a step. */
+  private lastTurnHandoffId: string | undefined;
 
   constructor(private readonly deps: AgentActivityRelayDeps) {
     this.unsubscribe = deps.agent.onActivity?.((event) => this.onActivity(event));
@@ -49,8 +51,12 @@ export class AgentActivityRelay {
     const { deps } = this;
     switch (event.type) {
       case 'progress': {
-        const handoffId = deps.currentTurnHandoffId();
-        if (handoffId === undefined) return; // a step after its turn ended: the card is closed
+        const current = deps.currentTurnHandoffId();
+        if (current !== undefined) this.lastTurnHandoffId = current;
+        // A step that finishes just after its turn's answer (an agent's last update can trail its
+        // reply) still belongs on that turn's card; the narrator has stopped by then.
+        const handoffId = current ?? this.lastTurnHandoffId;
+        if (handoffId === undefined) return;
         deps.emit({ type: 'agent.progress', handoffId, step: event.step });
         deps.narrator.step(event.step);
         return;

@@ -32,10 +32,34 @@ test('a permission request outside a running turn is denied at once, not held', 
   assert.deepEqual(told, []);
 });
 
-test('steps outside a running turn are not shown on a closed card', () => {
+test('steps before any turn are shown nowhere', () => {
   const { agent, events } = setup(undefined);
   agent.step({ id: 's', kind: 'command', title: 'Ran ls', status: 'completed' });
   assert.deepEqual(events, []);
+});
+
+test("a step that finishes just after its turn's answer still updates that turn's card", () => {
+  let turn: string | undefined = 'call_1';
+  const agent = new ActivityAgent();
+  const events: SessionEvent[] = [];
+  new AgentActivityRelay({
+    agent,
+    currentTurnHandoffId: () => turn,
+    emit: (event) => events.push(event),
+    narrator: new AgentNarrator(silentNarration()),
+    tell: () => {},
+    logger: silentLogger,
+  });
+  agent.step({ id: 'cmd', kind: 'command', title: 'Running touch a', status: 'started' });
+  turn = undefined; // the answer came and the turn ended
+  agent.step({ id: 'cmd', kind: 'command', title: 'Ran touch a', status: 'completed' });
+  assert.deepEqual(
+    events.map((event) => event.type === 'agent.progress' && [event.handoffId, event.step.status]),
+    [
+      ['call_1', 'started'],
+      ['call_1', 'completed'],
+    ],
+  );
 });
 
 test('a request is asked aloud, answered once, and the answer for an unknown id is refused', () => {
