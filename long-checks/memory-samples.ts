@@ -51,6 +51,17 @@ export function rssBoundFailure(baseline: MemorySample | undefined, last: Memory
   );
 }
 
+/** A failure message when the last sample's JS heap exceeds baseline × (1 + ratio) + slack; undefined when within. */
+export function heapBoundFailure(baseline: MemorySample | undefined, last: MemorySample | undefined, bound: RssBound): string | undefined {
+  if (!baseline || !last || baseline === last) return undefined;
+  const limit = baseline.heapUsedBytes * (1 + bound.ratio) + bound.slackBytes;
+  if (last.heapUsedBytes <= limit) return undefined;
+  return (
+    `the JS heap grew from ${megabytes(baseline.heapUsedBytes)} (after ${baseline.frames} frames) to ${megabytes(last.heapUsedBytes)} ` +
+    `(after ${last.frames} frames), above the bound of ${megabytes(limit)} (+${Math.round(bound.ratio * 100)} % + ${megabytes(bound.slackBytes)})`
+  );
+}
+
 export function megabytes(bytes: number): string {
   return `${(bytes / MEGABYTE).toFixed(1)} MB`;
 }

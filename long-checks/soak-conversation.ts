@@ -28,7 +28,7 @@ import type { KeepaliveOptions } from '../src-main/core/protocol/transport';
 import { sessionConfig } from '../test/support/session-harness';
 import { shown } from '../test/support/v2-scenario';
 import { readOptions } from './check-options';
-import { exposeGc, megabytes, rssBoundFailure, sampleMemory, type MemorySample, type RssBound } from './memory-samples';
+import { exposeGc, heapBoundFailure, megabytes, rssBoundFailure, sampleMemory, type MemorySample, type RssBound } from './memory-samples';
 import { PlaybackSink } from './playback-sink';
 import { watchProcessFailures } from './process-failures';
 import { SoakDriver } from './soak-driver';
@@ -70,8 +70,15 @@ const SOAK_API_KEY = 'sk-soak-not-a-real-key-0000';
 const SAMPLE_EVERY_TURNS = 30;
 /** Samples before this turn (half an hour) are warm-up: JIT, pools and allocator arenas still grow (RSS settled from about turn 270 on in 600-turn runs). */
 const WARMUP_TURNS = 180;
-/** Flat within 10 % after warm-up. A retained answer's audio would be ~250 kB a turn, 45 MB over the second half. */
-const RSS_BOUND: RssBound = { ratio: 0.1, slackBytes: 0 };
+/**
+ * RSS within 25 % after warm-up: a retained answer's audio would be ~250 kB a turn, 45 MB over the
+ * second half (over 30 %). Not tighter: the allocator's arenas may still step up once after
+ * warm-up and then stay flat (measured in CI: 138.8 MB at turn 180, 156.4 at 240, 157.9 at 360;
+ * the same seed run again: 155.0 at 180, 160.6 at 360).
+ */
+const RSS_BOUND: RssBound = { ratio: 0.25, slackBytes: 0 };
+/** The JS heap, which no arena step moves, within 10 % + 2 MB: what JavaScript retains shows here (measured: 16.6 to 17.5 MB). */
+const HEAP_BOUND: RssBound = { ratio: 0.1, slackBytes: 2 * 1024 * 1024 };
 const PROGRESS_EVERY_TURNS = 30;
 const SETTLE_AFTER_STOP_MS = 500;
 const KEPT_PROCESS_FAILURES = 5;
@@ -178,6 +185,8 @@ async function main(): Promise<number> {
   const baseline = samples.find((sample) => sample.frames >= WARMUP_TURNS);
   const rssFailure = rssBoundFailure(baseline, samples[samples.length - 1], RSS_BOUND);
   if (rssFailure) failures.push(rssFailure.replace(/frames/g, 'turns'));
+  const heapFailure = heapBoundFailure(baseline, samples[samples.length - 1], HEAP_BOUND);
+  if (heapFailure) failures.push(heapFailure.replace(/frames/g, 'turns'));
   if (!baseline || baseline === samples[samples.length - 1]) log(`memory bound not checked: fewer than ${WARMUP_TURNS + SAMPLE_EVERY_TURNS} turns`);
   if (leftovers.length > 0) failures.push(`left after stop: ${leftovers.join(', ')}`);
   if (!standIn.exited) failures.push('the stand-in process is still running');
@@ -200,12 +209,15 @@ async function main(): Promise<number> {
   log(`  session events: ${Object.entries(view.eventCounts).sort((a, b) => b[1] - a[1]).map(([type, count]) => `${type} ${count}`).join(', ')}`);
   log(`  recoverable errors: ${JSON.stringify(view.recoverableErrors)} ${view.recoverableErrorExamples.join(' | ')}`);
   log(`  resources at start: ${JSON.stringify(resourcesAtStart)}; left after stop: ${leftovers.length === 0 ? 'nothing' : leftovers.join(', ')}`);
-  log(`  memory samples (after gc; baseline = first at or after turn ${WARMUP_TURNS}; bound +${RSS_BOUND.ratio * 100} % + ${megabytes(RSS_BOUND.slackBytes)}):`);
+  log(
+    `  memory samples (after gc; baseline = first at or after turn ${WARMUP_TURNS}; bounds: rss +${RSS_BOUND.ratio * 100} % + ${megabytes(RSS_BOUND.slackBytes)}, ` +
+      `heap +${HEAP_BOUND.ratio * 100} % + ${megabytes(HEAP_BOUND.slackBytes)}):`,
+  );
   for (const sample of samples) {
     log(`    turn ${String(sample.frames).padStart(4)}: rss ${megabytes(sample.rssBytes).padStart(9)}, heap ${megabytes(sample.heapUsedBytes).padStart(9)}, external ${megabytes(sample.externalBytes).padStart(9)}${sample === baseline ? '  <- baseline' : ''}`);
   }
   if (failures.length === 0) {
-    log(`PASS: ${turnsDone} turns, nothing said was lost, every handoff answered and spoken, no server rule broken, RSS within +${RSS_BOUND.ratio * 100} % + ${megabytes(RSS_BOUND.slackBytes)}, nothing left running (seed ${options.seed})`);
+    log(`PASS: ${turnsDone} turns, nothing said was lost, every handoff answered and spoken, no server rule broken, RSS within +${RSS_BOUND.ratio * 100} % and the JS heap within +${HEAP_BOUND.ratio * 100} % + ${megabytes(HEAP_BOUND.slackBytes)}, nothing left running (seed ${options.seed})`);
     return 0;
   }
   log(`FAIL (seed ${options.seed}):`);
