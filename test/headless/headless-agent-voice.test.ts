@@ -11,10 +11,8 @@
 // that test assembles the same voice runtime in this process and clicks through the session.
 // Each test skips only where its platform binary is missing.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import type { SessionEvent } from '../../src-shared/session-events';
 import { ACKNOWLEDGE_PROMPT } from '../../src-main/core/handoff/agent-voice-prompts';
@@ -22,7 +20,7 @@ import { createLineLogger } from '../../src-main/core/util/logger';
 import { connectWebSocket } from '../../src-main/adapters/transport/ws-transport';
 import { createVoiceRuntime } from '../../src-main/app/voice-runtime';
 import { codexOverridesFor, startAcpMockProvider } from '../support/acp-mock-provider';
-import { findCodexBinary } from '../support/codex-binary';
+import { acpSkip, codex, codexAcp, codexSkip, scratch } from '../support/coding-agent-binaries';
 import { startCodexMockProvider } from '../support/codex-mock-provider';
 import { CODEX_STOPPED_BY_DENIAL_TEXT } from '../../src-main/adapters/agent/codex/codex-backend';
 import { startGaRealtimeServer, type GaRealtimeServer } from '../support/ga-realtime-server';
@@ -41,27 +39,6 @@ const HANDOFF_CALL_ID = 'call_agent';
 const ANSWER_CALL_ID = 'call_answer';
 const REQUEST = 'Please create the marker file.';
 
-const codex = findCodexBinary();
-const codexSkip = codex.path === undefined ? `the Codex platform binary is missing: ${codex.reason}` : false;
-
-function codexAcpBinary(): string | undefined {
-  const name = `@zed-industries/codex-acp-${process.platform}-${process.arch}/bin/codex-acp${process.platform === 'win32' ? '.exe' : ''}`;
-  try {
-    const path = fileURLToPath(import.meta.resolve(name));
-    return existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
-}
-const codexAcp = codexAcpBinary();
-const acpSkip = codexAcp ? false : `the codex-acp platform binary for ${process.platform}-${process.arch} is not installed (@zed-industries/codex-acp's optional dependency)`;
-
-/** Folders the agent writes to while it runs: removed only after the run has ended. */
-function scratch(t: TestContext, prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 async function voiceModel(t: TestContext): Promise<GaRealtimeServer> {
   const server = await startGaRealtimeServer();

@@ -6,13 +6,9 @@
 // text) must come back into the voice session as the function call's output. Each skips only
 // where its platform binary is missing.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import { codexOverridesFor, startAcpMockProvider } from '../support/acp-mock-provider';
-import { findCodexBinary } from '../support/codex-binary';
+import { acpSkip, codex, codexAcp, codexSkip, scratch } from '../support/coding-agent-binaries';
 import { startCodexMockProvider } from '../support/codex-mock-provider';
 import { startGaRealtimeServer, type GaRealtimeServer } from '../support/ga-realtime-server';
 import { jsonLines, runHeadlessProcess } from '../support/run-headless-process';
@@ -21,27 +17,6 @@ const IDLE_EXIT_MS = '1500';
 const RUN_TIMEOUT_MS = 60_000;
 const FRAME_WAIT_MS = 45_000;
 
-const codex = findCodexBinary();
-const codexSkip = codex.path === undefined ? `the Codex platform binary is missing: ${codex.reason}` : false;
-
-function codexAcpBinary(): string | undefined {
-  const name = `@zed-industries/codex-acp-${process.platform}-${process.arch}/bin/codex-acp${process.platform === 'win32' ? '.exe' : ''}`;
-  try {
-    const path = fileURLToPath(import.meta.resolve(name));
-    return existsSync(path) ? path : undefined;
-  } catch {
-    return undefined;
-  }
-}
-const codexAcp = codexAcpBinary();
-const acpSkip = codexAcp ? false : `the codex-acp platform binary for ${process.platform}-${process.arch} is not installed (@zed-industries/codex-acp's optional dependency)`;
-
-/** Folders the agent writes to while it runs: removed only after the run has ended. */
-function scratch(t: TestContext, prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 async function voiceSession(t: TestContext): Promise<GaRealtimeServer> {
   const server = await startGaRealtimeServer();
