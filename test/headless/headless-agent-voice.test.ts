@@ -201,7 +201,7 @@ test('--agent codex: a silent handoff is acknowledged within 1.5 s; the voice mo
   assert.deepEqual(server.violations, []);
 });
 
-test('--agent codex: the voice model denies the command: it does not run, the card says denied by voice, the failure returns', { skip: codexSkip, timeout: 90_000 }, async (t) => {
+test('--agent codex: the voice model denies the command: it does not run, the card says denied by voice, and the denial is the answer', { skip: codexSkip, timeout: 90_000 }, async (t) => {
   // One reply: Codex (0.171) offers no "decline" for an escalation, so a denial cancels the turn
   // and its model is not asked again; a second request would get the provider's 500 and fail below.
   const provider = await startCodexMockProvider([{ kind: 'exec', command: 'touch denied.txt', justification: 'Create the marker file?' }]);

@@ -201,7 +201,7 @@ export function sessionUsage(records: readonly HistoryRecord[]): UsageTotals {
   return totals;
 }
 
-/** `- Approval: run `npm test` — allowed by voice`, with the agent's reason when it gave one. */
+/** `- Approval: run `npm test` — allowed by you (voice)`, with the agent's reason when it gave one. */
 function approvalLines(record: AgentApprovalRecord): string[] {
   const outcome = approvalOutcome(record.decision, record.decidedBy);
   const reason = record.reason?.trim() ? ` The agent's reason: ${oneLine(record.reason)}` : '';

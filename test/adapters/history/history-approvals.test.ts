@@ -89,8 +89,8 @@ test('the Markdown export lists the decisions under their handoff, before the an
       '> **Sent to the agent:**',
       '> user: fix the failing test',
       '',
-      "- Approval: run `npm test` — allowed by voice. The agent's reason: to check the fix",
-      '- Approval: run `rm -rf build` — denied: nobody answered in time.',
+      "- Approval: run `npm test` — allowed by you (voice). The agent's reason: to check the fix",
+      '- Approval: run `rm -rf build` — denied: no answer in time.',
       '',
       '**You (typed):** no, keep the build',
       '',
@@ -114,7 +114,7 @@ test('a decision during a steered turn goes under the handoff that started the t
   assert.ok(handoff.kind === 'handoff');
   assert.deepEqual(handoff.steers, ['user: and run the tests']);
   assert.deepEqual(handoff.approvals?.map((each) => [each.approvalId, each.decision, each.decidedBy]), [['ap1', 'deny', 'click']]);
-  assert.match(historyToMarkdown('approvals', readHistory(dir, 'approvals')), /> user: and run the tests\n\n- Approval: run `npm test` — denied with a click\. The agent's reason: to check the fix\n$/);
+  assert.match(historyToMarkdown('approvals', readHistory(dir, 'approvals')), /> user: and run the tests\n\n- Approval: run `npm test` — denied by you \(click\)\. The agent's reason: to check the fix\n$/);
 });
 
 test('a subject with backticks or several lines is kept exactly in the export', () => {
@@ -130,7 +130,7 @@ test('a subject with backticks or several lines is kept exactly in the export', 
   ]);
   const markdown = historyToMarkdown('approvals', readHistory(dir, 'approvals'));
   assert.ok(
-    markdown.includes(['- Approval: change — allowed with a click.', '', '  ```', '  src/app.ts (+12 −3)', '  src/new.ts (new)', '  ```', '- Approval: run `` echo `date` `` — denied by voice.'].join('\n')),
+    markdown.includes(['- Approval: change — allowed by you (click).', '', '  ```', '  src/app.ts (+12 −3)', '  src/new.ts (new)', '  ```', '- Approval: run `` echo `date` `` — denied by you (voice).'].join('\n')),
     markdown,
   );
 });

@@ -1,6 +1,7 @@
 // What a permission request on a handoff card says: what is asked, how long it still waits, and
 // once decided, the decision and who made it in words. Pure, so tests read the exact sentences.
 import type { AgentApprovalKind } from '../../../../src-shared/agent-activity';
+import { approvalOutcome } from '../../../../src-shared/agent-approval-words';
 import type { CardApproval } from '../../../../src-shared/conversation-reducer';
 
 const SECONDS_PER_MINUTE = 60;
@@ -37,19 +38,6 @@ export function countdownWords(msLeft: number): string {
 export function approvalOutcomeWords(approval: CardApproval): string | null {
   const { decision, decidedBy } = approval;
   if (decision === undefined || decidedBy === undefined) return null;
-  const decided = decision === 'allow' ? 'Allowed' : 'Denied';
-  switch (decidedBy) {
-    case 'click':
-      return `${decided} by you (click)`;
-    case 'voice':
-      return `${decided} by you (voice)`;
-    case 'policy':
-      return `${decided} by the approval policy`;
-    case 'timeout':
-      return `${decided}: no answer in ${secondsWords(approval.timeoutMs)}`;
-    case 'withdrawn':
-      return 'Withdrawn: the agent no longer needed it';
-    case 'ended':
-      return 'Not answered: the task ended first';
-  }
+  const words = approvalOutcome(decision, decidedBy, secondsWords(approval.timeoutMs));
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
