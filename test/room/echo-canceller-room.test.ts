@@ -152,15 +152,17 @@ const ATTEMPTS = 3;
 async function judgedRoomRun(t: TestContext, echoDelayMs: number): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const cleanups: Array<() => unknown> = [];
+    let failure: unknown;
     try {
       await roomRun({ diagnostic: (message) => t.diagnostic(`attempt ${attempt}: ${message}`), after: (cleanup) => cleanups.push(cleanup) }, echoDelayMs);
-      return;
     } catch (error) {
-      if (attempt >= ATTEMPTS) throw error;
-      t.diagnostic(`attempt ${attempt} failed: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      for (const cleanup of cleanups.reverse()) await cleanup();
+      failure = error;
     }
+    // Every cleanup runs before the next attempt; one that fails fails the test (a room left open).
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    if (failure === undefined) return;
+    if (attempt >= ATTEMPTS) throw failure;
+    t.diagnostic(`attempt ${attempt} failed: ${failure instanceof Error ? failure.message : String(failure)}`);
   }
 }
 
