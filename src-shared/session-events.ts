@@ -3,6 +3,7 @@
  * the desktop app forwards it to the renderer, so it is plain data (no Buffers, no classes).
  */
 import type { AgentApprovalDecider, AgentApprovalDecision, AgentApprovalRequest, AgentProgressStep } from './agent-activity';
+import type { TurnLatency } from './latency';
 import type { RateLimitStatus } from './rate-limits';
 import type { TokenUsage } from './usage';
 
@@ -246,6 +247,11 @@ export type SessionEvent =
       readonly decision: AgentApprovalDecision;
       readonly decidedBy: AgentApprovalDecider;
     }
+  /**
+   * The latency waterfall of a turn, once its first sample was heard (or the turn ended without
+   * one): a spoken reply (`turnId` its response) or a handoff's answer (`turnId` the handoff).
+   */
+  | ({ readonly type: 'latency' } & TurnLatency)
   /** `detail`: the server's own reason when it ended the session. */
   | { readonly type: 'closed'; readonly reason: ClosedReason; readonly detail?: string };
 

@@ -96,6 +96,7 @@ export function createCommandBackend(options: CommandBackendOptions): AgentBacke
       logger,
     });
     running.add(command);
+    yield { type: 'request.sent' };
     logger.debug('agent command started', { program: programName, args: args.length, promptOnStdin: !substituted });
 
     const onAbort = (): void => command.stop('aborted');

@@ -207,6 +207,7 @@ export function createResponsesBackend(options: ResponsesBackendOptions): AgentB
 
       let response: Response | undefined;
       for (let attempt = 1; response === undefined; attempt++) {
+        if (attempt === 1) yield { type: 'request.sent' };
         const outcome = await send();
         if (outcome instanceof Response) {
           response = outcome;

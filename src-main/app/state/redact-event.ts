@@ -63,6 +63,7 @@ export function redactEvent(event: ForwardedSessionEvent): ForwardedSessionEvent
     case 'usage':
     case 'agent.usage':
     case 'cost':
+    case 'latency':
     case 'budget':
     case 'audio.dropped':
     case 'agent.approval.resolved':

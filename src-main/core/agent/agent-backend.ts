@@ -15,6 +15,8 @@ export interface AgentRequest {
 }
 
 export type AgentStreamEvent =
+  /** The request left Parley (written to the socket or the agent's stdin): the latency waterfall's mark. */
+  | { readonly type: 'request.sent' }
   | { readonly type: 'text.delta'; readonly delta: string }
   /** A completed assistant message; goes back to the voice session exactly once. */
   | { readonly type: 'message.completed'; readonly text: string }

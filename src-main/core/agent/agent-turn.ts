@@ -8,6 +8,8 @@ export type AgentTurnOutcome =
   | { readonly status: 'failed'; readonly reason: string };
 
 export interface AgentTurnCallbacks {
+  /** The backend's request is on the wire (backends that say so: `request.sent`). */
+  onRequestSent?(): void;
   onTextDelta(delta: string): void;
   onMessageCompleted(text: string): void;
   /** For the card only, never spoken: a retry, history left out. */
@@ -122,6 +124,9 @@ export class AgentTurn {
           break;
         case 'notice':
           this.callbacks.onNotice(event.text);
+          break;
+        case 'request.sent':
+          this.callbacks.onRequestSent?.();
           break;
         case 'usage': {
           const { type: _type, ...usage } = event;

@@ -27,6 +27,13 @@ export interface PlaybackInterruption {
   readonly playedMs: number;
 }
 
+/** The first sample of an item's audio at the device: when it was handed over and when it is heard (epoch ms, fractional). */
+export interface PlaybackStart {
+  readonly itemId: string | undefined;
+  readonly handedAt: number;
+  readonly heardAt: number;
+}
+
 /** Where assistant audio goes: a speaker (issue 3), a WAV file, a test. */
 export interface AudioSink {
   write(frame: AssistantAudioFrame): void;
@@ -40,6 +47,11 @@ export interface AudioSink {
    * for the answer.
    */
   interrupt(): PlaybackInterruption | undefined | Promise<PlaybackInterruption | undefined>;
+  /**
+   * Optional: a sink that knows when each item's first sample reaches the device (the live
+   * speaker) reports it here; the latency waterfall's last steps come from it. Returns an unsubscribe.
+   */
+  onPlaybackStart?(listener: (start: PlaybackStart) => void): () => void;
   close(): Promise<void>;
 }
 

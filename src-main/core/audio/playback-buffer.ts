@@ -137,6 +137,8 @@ export class PlaybackBuffer {
   private currentItemId: string | undefined;
   private currentPlayedFrames = 0;
   private readonly playedHistory = new Map<string, number>();
+  /** The item whose first frame the last pull handed over, and at which frame of that pull. */
+  private startedInPull: { itemId: string | undefined; frameOffset: number } | undefined;
 
   // Input side.
   private readonly converters = new Map<string, Converter>();
@@ -187,6 +189,15 @@ export class PlaybackBuffer {
       bufferedMs: this.framesToMs(this.queuedFrames),
       playedMsByCurrentItem: this.hasCurrentItem ? this.framesToMs(this.currentPlayedFrames) : 0,
     };
+  }
+
+  /**
+   * The item whose very first frame the last pull handed to the device, with that frame's offset
+   * in the pull (the first such item when two began in one pull); undefined when none began. What
+   * the speaker reports as an item's first sample for the latency waterfall.
+   */
+  get lastPullItemStart(): { readonly itemId: string | undefined; readonly frameOffset: number } | undefined {
+    return this.startedInPull;
   }
 
   /** Milliseconds of `itemId` handed to the device so far (the current item or one of the last few). */
@@ -253,6 +264,7 @@ export class PlaybackBuffer {
     if (!Number.isInteger(frames) || frames < 0 || out.length < frames * channels) {
       throw new RangeError(`PlaybackBuffer.pull: need an Int16Array of at least frames * ${channels} samples and an integer frame count, got ${out.length} for ${frames}`);
     }
+    this.startedInPull = undefined;
     if (frames === 0) return 0;
 
     if (!this.playing && this.queuedFrames > 0) {
@@ -518,6 +530,8 @@ export class PlaybackBuffer {
         this.hasCurrentItem = true;
         this.currentItemId = itemId;
         this.currentPlayedFrames = itemId === undefined ? 0 : (this.playedHistory.get(itemId) ?? 0);
+        // Its first frame (not a resumption after another item): once per item, so allocating is fine.
+        if (this.currentPlayedFrames === 0 && !this.startedInPull) this.startedInPull = { itemId, frameOffset: frames - remaining };
       }
       const take = Math.min(remaining, this.segmentFrames[head]!);
       this.currentPlayedFrames += take;

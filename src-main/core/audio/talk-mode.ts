@@ -5,7 +5,7 @@ import type { MicrophoneFrame } from './audio-io';
 import { BargeInDetector } from './barge-in-detector';
 import { EchoGate, type EchoGateOptions } from './echo-gate';
 import type { PcmLevels } from './pcm';
-import { VoiceActivityDetector, type VoiceActivityOptions } from './voice-activity';
+import { VoiceActivityDetector, type VoiceActivity, type VoiceActivityOptions } from './voice-activity';
 
 /**
  * How the microphone reaches the session; the hotkey and the tray drive it.
@@ -42,6 +42,8 @@ export interface TalkTarget {
   commitAudio(): boolean;
   interruptPlayback(): void;
   clearInputBuffer?(): void;
+  /** Hands-free: the local detector heard the user's speech end `agoMs` ago (for the latency waterfall). */
+  speechEnded?(agoMs: number): void;
 }
 
 export interface TalkState {
@@ -269,7 +271,7 @@ export class TalkModeController {
     if (this.protection === 'canceller') return this.cancelledFrame(frame, levels, playbackRmsDbfs, nowMs);
     const decision = this.gate.decide(levels.rmsDbfs, playbackRmsDbfs, nowMs);
     // The detector hears only what the server will hear: the echo is not the user speaking.
-    this.vad.process(decision.pass ? levels.rmsDbfs : -Infinity, nowMs);
+    this.noteSpeechEnd(this.vad.process(decision.pass ? levels.rmsDbfs : -Infinity, nowMs), nowMs);
     const talkingOver = this.gate.isUserTalkingOverPlayback;
     if (!talkingOver) this.bargeInFired = false;
     else if (this.localBargeIn && !this.bargeInFired && this.vad.speaking) {
@@ -286,10 +288,15 @@ export class TalkModeController {
 
   /** The echo is already removed: the frame goes out as is; the detector decides barge-in. */
   private cancelledFrame(frame: MicrophoneFrame, levels: PcmLevels, playbackRmsDbfs: number, nowMs: number): FrameDisposition {
-    this.vad.process(levels.rmsDbfs, nowMs);
+    this.noteSpeechEnd(this.vad.process(levels.rmsDbfs, nowMs), nowMs);
     if (this.bargeIn.process(levels.rmsDbfs, playbackRmsDbfs, nowMs)) this.target.interruptPlayback();
     this.target.sendAudio(frame.pcm);
     return 'sent';
+  }
+
+  /** The user stopped speaking: the speech ended at the last voiced frame, a hangover ago. */
+  private noteSpeechEnd(activity: VoiceActivity, nowMs: number): void {
+    if (activity.stopped) this.target.speechEnded?.(Math.max(0, nowMs - this.vad.lastVoicedMs));
   }
 
   private startTalk(): void {

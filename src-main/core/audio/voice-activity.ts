@@ -98,6 +98,11 @@ export class VoiceActivityDetector {
     this.floorRiseDbPerMs = rise / 1000;
   }
 
+  /** When the last voiced frame was processed (-Infinity before any): a stop's speech ended there. */
+  get lastVoicedMs(): number {
+    return this.lastVoicedAtMs;
+  }
+
   get speaking(): boolean {
     return this.isSpeaking;
   }

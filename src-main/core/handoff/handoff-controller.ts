@@ -20,6 +20,19 @@ export interface HandoffControllerDeps {
   readonly logger: Logger;
   /** How the voice model is kept informed while the agent works (v1: its `tell` does nothing). */
   readonly narration: NarratorDeps;
+  /** Marks for the latency waterfall of each handoff. */
+  readonly latency?: HandoffLatencyMarks;
+}
+
+/** What the latency waterfall of a handoff needs from its turn (TurnLatencyTracker fits). */
+export interface HandoffLatencyMarks {
+  handoffRequested(handoffId: string, joinsCardId?: string): void;
+  agentStarted(handoffId: string): void;
+  agentRequestSent(handoffId: string): void;
+  agentOutput(handoffId: string): void;
+  answerArrived(handoffId: string): void;
+  answerSent(handoffId: string): void;
+  handoffEnded(handoffId: string): void;
 }
 
 /** v2: the function call item of a handoff and where it belongs in the conversation. */
@@ -59,7 +72,11 @@ export class HandoffController {
     this.activity = new AgentActivityRelay({
       agent: deps.agent,
       currentTurnHandoffId: () => (this.turn?.isRunning ? this.turnHandoffId : undefined),
-      emit: (event) => deps.emit(event),
+      emit: (event) => {
+        // A step of the agent is its first output as much as a token is.
+        if (event.type === 'agent.progress') deps.latency?.agentOutput(event.handoffId);
+        deps.emit(event);
+      },
       narrator: this.narrator,
       tell: (text, speak) => deps.narration.tell(text, speak),
       logger: deps.logger,
@@ -84,6 +101,7 @@ export class HandoffController {
     // A budget cap reached: nothing is delegated and the voice model is told why (nor does a running turn take it).
     const declined = agentText.length > 0 && deps.agent.delegates ? deps.agent.declineReason?.() : undefined;
     const joins = agentText.length > 0 && deps.agent.delegates && declined === undefined && this.turn?.isRunning ? this.turnHandoffId : undefined;
+    deps.latency?.handoffRequested(handoffId, joins);
     deps.emit({
       type: 'handoff.requested',
       handoffId,
@@ -165,6 +183,7 @@ export class HandoffController {
     this.activeHandoffId = undefined;
     this.turnHandoffId = undefined;
     this.narrator.turnEnded();
+    this.deps.latency?.handoffEnded(handoffId);
     turn.abort();
     const spoken = 'The user cancelled the background agent.';
     this.deps.voice.finish(handoffId, spoken);
@@ -184,17 +203,25 @@ export class HandoffController {
     this.turnHandoffId = undefined;
     this.narrator.dispose();
     this.activity.dispose();
+    if (handoffId) this.deps.latency?.handoffEnded(handoffId);
     turn?.abort();
     return turn && handoffId ? handoffId : undefined;
   }
 
   private startTurn(handoffId: string, agentText: string): void {
     const { deps } = this;
+    deps.latency?.agentStarted(handoffId);
     deps.emit({ type: 'handoff.started', handoffId, agentText });
     this.narrator.turnStarted(false);
+    // A held answer (v2: one output per call) is final, and goes out, when the turn ends.
+    let answerHeld = false;
     const turn: AgentTurn = new AgentTurn(deps.agent, agentText, {
+      onRequestSent: () => {
+        if (this.turn === turn) deps.latency?.agentRequestSent(handoffId);
+      },
       onTextDelta: (delta) => {
         if (this.turn !== turn || !this.activeHandoffId) return;
+        deps.latency?.agentOutput(handoffId);
         deps.emit({ type: 'agent.text', handoffId: this.activeHandoffId, delta });
       },
       onNotice: (text) => {
@@ -209,16 +236,18 @@ export class HandoffController {
       onMessageCompleted: (text) => {
         const id = this.activeHandoffId;
         if (this.turn !== turn || !id || text.trim().length === 0) return;
-        deps.voice.answer(id, text);
+        deps.latency?.answerArrived(handoffId);
+        answerHeld = deps.voice.answer(id, text) === 'held';
+        if (!answerHeld) deps.latency?.answerSent(handoffId);
         deps.emit({ type: 'handoff.answered', handoffId: id, text });
       },
-      onEnd: (outcome) => this.onTurnEnded(turn, outcome),
+      onEnd: (outcome) => this.onTurnEnded(turn, outcome, answerHeld),
     });
     this.turn = turn;
     void turn.run();
   }
 
-  private onTurnEnded(turn: AgentTurn, outcome: AgentTurnOutcome): void {
+  private onTurnEnded(turn: AgentTurn, outcome: AgentTurnOutcome, answerHeld: boolean): void {
     if (this.turn !== turn) return; // superseded or aborted by the session: already cleared
     const handoffId = this.activeHandoffId;
     this.turn = undefined;
@@ -227,10 +256,15 @@ export class HandoffController {
     this.narrator.turnEnded();
     if (!handoffId) return;
     if (outcome.status === 'completed') {
+      // The held answer is final now, and its text goes to the voice session here.
+      if (answerHeld) this.deps.latency?.answerArrived(handoffId);
       this.deps.voice.finish(handoffId, undefined);
+      if (answerHeld) this.deps.latency?.answerSent(handoffId);
+      this.deps.latency?.handoffEnded(handoffId);
       this.deps.emit({ type: 'handoff.completed', handoffId });
       return;
     }
+    this.deps.latency?.handoffEnded(handoffId);
     const reason = outcome.status === 'failed' ? outcome.reason : 'the agent turn was aborted';
     const spoken = agentFailureSentence(reason);
     this.deps.logger.warn('agent turn ended without an answer', { handoffId, status: outcome.status, reason });

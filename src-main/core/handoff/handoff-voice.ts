@@ -25,8 +25,11 @@ export const AGENT_PROGRESS_PREFIX = 'The background agent is still working and 
  * each dialect says it on the wire its own way.
  */
 export interface HandoffVoice {
-  /** A completed message of the running agent turn, under the newest handoff id. */
-  answer(handoffId: string, text: string): void;
+  /**
+   * A completed message of the running agent turn, under the newest handoff id. 'sent': it went to
+   * the voice session now; 'held': it waits for the turn's end (which shows whether it is the answer).
+   */
+  answer(handoffId: string, text: string): AnswerDelivery;
   /** The turn under `handoffId` ended: completed (`note` undefined), or with a note said instead (failure, cancel, no agent). */
   finish(handoffId: string, note: string | undefined): void;
   /** A newer handoff joined the running turn; the older one's answer comes under the newer. */
@@ -34,6 +37,8 @@ export interface HandoffVoice {
   /** Nothing was delegated for this handoff (its request was empty; `respond` false: remain_silent, the model is not asked to speak). */
   decline(handoffId: string, note: string, respond?: boolean): void;
 }
+
+export type AnswerDelivery = 'sent' | 'held';
 
 export interface VoiceWire {
   send(message: OutboundMessage): void;
@@ -48,7 +53,10 @@ export interface VoiceWire {
  */
 export function createV1HandoffVoice(wire: VoiceWire): HandoffVoice {
   return {
-    answer: (handoffId, text) => wire.send({ type: 'handoff.output', handoffId, text: voiceAnswerText(text) }),
+    answer: (handoffId, text) => {
+      wire.send({ type: 'handoff.output', handoffId, text: voiceAnswerText(text) });
+      return 'sent';
+    },
     finish: (handoffId, note) => {
       if (note !== undefined) wire.send({ type: 'handoff.output', handoffId, text: note });
     },
@@ -74,10 +82,11 @@ export class CallOutputVoice implements HandoffVoice {
     private readonly interim: (text: string) => void,
   ) {}
 
-  answer(_handoffId: string, text: string): void {
+  answer(_handoffId: string, text: string): AnswerDelivery {
     // An earlier message: the narrator tells the voice model, and decides whether it is spoken now.
     if (this.held !== undefined) this.interim(this.held);
     this.held = voiceAnswerText(text);
+    return 'held';
   }
 
   finish(handoffId: string, note: string | undefined): void {

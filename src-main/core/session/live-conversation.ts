@@ -23,6 +23,7 @@ import { FRAME_DURATION_MS, PendingOutbound, RecentAudio } from './pending-outbo
 import { responseOutcomeEvents } from './response-outcome';
 import { ResponseGate } from './response-gate';
 import { SessionConfiguration, type ConfigUpdate } from './session-configuration';
+import { TurnLatencyTracker } from './turn-latency';
 
 /** Starts the message of a `server_error` event; the server's own words follow. */
 export const SERVER_ERROR_PREFIX = 'The realtime server reported: ';
@@ -52,6 +53,8 @@ export interface LiveConversationDeps {
   readonly agentUpdateIntervalMs?: number;
   /** For tests: the narrator's clock and timers. */
   readonly narratorClock?: NarratorClock;
+  /** For tests: the latency waterfall's clock (epoch ms, fractional). */
+  readonly latencyClock?: () => number;
 }
 
 /**
@@ -97,12 +100,24 @@ export class LiveConversation {
   private readonly handoffs: HandoffController;
   private readonly responses: ResponseGate;
   private readonly calls: FunctionCalls;
+  /** Each turn's latency waterfall, from this conversation's marks and the speaker's reports. */
+  private readonly latency: TurnLatencyTracker;
+  private readonly stopPlaybackReports: (() => void) | undefined;
 
   constructor(private readonly deps: LiveConversationDeps) {
     this.configuration = new SessionConfiguration(deps.codec, deps.config);
     // turn_detection null (push-to-talk, toggle): the client commits and interrupts.
     this.serverDetectsTurns = deps.config.turnDetection !== 'none';
     this.responses = new ResponseGate(() => this.send({ type: 'response.create' }));
+    const sink = deps.sink;
+    this.latency = new TurnLatencyTracker({
+      now: deps.latencyClock ?? epochNow,
+      emit: (latency) => {
+        if (!this.disposed) deps.emit({ type: 'latency', ...latency });
+      },
+      deviceReports: sink?.onPlaybackStart !== undefined,
+    });
+    this.stopPlaybackReports = sink?.onPlaybackStart?.((start) => this.latency.playbackStarted(start));
     const itemOrdered = deps.codec.dialect === 'v2';
     const calls = new FunctionCalls();
     this.calls = calls;
@@ -118,6 +133,7 @@ export class LiveConversation {
       },
       voice,
       logger: deps.logger,
+      latency: this.latency,
       narration: {
         // v1 (the reference's protocol) has no system items: its progress shows on the card only.
         tell: itemOrdered
@@ -184,6 +200,7 @@ export class LiveConversation {
     this.lastAudioItemId = undefined;
     this.audioLedger.clear();
     this.responses.reset();
+    this.latency.reset();
   }
 
   /** The configuration the current connection has (a new connection opens with it). */
@@ -230,6 +247,7 @@ export class LiveConversation {
   }
 
   sendText(text: string): void {
+    this.latency.textSent();
     this.send({ type: 'user.text', text });
     this.itemConversation?.onTextSent(text);
     this.deps.emit({ type: 'user.text', text });
@@ -238,8 +256,14 @@ export class LiveConversation {
 
   /** Push-to-talk release: the buffered speech is complete, answer it. */
   commitAudio(): void {
+    this.latency.committed();
     this.send({ type: 'audio.commit' });
     if (this.deps.codec.capabilities.responseAfterUserText) this.responses.request();
+  }
+
+  /** The local voice detector heard the user's speech end `agoMs` ago (the latency waterfall's start). */
+  onLocalSpeechEnded(agoMs: number): void {
+    if (!this.disposed) this.latency.localSpeechEnded(agoMs);
   }
 
   clearInputBuffer(): void {
@@ -317,6 +341,7 @@ export class LiveConversation {
   dispose(): string | undefined {
     if (this.disposed) return undefined;
     this.disposed = true;
+    this.stopPlaybackReports?.();
     this.responses.reset();
     return this.handoffs.abort();
   }
@@ -407,14 +432,17 @@ export class LiveConversation {
         this.cancelSent = false;
         this.configuration.lockVoice();
         this.responses.onResponseCreated();
+        this.latency.responseCreated(event.responseId);
         return;
       case 'response.done':
+        this.latency.responseDone();
         this.responseInProgress = false;
         this.responses.onResponseFinished();
         this.deps.onResponseCompleted?.();
         for (const outcome of responseOutcomeEvents(event)) emit(outcome);
         return;
       case 'response.cancelled':
+        this.latency.responseDone();
         this.responseInProgress = false;
         this.responses.onResponseFinished();
         return;
@@ -446,6 +474,7 @@ export class LiveConversation {
       case 'speech.stopped':
         this.userSpeaking = false;
         this.turnEndedAt = Date.now();
+        this.latency.serverSpeechEnded();
         return;
       case 'item.added':
       case 'item.done':
@@ -496,6 +525,7 @@ export class LiveConversation {
     this.audioLedger.onAudio(audio.itemId, (audio.base64.length * 3) / 4 - base64Padding(audio.base64), audio.sampleRate, audio.channels);
     if (audio.itemId !== undefined && audio.itemId === this.interruptedItemId) return;
     this.lastAudioItemId = audio.itemId;
+    this.latency.audioDelta(audio.itemId);
     this.lastAssistantAudioAt = (this.deps.narratorClock ?? systemNarratorClock).now();
     // One object serves as both the sink frame and the event (the hot path allocates little).
     const output = {
@@ -518,6 +548,11 @@ const AWAIT_RESPONSE_AFTER_TURN_MS = 3_000;
 
 /** Without server turn detection, speech sent this recently may still be waiting for its commit. */
 const QUIET_AFTER_AUDIO_MS = 1_000;
+
+/** Epoch milliseconds with the performance clock's resolution: the audio process stamps its reports on the same scale. */
+function epochNow(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 function base64Padding(base64: string): number {
   if (base64.endsWith('==')) return 2;

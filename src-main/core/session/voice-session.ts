@@ -241,6 +241,11 @@ export class VoiceSession {
     return conversation.updateConfig(config);
   }
 
+  /** Hands-free: the local voice detector heard the user's speech end `agoMs` ago (the latency waterfall's start). */
+  speechEnded(agoMs: number): void {
+    this.conversation?.onLocalSpeechEnded(agoMs);
+  }
+
   /** Barge-in from a local detector (push-to-talk press, local VAD). */
   interruptPlayback(): void {
     this.conversation?.interruptPlayback();

@@ -47,6 +47,7 @@ describe('responses backend', () => {
     const events = await collect(backend.runRequest(request(['what time is it'])));
 
     assert.deepEqual(events, [
+      { type: 'request.sent' },
       { type: 'text.delta', delta: 'Hel' },
       { type: 'text.delta', delta: 'lo ' },
       { type: 'text.delta', delta: 'there' },
@@ -121,6 +122,7 @@ describe('responses backend', () => {
     const produced = await collect(backend.runRequest(request(['q'])));
 
     assert.deepEqual(produced, [
+      { type: 'request.sent' },
       { type: 'text.delta', delta: 'from completed' },
       { type: 'message.completed', text: 'from completed' },
     ]);
@@ -200,7 +202,8 @@ describe('responses backend', () => {
     const controller = new AbortController();
     const iterator = backend.runRequest(request(['q'], ['q'], controller.signal))[Symbol.asyncIterator]();
 
-    // The first delta arrives, then the server holds the stream open.
+    // The request goes out, the first delta arrives, then the server holds the stream open.
+    assert.deepEqual(await iterator.next(), { done: false, value: { type: 'request.sent' } });
     assert.deepEqual(await iterator.next(), { done: false, value: { type: 'text.delta', delta: 'partial' } });
     const pending = iterator.next();
     setTimeout(() => controller.abort(), 50);

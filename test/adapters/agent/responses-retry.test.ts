@@ -101,6 +101,7 @@ describe('responses backend retries', () => {
     const controller = new AbortController();
     const iterator = backendFor(t, provider).runRequest(request(['q'], ['q'], controller.signal))[Symbol.asyncIterator]();
 
+    assert.equal((await iterator.next()).value?.type, 'request.sent');
     const first = await iterator.next();
     assert.equal(first.done, false);
     assert.equal(first.value?.type, 'notice', 'the retry notice comes before the wait');

@@ -183,6 +183,47 @@ describe('PlaybackBuffer played-time accounting', () => {
   });
 });
 
+describe('PlaybackBuffer item starts (the latency waterfall)', () => {
+  test("each pull says whose first frame it handed over, and where in the pull; a pull without one says none", () => {
+    const buffer = mono48k({ startThresholdMs: 50 });
+    const out = new Int16Array(336);
+    assert.equal(buffer.pull(out, 336), 0);
+    assert.equal(buffer.lastPullItemStart, undefined, 'nothing queued: nothing began');
+    push48k(buffer, numbered(1440), 'first'); // 30 ms
+    push48k(buffer, numbered(1200, 5000), 'second'); // 25 ms
+    buffer.markItemEnded('second');
+
+    buffer.pull(out, 336);
+    assert.deepEqual(buffer.lastPullItemStart, { itemId: 'first', frameOffset: 0 });
+    for (let block = 0; block < 3; block++) {
+      buffer.pull(out, 336);
+      assert.equal(buffer.lastPullItemStart, undefined, 'the rest of the first item is not a start');
+    }
+    buffer.pull(out, 336); // 96 frames of the first, then the second begins
+    assert.deepEqual(buffer.lastPullItemStart, { itemId: 'second', frameOffset: 96 });
+    buffer.pull(out, 336);
+    assert.equal(buffer.lastPullItemStart, undefined);
+  });
+
+  test('an item that resumes after an underrun is not reported as starting again', () => {
+    const buffer = mono48k({ startThresholdMs: 20 });
+    const out = new Int16Array(480);
+    push48k(buffer, numbered(960), 'reply'); // 20 ms
+    buffer.pull(out, 480);
+    assert.equal(buffer.lastPullItemStart?.itemId, 'reply');
+    pullBlocks(buffer, 480, 3); // drains, then underruns
+    push48k(buffer, numbered(960), 'reply');
+    buffer.markItemEnded('reply');
+    const starts: unknown[] = [];
+    for (let block = 0; block < 4; block++) {
+      buffer.pull(out, 480);
+      starts.push(buffer.lastPullItemStart);
+    }
+    assert.deepEqual(starts, [undefined, undefined, undefined, undefined]);
+    assert.equal(buffer.playedMs('reply'), 40);
+  });
+});
+
 describe('PlaybackBuffer barge-in', () => {
   test('interrupt reports what was played, not what was received, and empties the queue', () => {
     const buffer = mono48k({ fadeMs: 0 });

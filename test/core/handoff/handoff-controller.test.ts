@@ -17,7 +17,10 @@ function setup(dialect: Dialect = 'v1') {
   const declined: string[] = [];
   // Records what the controller says; what goes on the wire is each dialect's (handoff-voice tests).
   const voice: HandoffVoice = {
-    answer: (id, text) => sent.push([id, text]),
+    answer: (id, text) => {
+      sent.push([id, text]);
+      return 'sent';
+    },
     finish: (id, note) => {
       finished.push([id, note]);
       if (note !== undefined) sent.push([id, note]);
@@ -129,4 +132,43 @@ test('an empty request is declined on the wire (v2 owes the call an output) and 
   request('call_empty', '');
   assert.deepEqual(declined, ['call_empty']);
   assert.equal(agent.requests.length, 0);
+});
+
+/** The controller's latency marks in order, with a voice that sends at once (v1) or holds the answer for the turn's end (v2). */
+async function latencyMarksFor(delivery: 'sent' | 'held'): Promise<string[]> {
+  const agent = new ScriptedAgent();
+  const marks: string[] = [];
+  const mark = (name: string) => (id: string) => marks.push(`${name} ${id}`);
+  const voice: HandoffVoice = {
+    answer: () => {
+      marks.push('voice.answer');
+      return delivery;
+    },
+    finish: () => marks.push('voice.finish'),
+    supersede: () => {},
+    decline: () => {},
+  };
+  const latency = {
+    handoffRequested: mark('requested'),
+    agentStarted: mark('started'),
+    agentRequestSent: mark('onWire'),
+    agentOutput: mark('output'),
+    answerArrived: mark('arrived'),
+    answerSent: mark('sent'),
+    handoffEnded: mark('ended'),
+  };
+  const controller = new HandoffController({ dialect: 'v2', agent, voice, latency, emit: () => {}, logger: silentLogger, narration: silentNarration() });
+  controller.onHandoffRequested('h1', 'do it', []);
+  await agent.waitForRequests(1);
+  agent.reply('done');
+  await flushMicrotasks();
+  return marks;
+}
+
+test('latency: an answer sent at once is marked sent as it is handed over', async () => {
+  assert.deepEqual(await latencyMarksFor('sent'), ['requested h1', 'started h1', 'output h1', 'arrived h1', 'voice.answer', 'sent h1', 'voice.finish', 'ended h1']);
+});
+
+test("latency: a held answer (v2) is marked arrived and sent at the turn's end, where its output really goes out", async () => {
+  assert.deepEqual(await latencyMarksFor('held'), ['requested h1', 'started h1', 'output h1', 'arrived h1', 'voice.answer', 'arrived h1', 'voice.finish', 'sent h1', 'ended h1']);
 });

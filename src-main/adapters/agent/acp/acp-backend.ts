@@ -234,6 +234,7 @@ export function createAcpBackend(options: AcpBackendOptions): AcpBackend {
     request.signal.addEventListener('abort', onAbort, { once: true });
     active = prompt;
     try {
+      yield { type: 'request.sent' };
       for (;;) {
         sending = sendPrompt(current, prompt, promptText);
         previousPrompt = sending.settled;

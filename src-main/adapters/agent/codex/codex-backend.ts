@@ -204,6 +204,7 @@ export class CodexBackend implements AgentBackend {
     let lastDeltaItem: string | undefined;
     try {
       const input = request.newInputs.map((text) => ({ type: 'text', text }));
+      yield { type: 'request.sent' };
       try {
         const started = await session.server.connection.request<{ turn?: CodexTurn }>(
           CodexMethod.turnStart,

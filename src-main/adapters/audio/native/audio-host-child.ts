@@ -173,8 +173,11 @@ async function openOutput(deviceName: string | undefined): Promise<OpenedDevice>
   const pump = (): void => {
     if (output !== current) return;
     buffer.pull(scratch, chunkFrames);
+    const handedAtMs = performance.now();
     // The moment the speaker's audio is handed over is the canceller's reference.
-    reference.push(scratch, chunkFrames, performance.now());
+    reference.push(scratch, chunkFrames, handedAtMs);
+    const started = buffer.lastPullItemStart;
+    if (started) reportPlaybackStart(started, handedAtMs + (started.frameOffset * 1000) / sampleRate, latencyMs);
     const chunk = Buffer.allocUnsafe(chunkBytes);
     chunk.set(new Uint8Array(scratch.buffer, scratch.byteOffset, chunkBytes));
     stream.write(chunk).then(pump, (error: unknown) => {
@@ -183,6 +186,15 @@ async function openOutput(deviceName: string | undefined): Promise<OpenedDevice>
   };
   for (let index = 0; index < PLAYBACK_CHUNKS_IN_FLIGHT; index++) pump();
   return device;
+}
+
+/**
+ * An item's first sample was handed over at `handedAtMs` (this process's performance clock): the
+ * parent gets it on the shared epoch clock, with when it will be heard past the device's queue.
+ */
+function reportPlaybackStart(started: { readonly itemId: string | undefined }, handedAtMs: number, latencyMs: number): void {
+  const handedAt = performance.timeOrigin + handedAtMs;
+  send({ type: 'playback-started', start: { itemId: started.itemId, handedAt, heardAt: handedAt + latencyMs } });
 }
 
 function sendPlaybackStatus(buffer: PlaybackBuffer): void {

@@ -1,5 +1,6 @@
 import type { AudioDevice, DeviceList } from '../../../../src-shared/ipc-contract';
 import type { EchoCancellationSettings, EchoProtection } from '../../../../src-shared/echo-cancellation';
+import type { PlaybackStart } from '../../../core/audio/audio-io';
 
 /**
  * The small message protocol between Parley and its audio host process, which owns the native
@@ -68,7 +69,11 @@ export type HostReply =
   | { readonly type: 'echo-protection'; readonly protection: EchoProtection }
   | { readonly type: 'stream-error'; readonly kind: 'input' | 'output'; readonly message: string }
   /** About 20 times a second while the speaker is open: for the echo gate, the meter, isPlaying. */
-  | { readonly type: 'playback-status'; readonly status: PlaybackStatus };
+  | { readonly type: 'playback-status'; readonly status: PlaybackStatus }
+  /** An item's first sample was handed to the device (`handedAt`) and will be heard at `heardAt` (epoch ms). */
+  | { readonly type: 'playback-started'; readonly start: PlaybackStart };
+
+export type { PlaybackStart };
 
 export interface PlaybackStatus {
   readonly playing: boolean;

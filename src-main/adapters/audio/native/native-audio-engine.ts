@@ -1,5 +1,5 @@
 import { DEFAULT_ECHO_CANCELLATION, type EchoCancellationSettings, type EchoProtection } from '../../../../src-shared/echo-cancellation';
-import type { AssistantAudioFrame, AudioSink, AudioSource, PlaybackInterruption } from '../../../core/audio/audio-io';
+import type { AssistantAudioFrame, AudioSink, AudioSource, PlaybackInterruption, PlaybackStart } from '../../../core/audio/audio-io';
 import { CapturePipeline, type CapturedFrame } from '../../../core/audio/capture-pipeline';
 import type { PcmLevels } from '../../../core/audio/pcm';
 import { errorMessage } from '../../../core/util/errors';
@@ -97,6 +97,7 @@ export class NativeAudioEngine {
   private echoSettings: EchoCancellationSettings;
   private protection: EchoProtection | undefined;
   private readonly captureLevelListeners = new Set<(levels: CaptureLevels) => void>();
+  private readonly playbackStartListeners = new Set<(start: PlaybackStart) => void>();
 
   constructor(private readonly options: NativeAudioEngineOptions = {}) {
     this.logger = options.logger ?? silentLogger;
@@ -115,6 +116,9 @@ export class NativeAudioEngine {
         },
         onEchoProtection: (protection) => this.noteEchoProtection(protection),
         onPlaybackStatus: (status) => (this.status = status),
+        onPlaybackStarted: (start) => {
+          for (const listener of this.playbackStartListeners) listener(start);
+        },
         onRestarted: (reason) => {
           this.pipeline?.reset();
           options.onNotice?.({ kind: 'audio-restarted', message: `Audio restarted after a fault (${reason}).` });
@@ -203,6 +207,10 @@ export class NativeAudioEngine {
     interrupt: (): Promise<PlaybackInterruption | undefined> => {
       this.lastSentAtMs = -Infinity;
       return this.host.interrupt();
+    },
+    onPlaybackStart: (listener: (start: PlaybackStart) => void) => {
+      this.playbackStartListeners.add(listener);
+      return () => this.playbackStartListeners.delete(listener);
     },
     /** Closes the output stream at once (what is queued is dropped); rejects when it would not close. */
     close: () => this.closeSpeaker(),

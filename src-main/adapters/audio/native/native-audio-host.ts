@@ -5,7 +5,7 @@ import { errorMessage } from '../../../core/util/errors';
 import { silentLogger, type Logger } from '../../../core/util/logger';
 import type { AssistantAudioFrame, PlaybackInterruption } from '../../../core/audio/audio-io';
 import { DEFAULT_ECHO_CANCELLATION, type EchoCancellationSettings, type EchoProtection } from '../../../../src-shared/echo-cancellation';
-import type { DeviceList, HostReply, HostRequest, OpenedDevice, OpenedInput, PlaybackStatus } from './audio-host-protocol';
+import type { DeviceList, HostReply, HostRequest, OpenedDevice, OpenedInput, PlaybackStart, PlaybackStatus } from './audio-host-protocol';
 
 const READY_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -32,6 +32,8 @@ export interface HostListeners {
   onGaveUp?(reason: string): void;
   onStreamError?(kind: 'input' | 'output', message: string): void;
   onPlaybackStatus?(status: PlaybackStatus): void;
+  /** An item's first sample reached the device (the latency waterfall's last step). */
+  onPlaybackStarted?(start: PlaybackStart): void;
 }
 
 /**
@@ -223,6 +225,9 @@ export class NativeAudioHost {
         return;
       case 'playback-status':
         this.listeners.onPlaybackStatus?.(message.status);
+        return;
+      case 'playback-started':
+        this.listeners.onPlaybackStarted?.(message.start);
         return;
       case 'ready':
         return;

@@ -225,6 +225,7 @@ describe('ACP backend against the scripted ACP agent', { timeout: 120_000 }, () 
     const backend = backendFor(t);
     const controller = new AbortController();
     const iterator = backend.runRequest(request(['long'], controller.signal))[Symbol.asyncIterator]();
+    assert.deepEqual((await iterator.next()).value, { type: 'request.sent' }, 'the prompt is on the wire first');
     const first = await iterator.next();
     assert.deepEqual(first.value, { type: 'text.delta', delta: 'working' });
     const pid = backend.agentPid;
@@ -243,6 +244,7 @@ describe('ACP backend against the scripted ACP agent', { timeout: 120_000 }, () 
   test('interrupt steering cancels the running prompt and re-prompts with the new input in the same request', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const backend = backendFor(t, { steering: 'interrupt' });
     const iterator = backend.runRequest(request(['long']))[Symbol.asyncIterator]();
+    assert.deepEqual((await iterator.next()).value, { type: 'request.sent' });
     assert.deepEqual((await iterator.next()).value, { type: 'text.delta', delta: 'working' });
     assert.equal(await backend.steer('use the other file'), true);
     const rest: AgentStreamEvent[] = [];

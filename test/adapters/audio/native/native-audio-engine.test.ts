@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { NativeAudioEngine } from '../../../../src-main/adapters/audio/native/native-audio-engine';
+import type { PlaybackStart } from '../../../../src-main/core/audio/audio-io';
 import { parseWav } from '../../../../src-main/core/audio/wav';
 import { pulseAudioUnavailableReason, startPulseAudio, type PulseAudioFixture } from '../../../support/pulse-audio';
 import { TEST_API_KEY, sessionConfig, startScenario } from '../../../support/session-harness';
@@ -143,6 +144,9 @@ test('assistant audio from the server comes out of the speaker with the right du
   t.after(() => engine.shutdown());
   await engine.start();
   await engine.prepareSpeaker();
+  const starts: PlaybackStart[] = [];
+  const stopReports = engine.speaker.onPlaybackStart!((start) => starts.push(start));
+  t.after(stopReports);
   const dir = mkdtempSync(join(tmpdir(), 'parley-heard-'));
   const heardWav = join(dir, 'heard.wav');
   const recorder = pulse!.recordSpeaker(heardWav);
@@ -166,6 +170,17 @@ test('assistant audio from the server comes out of the speaker with the right du
   assert.ok(Math.abs(heardMs - 1000) <= 150, `played ${heardMs.toFixed(0)} ms of a 1000 ms tone`);
   const pitchHz = dominantFrequency(mono, heard.sampleRate, 300, 600);
   assert.ok(Math.abs(pitchHz - toneHz) < toneHz * 0.02, `heard ${pitchHz.toFixed(1)} Hz`);
+
+  // The audio process reports the item's first sample once (the latency waterfall's end): handed
+  // to the device during this test, heard after the device's own latency.
+  assert.equal(starts.length, 1, JSON.stringify(starts));
+  const [start] = starts;
+  assert.equal(start!.itemId, 'item_tone');
+  const deviceMs = start!.heardAt - start!.handedAt;
+  t.diagnostic(`first sample handed over, heard ${deviceMs.toFixed(1)} ms later (the stream's reported latency)`);
+  assert.ok(deviceMs >= 0 && deviceMs < 500, `device latency ${deviceMs} ms`);
+  const now = performance.timeOrigin + performance.now();
+  assert.ok(start!.handedAt < now && now - start!.handedAt < 10_000, 'on the epoch clock of this process');
 });
 
 test('devices can be switched while the microphone runs, without restarting anything', { skip: unavailable, timeout: 20_000 }, async (t) => {
