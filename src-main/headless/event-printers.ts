@@ -7,6 +7,7 @@ import { TranscriptRedactor } from '../core/transcript/transcript-redactor';
 import { redactSecrets } from '../core/util/redact';
 import { createAgentActivityLines, isAgentActivityEvent } from './agent-activity-lines';
 import { CONTINUATION_INDENT, labelled } from './labelled-text';
+import { createLatencyTotals, latencyLine } from './latency-lines';
 
 export { CONTINUATION_INDENT, labelled };
 
@@ -24,6 +25,7 @@ type Write = (text: string) => void;
 export function createJsonLinesPrinter(write: Write): (event: SessionEvent) => void {
   const startedAt = Date.now();
   const usage = createUsageTotal();
+  const latency = createLatencyTotals();
   let lastCost: Extract<SessionEvent, { type: 'cost' }> | undefined;
   const redactor = new TranscriptRedactor();
   const writeLine = (value: object) => write(redactSecrets(JSON.stringify(value)) + '\n');
@@ -35,6 +37,10 @@ export function createJsonLinesPrinter(write: Write): (event: SessionEvent) => v
     // And its cost (`cost.total`, the printer's line too), when anything was priced.
     if (event.type === 'cost') lastCost = event;
     if (event.type === 'closed' && lastCost) writeLine({ type: 'cost.total', atMs, sessionUsd: lastCost.sessionUsd, dayUsd: lastCost.dayUsd });
+    // And the median and p90 of its turns' latency (`latency.summary`, the printer's line too).
+    if (event.type === 'latency') latency.onLatency(event);
+    const latencyFigures = event.type === 'closed' ? latency.summary() : undefined;
+    if (latencyFigures) writeLine({ type: 'latency.summary', atMs, ...latencyFigures });
     if (event.type === 'audio.output') {
       const samples = event.pcm.byteLength / 2 / event.channels;
       writeLine({
@@ -71,6 +77,7 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
   const pendingItems = new Map<string, TranscriptEntry>();
   const printedItems = new Map<string, string>();
   const usage = createUsageTotal();
+  const latency = createLatencyTotals();
   let lastCost: Extract<SessionEvent, { type: 'cost' }> | undefined;
   const activityLines = createAgentActivityLines();
   let connected = false;
@@ -159,6 +166,11 @@ export function createReadablePrinter(write: Write, writeError: Write): { onEven
           if (event.reason === 'server_ended') writeError(`parley: ${serverEndedSentence(event.detail)}\n`);
           if (usage.totals.responses > 0) writeError(`parley: session usage over ${usage.totals.responses} ${usage.totals.responses === 1 ? 'reply' : 'replies'}: ${describeUsage(usage.totals)}\n`);
           if (lastCost) writeError(`parley: session cost ${formatUsd(lastCost.sessionUsd)} · ${formatUsd(lastCost.dayUsd)} today\n`);
+          if (latency.line()) writeError(`parley: ${latency.line()}\n`);
+          return;
+        case 'latency':
+          latency.onLatency(event);
+          writeError(`parley: ${latencyLine(event)}\n`);
           return;
         case 'cost':
           lastCost = event;
