@@ -11,9 +11,12 @@
 // piece on the bubble: the state patch for a delta then carries the piece, not the bubble.
 // A reconnect keeps the conversation: one quiet divider note, no new epoch.
 // A coding agent's steps and permission requests go on its turn's card, like its text.
+// A turn's latency waterfall goes on the reply's bubble or the handoff's card; the session keeps
+// the newest totals for its median and p90.
 import type { AgentApprovalDecider, AgentApprovalDecision, AgentApprovalRequest, AgentProgressStep } from './agent-activity';
 import { connectionNote } from './connection-words';
 import type { ForwardedSessionEvent } from './ipc-contract';
+import { withLatencyTotal, type TurnLatency } from './latency';
 import type { HandoffEndCause, SessionEvent, SessionState, TranscriptEntryEvent, TranscriptRole } from './session-events';
 
 type HandoffRequestedEvent = Extract<SessionEvent, { type: 'handoff.requested' }>;
@@ -22,6 +25,7 @@ type ResponseEndedEvent = Extract<SessionEvent, { type: 'response.ended' }>;
 type TranscriptionFailedEvent = Extract<SessionEvent, { type: 'transcription.failed' }>;
 type ApprovalRequestedEvent = Extract<SessionEvent, { type: 'agent.approval.requested' }>;
 type ApprovalResolvedEvent = Extract<SessionEvent, { type: 'agent.approval.resolved' }>;
+type LatencyEvent = Extract<SessionEvent, { type: 'latency' }>;
 
 /** What a user's bubble says when its speech could not be transcribed. */
 export const NOT_TRANSCRIBED_NOTE = 'not transcribed';
@@ -65,6 +69,8 @@ export interface EntryItem {
    */
   readonly textVersion?: number;
   readonly lastAppend?: string;
+  /** An assistant reply's latency waterfall, once it was measured (the newest, if measured again). */
+  readonly latency?: TurnLatency;
 }
 
 export interface TypedItem {
@@ -106,6 +112,8 @@ export interface HandoffItem {
   readonly stepsLeftOut: number;
   /** The agent's permission requests in the order asked, pending or decided. */
   readonly approvals: readonly CardApproval[];
+  /** The latency waterfall of each answer the turn spoke, oldest first (absent: none measured yet). */
+  readonly latencies?: readonly TurnLatency[];
   readonly firstSeenAt: number;
 }
 
@@ -155,6 +163,11 @@ export interface ConversationState {
   /** The most recently finished entry; `finishedCount` increments with each one. */
   readonly lastFinished: FinishedEntry | null;
   readonly finishedCount: number;
+  /**
+   * The current (or last) session's turn latencies (TurnLatency.totalMs), oldest first, the newest
+   * MAX_SESSION_LATENCY_TOTALS: for its median and p90. A new session starts from none.
+   */
+  readonly latencyTotalsMs: readonly number[];
 }
 
 export type ConversationAction =
@@ -170,6 +183,7 @@ export const initialConversationState: ConversationState = {
   openEntryKey: null,
   lastFinished: null,
   finishedCount: 0,
+  latencyTotalsMs: [],
 };
 
 /** A conversation in these states goes on: 'connecting' after one of them starts no new session. */
@@ -178,6 +192,8 @@ const ACTIVE_SESSION_STATES: ReadonlySet<SessionState> = new Set(['connecting', 
 const MAX_CARD_NOTICES = 20;
 /** Steps kept on one card: a long agent turn has hundreds; the newest say what it is doing. */
 export const MAX_CARD_STEPS = 200;
+/** Latencies kept on one card: one per spoken answer, and a turn steered many times has many. */
+export const MAX_CARD_LATENCIES = 20;
 const CARD_STATUS_FOR_CAUSE: Record<HandoffEndCause, HandoffCardStatus> = {
   agent_failed: 'failed',
   cancelled: 'cancelled',
@@ -260,6 +276,8 @@ export function conversationReducer(state: ConversationState, action: Conversati
       return onApprovalResolved(state, event, at);
     case 'connection':
       return onConnection(state, connectionNote(event), at);
+    case 'latency':
+      return onLatency(state, event);
     case 'cost':
       return event.source === 'agent' ? onAgentCost(state, event.id, event.model, event.usd) : state;
     case 'agent.usage':
@@ -294,7 +312,8 @@ function onSessionState(state: ConversationState, next: SessionState, at: number
       base.items.length > 0 && base.items.at(-1)?.kind !== 'divider'
         ? [...base.items, { kind: 'divider', key: `divider:${base.serial}`, at } satisfies DividerItem]
         : base.items;
-    return { ...base, items, sessionState: next, epoch: base.epoch + 1, serial: base.serial + 1 };
+    // The session's latency figures are its own: a new one starts from none.
+    return { ...base, items, sessionState: next, epoch: base.epoch + 1, serial: base.serial + 1, latencyTotalsMs: [] };
   }
   if (next === 'closed' || next === 'error' || next === 'idle') return finishOpenEntry({ ...state, sessionState: next });
   return previous === next ? state : { ...state, sessionState: next };
@@ -489,6 +508,37 @@ function onAgentCost(state: ConversationState, handoffId: string, model: string,
   const card = state.items[position] as HandoffItem;
   const next: HandoffItem = usd === undefined ? { ...card, unpricedModel: model } : { ...card, agentCostUsd: (card.agentCostUsd ?? 0) + usd };
   return { ...state, items: replaceAt(state.items, position, next) };
+}
+
+/**
+ * A turn's latency: on the handoff's card (its id is the card's, a steer's too), or on the reply's
+ * bubble (the measured item's, else the newest reply's). It counts for the session's median even
+ * when nothing on screen shows it (a card or bubble that is gone).
+ */
+function onLatency(state: ConversationState, event: LatencyEvent): ConversationState {
+  const { type: _type, ...latency } = event;
+  const counted: ConversationState = { ...state, latencyTotalsMs: withLatencyTotal(state.latencyTotalsMs, latency.totalMs) };
+  if (latency.kind === 'handoff') {
+    const position = findCard(state, latency.turnId);
+    if (position < 0) return counted;
+    const card = state.items[position] as HandoffItem;
+    const latencies = [...(card.latencies ?? []), latency].slice(-MAX_CARD_LATENCIES);
+    return { ...counted, items: replaceAt(state.items, position, { ...card, latencies }) };
+  }
+  let position = latency.itemId === undefined ? -1 : findEntryOfItem(state.items, latency.itemId);
+  if (position < 0) position = findLastAssistantEntry(state.items);
+  if (position < 0) return counted;
+  return { ...counted, items: replaceAt(state.items, position, { ...(state.items[position] as EntryItem), latency }) };
+}
+
+/** The newest reply's bubble of this session (a reconnect's divider does not end it, a new session's does), or -1. */
+function findLastAssistantEntry(items: readonly TimelineItem[]): number {
+  for (let index = items.length - 1; index >= 0; index--) {
+    const item = items[index]!;
+    if (item.kind === 'divider' && item.note === undefined) return -1;
+    if (item.kind === 'entry' && item.role === 'assistant') return index;
+  }
+  return -1;
 }
 
 /**

@@ -82,3 +82,32 @@ test('a priced reply shows "this session · today" in the status area, and 80 % 
   await page.getByRole('button', { name: 'Open usage settings' }).click();
   await page.getByTestId('setting-budgetPerSessionUsd').waitFor();
 });
+
+test("a reply's latency shows as a bar on its bubble that opens into the waterfall, and the session's median in the status area", { skip: skipReason }, async (t) => {
+  const server = await startGaRealtimeServer();
+  t.after(() => server.close());
+  const root = mkdtempSync(join(tmpdir(), 'parley-e2e-latency-'));
+  const settings = createSettingsStore({ cwd: join(root, 'data'), cipher: testCipher(), env: { OPENAI_API_KEY: 'sk-test-latency-0123456789' }, check: createSettingsCheck(nodeSettingsCheckDeps({ PATH: '' }, 'linux')) });
+  settings.update({ onboardingDone: true, realtimeUrl: server.url, agentBackend: 'none' });
+  const app = new AppController({ settings, historyDir: join(root, 'history'), daySpendFile: join(root, 'data', 'day-spend.json'), transport: connectWebSocket, createAudioEngine: undefined });
+  const { page, bridge } = await openAppPage(t, chromium.browser(), app, { cleanup: () => app.shutdown() });
+  await page.goto(bridge.url);
+  await app.commands['session.start'](undefined);
+  const reply = server.respond({ say: 'Measured.', audioMs: 200 });
+  app.commands['session.sendText']({ text: 'how fast was that?' });
+  await reply.done;
+
+  const bar = page.getByTestId('latency-bar');
+  await bar.waitFor();
+  assert.equal(await bar.getAttribute('aria-expanded'), 'false');
+  assert.match((await page.getByTestId('latency-total').textContent()) ?? '', /^\d+ ms$/);
+  // Without a speaker the turn ends at the first audio: the server's two steps.
+  assert.equal(await page.getByTestId('latency-segment').count(), 2);
+  await bar.click();
+  await page.getByTestId('latency-waterfall').waitFor();
+  assert.equal(await bar.getAttribute('aria-expanded'), 'true');
+  const steps = page.getByTestId('latency-step');
+  assert.deepEqual(await steps.evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-step')}:${row.getAttribute('data-owner')}`)), ['response_started:server', 'first_audio:server']);
+  assert.match((await page.getByTestId('latency-step-owner').first().textContent()) ?? '', /server/i, "the server's step is labelled as the server's");
+  await page.waitForFunction(() => /median/i.test(document.querySelector('[data-testid="latency-summary"]')?.textContent ?? ''));
+});

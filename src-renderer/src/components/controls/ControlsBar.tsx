@@ -8,6 +8,7 @@ import { TalkButton } from './TalkButton';
 import { TalkModeSelect } from './TalkModeSelect';
 import { UsageMeter } from './UsageMeter';
 import { CostMeter } from './CostMeter';
+import { LatencyMeter } from './LatencyMeter';
 
 export function ControlsBar(): ReactElement {
   return (
@@ -35,6 +36,7 @@ export function ControlsBar(): ReactElement {
       <div className="controls-group controls-status">
         <StatusLine />
         <AgentWorkingIndicator />
+        <LatencyMeter />
         <UsageMeter />
         <CostMeter />
       </div>

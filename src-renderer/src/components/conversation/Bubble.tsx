@@ -1,6 +1,8 @@
 import { memo, type ReactElement } from 'react';
+import type { TurnLatency } from '../../../../src-shared/latency';
 import type { TranscriptRole } from '../../../../src-shared/session-events';
 import { formatClockTime } from '../../state/format';
+import { TurnLatencyView } from './TurnLatencyView';
 
 interface BubbleProps {
   readonly role: TranscriptRole;
@@ -13,10 +15,12 @@ interface BubbleProps {
   readonly note?: string | undefined;
   /** The full reason, shown on hover and read to screen readers. */
   readonly noteDetail?: string | undefined;
+  /** A reply's latency waterfall, once measured. */
+  readonly latency?: TurnLatency | undefined;
 }
 
 /** One chat bubble. Its text content is exactly the entry text (the role label sits outside). */
-export const Bubble = memo(function Bubble({ role, text, entryId, typed = false, firstSeenAt, note, noteDetail }: BubbleProps): ReactElement {
+export const Bubble = memo(function Bubble({ role, text, entryId, typed = false, firstSeenAt, note, noteDetail, latency }: BubbleProps): ReactElement {
   const who = role === 'user' ? 'You' : 'Parley';
   return (
     <div className={`bubble-row bubble-row-${role}`}>
@@ -39,6 +43,7 @@ export const Bubble = memo(function Bubble({ role, text, entryId, typed = false,
           {noteDetail !== undefined && <span className="visually-hidden">: {noteDetail}</span>}
         </span>
       )}
+      {latency !== undefined && <TurnLatencyView latency={latency} />}
       {typed && (
         <span className="bubble-meta" aria-hidden="true">
           typed

@@ -7,6 +7,7 @@ import { AgentIcon } from '../common/icons';
 import { Markdown } from '../common/Markdown';
 import { AgentSteps } from './AgentSteps';
 import { ApprovalPrompt } from './ApprovalPrompt';
+import { TurnLatencyView } from './TurnLatencyView';
 
 const STATUS_WORDS: Record<HandoffCardStatus, string> = {
   requested: 'requested',
@@ -126,6 +127,15 @@ export const HandoffCard = memo(function HandoffCard({ card }: { readonly card: 
           ) : (
             <p className="handoff-waiting">{waitingForYou ? 'The agent waits for your answer above…' : 'Waiting for the agent…'}</p>
           )}
+        </div>
+      )}
+      {card.latencies !== undefined && card.latencies.length > 0 && (
+        <div className="handoff-section" data-testid="handoff-latency">
+          <div className="handoff-label">Latency</div>
+          {card.latencies.map((latency, index) => (
+            // Latencies are only ever added at the end, so their position is their identity.
+            <TurnLatencyView key={index} latency={latency} />
+          ))}
         </div>
       )}
       {(card.agentCostUsd !== undefined || card.unpricedModel !== undefined) && (
