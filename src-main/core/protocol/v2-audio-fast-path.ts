@@ -39,16 +39,11 @@ export function decodeAudioDeltaFast(frame: string): RealtimeEvent | undefined {
   };
 }
 
-/** Rate or channel fields, escapes, nested objects or arrays: the full parser decides those. */
+/** Rate or channel fields, escapes, nested objects or arrays, a second delta: the full parser decides those. */
+const UNUSUAL_FIELDS = /"sample_rate"|"channels"|[\\{[]|"delta":"/;
+
 function hasUnusualFields(text: string): boolean {
-  return (
-    text.includes('"sample_rate"') ||
-    text.includes('"channels"') ||
-    text.includes(BACKSLASH) ||
-    text.includes('{') ||
-    text.includes('[') ||
-    text.includes(DELTA_KEY)
-  );
+  return UNUSUAL_FIELDS.test(text);
 }
 
 /** undefined when absent, null when present but not a plain string (fall back to the parser). */
