@@ -12,28 +12,24 @@
  * Usage: npm run bench:cli -- [--runs N] [--stream-seconds S] [--no-tsx]
  * Peak RSS is VmHWM from /proc/PID/status (Linux); elsewhere it reads n/a.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { parseBenchFlags, UsageError } from './cli';
 import { startEventsServer } from './events-server';
 import { AUDIO_DELTA_MS, buildStream } from './events-stream';
+import { BUNDLE_VARIANT, buildCommand, exited, startCommand, TSX_VARIANT, withTimeout, type CommandVariant as Variant } from './parley-command';
+import { peakRssKb } from './process-stats';
 import { distribution, fmt, table } from '../test/support/stats';
 
-const REPO_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
-const BUNDLE = join(REPO_DIR, 'out', 'cli', 'parley.mjs');
-const SOURCE_ENTRY = join(REPO_DIR, 'src-main', 'headless', 'main.ts');
 const TARGET_HELP_MS = 250;
 const TARGET_FIRST_FRAME_MS = 300;
 const TARGET_STREAM_RSS_MB = 90;
 const FIRST_FRAME_TIMEOUT_MS = 10_000;
 const STREAM_TIMEOUT_MS = 120_000;
 const KB_PER_MB = 1024;
-/** Not a secret: the loopback servers here accept any key. */
-const BENCH_API_KEY = 'bench-key';
 
 interface Options {
   runs: number;
@@ -41,15 +37,7 @@ interface Options {
   tsx: boolean;
 }
 
-interface Variant {
-  readonly name: string;
-  readonly args: readonly string[];
-}
-
-const VARIANTS: readonly Variant[] = [
-  { name: 'bundle (node out/cli/parley.mjs)', args: [BUNDLE] },
-  { name: 'tsx (node --import tsx main.ts)', args: ['--import', 'tsx', SOURCE_ENTRY] },
-];
+const VARIANTS: readonly Variant[] = [BUNDLE_VARIANT, TSX_VARIANT];
 
 function usage(): string {
   return [
@@ -78,38 +66,6 @@ function parse(argv: readonly string[]): Options | undefined {
     else throw new UsageError(`unknown flag ${flag}`);
   }
   return options;
-}
-
-/** Peak resident set of a running process in KB (undefined where /proc is missing). */
-function peakRssKb(pid: number | undefined): number | undefined {
-  try {
-    const match = /^VmHWM:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function startCommand(variant: Variant, args: readonly string[]): ChildProcess {
-  return spawn(process.execPath, [...variant.args, ...args], {
-    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], OPENAI_API_KEY: BENCH_API_KEY },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-/** The promise, or a rejection after `ms`; the timer is cleared either way so it never holds the process open. */
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function helpWallMs(variant: Variant): number {
@@ -151,7 +107,7 @@ async function firstFrame(variant: Variant): Promise<{ ms: number; rssKb: number
  */
 async function streamPeakRssKb(variant: Variant, seconds: number): Promise<number | undefined> {
   const { plan, frames } = buildStream(Math.max(1, Math.round((seconds * 1000) / AUDIO_DELTA_MS)));
-  const server = await startEventsServer(withSessionConfirmed(frames));
+  const server = await startEventsServer(frames);
   const folder = mkdtempSync(join(tmpdir(), 'parley-cli-bench-'));
   const child = startCommand(variant, [
     '--realtime-url', `ws://${server.host}`, '--agent', 'none', '--input-device', 'none',
@@ -190,23 +146,10 @@ async function streamPeakRssKb(variant: Variant, seconds: number): Promise<numbe
   }
 }
 
-/**
- * The command holds a session that the server has not confirmed as not started (its v2 codec waits
- * for session.updated); the bench stream opens with session.created only, so confirm right after it.
- */
-function withSessionConfirmed(frames: readonly Buffer[]): Buffer[] {
-  const created = JSON.parse(frames[0]!.toString('utf8')) as { type: string; event_id: string; session: unknown };
-  if (created.type !== 'session.created') throw new Error(`the bench stream opens with ${created.type}, not session.created`);
-  const updated = Buffer.from(JSON.stringify({ type: 'session.updated', event_id: `${created.event_id}_updated`, session: created.session }));
-  return [frames[0]!, updated, ...frames.slice(1)];
-}
-
 const mb = (kb: number | undefined) => (kb === undefined ? 'n/a' : fmt(kb / KB_PER_MB));
 
 async function main(options: Options): Promise<void> {
-  const build = spawnSync(process.execPath, [join(REPO_DIR, 'scripts', 'build-cli.mjs')], { encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`the build failed: ${build.stderr}`);
-  process.stderr.write(build.stdout);
+  process.stderr.write(buildCommand());
   const variants = options.tsx ? VARIANTS : VARIANTS.slice(0, 1);
   const helpMs = variants.map(() => [] as number[]);
   const frameMs = variants.map(() => [] as number[]);

@@ -6,21 +6,27 @@
  *   floor   a bare `ws` client: JSON.parse, base64-decode audio, append transcript; nothing else
  *   agents  @openai/agents-realtime RealtimeSession + OpenAIRealtimeWebSocket, agent without tools
  *   parley  Parley's VoiceSession + ws transport + `none` agent + WAV file sink (dialect v2)
+ *   parley-command  the compiled `parley` command (out/cli/parley.mjs), unmodified, --output-wav
  *   (parley-nosink, on request: Parley without an AudioSink, to separate the file writing)
  *
- * Usage: npm run bench:events -- [--events N] [--clients floor,agents,parley] [--repeat N] [--json]
+ * Usage: npm run bench:events -- [--events N] [--clients floor,agents,parley,parley-command] [--repeat N] [--json]
  *                                  [--loader tsx|bundle] [--profile DIR]
  *
  * By default each client is bundled with esbuild (packages stay external) and run on plain node,
  * which is what the packaged app does and what the RSS target is read against; `--loader tsx`
  * runs `node --import tsx bench/clients/<client>.ts` instead (tsx costs every client the same,
  * about 35 MB RSS and 250 ms CPU; a warm-up pass first fills its transform cache). Each client
- * measures itself (see bench/clients/harness.ts) and reports one JSON line.
+ * measures itself (see bench/clients/harness.ts) and reports one JSON line. The parent also reads
+ * every child from /proc (process-watch.ts) for the whole-process table, the same way for each:
+ * the command cannot measure itself (command-client.ts).
  * The server lives in this process, so its work never shows in a client's numbers. How the end of
  * the stream is detected and verified: see bench/events-stream.ts.
  */
 import { parseBenchFlags, UsageError } from './cli';
 import { spawn } from 'node:child_process';
+import { runCommandClient, type CommandReport } from './command-client';
+import { ensureCommandBuilt } from './parley-command';
+import { ProcessWatch, withPeakRss, type WholeProcess } from './process-watch';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { cpus, totalmem, platform, arch, tmpdir } from 'node:os';
@@ -38,19 +44,25 @@ const CHILD_TIMEOUT_MS = 90_000;
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = dirname(BENCH_DIR);
 
-interface ClientSpec {
-  readonly script: string;
-  readonly extraArgs: readonly string[];
-  readonly description: string;
-}
+/** A client script run through the harness (it measures itself), or the compiled command (measured from here). */
+type ClientSpec =
+  | { readonly kind: 'script'; readonly script: string; readonly extraArgs: readonly string[]; readonly description: string }
+  | { readonly kind: 'command'; readonly description: string };
 
+const COMMAND_CLIENT = 'parley-command';
 const CLIENTS: Record<string, ClientSpec> = {
-  floor: { script: 'floor.ts', extraArgs: [], description: 'bare ws: JSON.parse + base64 decode + transcript append' },
-  agents: { script: 'agents.ts', extraArgs: [], description: '@openai/agents-realtime RealtimeSession (websocket)' },
-  parley: { script: 'parley.ts', extraArgs: [], description: 'Parley VoiceSession v2 + ws transport + WAV file sink' },
-  'parley-nosink': { script: 'parley.ts', extraArgs: ['--variant', 'nosink'], description: 'Parley VoiceSession v2, no AudioSink' },
+  floor: { kind: 'script', script: 'floor.ts', extraArgs: [], description: 'bare ws: JSON.parse + base64 decode + transcript append' },
+  agents: { kind: 'script', script: 'agents.ts', extraArgs: [], description: '@openai/agents-realtime RealtimeSession (websocket)' },
+  parley: { kind: 'script', script: 'parley.ts', extraArgs: [], description: 'Parley VoiceSession v2 + ws transport + WAV file sink' },
+  'parley-nosink': { kind: 'script', script: 'parley.ts', extraArgs: ['--variant', 'nosink'], description: 'Parley VoiceSession v2, no AudioSink' },
+  [COMMAND_CLIENT]: {
+    kind: 'command',
+    description:
+      'the compiled command: node out/cli/parley.mjs --agent none --input-device none --output-wav FILE (readable output), ' +
+      'measured from outside (/proc)',
+  },
 };
-const DEFAULT_CLIENTS = ['floor', 'agents', 'parley'];
+const DEFAULT_CLIENTS = ['floor', 'agents', 'parley', COMMAND_CLIENT];
 
 interface Options {
   events: number;
@@ -73,12 +85,14 @@ function usage(): string {
     `  --clients LIST     comma-separated, from: ${Object.keys(CLIENTS).join(', ')} (default ${DEFAULT_CLIENTS.join(',')})`,
     '  --repeat N         runs per client, interleaved; the table shows medians (default 5)',
     '  --json             one JSON document on stdout instead of the table',
-    '  --loader KIND      bundle (default): esbuild-bundle each client and run it on plain node, as the app ships; tsx: node --import tsx on the .ts clients',
-    '                     each client (packages external) and run it on plain node, like the packaged app',
+    '  --loader KIND      bundle (default): esbuild-bundle each client script (packages external) and run it on',
+    '                     plain node, like the packaged app; tsx: node --import tsx on the .ts clients',
+    '                     (parley-command always runs the built out/cli/parley.mjs, rebuilt first when stale)',
     '  --no-warmup        run each import-only baseline once instead of twice (the first run warms tsx\'s cache)',
     '  --profile DIR      write a V8 CPU profile of each measured child, covering exactly its measured',
-    '                     window, to DIR/<client>-<run>.cpuprofile (open in Chrome DevTools);',
-    '                     profiling slows the children, so use those runs for hotspots, not for the table',
+    '                     window, to DIR/<client>-<run>.cpuprofile (open in Chrome DevTools; parley-command:',
+    '                     node --cpu-prof, the whole process); profiling slows the children, so use those',
+    '                     runs for hotspots, not for the table',
     '  --help',
     '',
   ].join('\n');
@@ -141,6 +155,8 @@ interface ChildOutcome {
   readonly result: ClientResult | undefined;
   readonly exitCode: number | null;
   readonly stderr: string;
+  /** What the parent read of the process (undefined for unwatched runs). */
+  readonly whole: WholeProcess | undefined;
 }
 
 interface NodeOutcome {
@@ -148,14 +164,24 @@ interface NodeOutcome {
   readonly reported: unknown;
   readonly exitCode: number | null;
   readonly stderr: string;
+  readonly whole: WholeProcess | undefined;
 }
 
-/** Runs `node <argv>` in the repo; never rejects. Only the child we spawned is ever killed (by its handle). */
-function runNode(argv: readonly string[]): Promise<NodeOutcome> {
+/**
+ * Runs `node <argv>` in the repo; never rejects. Only the child we spawned is ever killed (by its
+ * handle). With `onWatch`, the process is watched from here (process-watch.ts): the watch is handed
+ * over before the child can connect, and taken back (undefined) once it has exited.
+ */
+function runNode(argv: readonly string[], onWatch?: (watch: ProcessWatch | undefined) => void): Promise<NodeOutcome> {
   return new Promise((resolve) => {
     const env = { ...process.env };
     delete env['NODE_OPTIONS']; // the child gets exactly the loader its argv names
+    const watch = onWatch ? new ProcessWatch() : undefined;
     const child = spawn(process.execPath, argv, { cwd: REPO_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (watch) {
+      watch.attach(child);
+      onWatch!(watch);
+    }
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -165,6 +191,8 @@ function runNode(argv: readonly string[]): Promise<NodeOutcome> {
     const killer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS + 10_000);
     child.on('close', (exitCode) => {
       clearTimeout(killer);
+      onWatch?.(undefined);
+      const whole = watch?.finish();
       const line = stdout
         .split('\n')
         .reverse()
@@ -177,7 +205,7 @@ function runNode(argv: readonly string[]): Promise<NodeOutcome> {
           reported = undefined;
         }
       }
-      resolve({ reported, exitCode, stderr });
+      resolve({ reported, exitCode, stderr, whole });
     });
   });
 }
@@ -235,6 +263,8 @@ async function bundleLauncher(scripts: readonly string[]): Promise<Launcher> {
       },
     ],
   });
+  // Stop esbuild's service process now: reaped later, its CPU would count in a client's whole-run CPU.
+  await esbuild.stop();
   return {
     kind: 'bundle',
     label: 'node (esbuild bundle)',
@@ -243,9 +273,16 @@ async function bundleLauncher(scripts: readonly string[]): Promise<Launcher> {
   };
 }
 
-async function runChild(launcher: Launcher, spec: ClientSpec, args: readonly string[]): Promise<ChildOutcome> {
-  const outcome = await runNode(launcher.argv(spec.script, [...spec.extraArgs, ...args]));
-  return { result: outcome.reported as ClientResult | undefined, exitCode: outcome.exitCode, stderr: outcome.stderr };
+async function runChild(
+  launcher: Launcher,
+  spec: Extract<ClientSpec, { kind: 'script' }>,
+  args: readonly string[],
+  onWatch: (watch: ProcessWatch | undefined) => void,
+): Promise<ChildOutcome> {
+  const outcome = await runNode(launcher.argv(spec.script, [...spec.extraArgs, ...args]), onWatch);
+  const result = outcome.reported as ClientResult | undefined;
+  const whole = outcome.whole && withPeakRss(outcome.whole, result?.memory.peakRssMb);
+  return { result, exitCode: outcome.exitCode, stderr: outcome.stderr, whole };
 }
 
 /** The same report as exitAfterWarmup, from plain node with no loader and no imports. */
@@ -285,6 +322,62 @@ async function measureImports(
   return rows;
 }
 
+/** One run of one client, whichever way it was measured (the harness in the child, or from here). */
+interface RunRecord {
+  readonly ok: boolean;
+  readonly errors: string[];
+  readonly notes: string[];
+  /** Frames the server sent this client. */
+  readonly events: number;
+  /** The measured window: first event to the server's close (the command: first frame on the wire to its "server ended" line). */
+  readonly stream: { readonly cpuMs: number; readonly cpuUserMs: number; readonly cpuSysMs: number; readonly wallMs: number };
+  readonly startup: { readonly ms: number; readonly cpuMs: number; readonly importMs: number; readonly importCpuMs: number };
+  readonly memory: { readonly peakRssMb: number; readonly rssAtFirstEventMb: number; readonly rssAtEndMb: number };
+  /** Read from here, the same way for every client (process-watch.ts). */
+  readonly whole: WholeProcess | undefined;
+  /** What the child reported, or the command's report (for --json). */
+  readonly reported: ClientResult | CommandReport | null;
+}
+
+function recordOfChild(outcome: ChildOutcome, plan: StreamPlan): RunRecord {
+  const r = outcome.result;
+  const errors = r ? r.errors : [`no result line (exit ${outcome.exitCode}): ${outcome.stderr.trim().split('\n').slice(-5).join(' | ')}`];
+  return {
+    ok: r?.ok ?? false,
+    errors,
+    notes: r?.notes ?? [],
+    events: plan.frames,
+    stream: r?.stream ?? { cpuMs: NaN, cpuUserMs: NaN, cpuSysMs: NaN, wallMs: NaN },
+    startup: r?.startup ?? { ms: NaN, cpuMs: NaN, importMs: NaN, importCpuMs: NaN },
+    memory: r?.memory ?? { peakRssMb: NaN, rssAtFirstEventMb: NaN, rssAtEndMb: NaN },
+    whole: outcome.whole,
+    reported: r ?? null,
+  };
+}
+
+function recordOfCommand(report: CommandReport, plan: StreamPlan): RunRecord {
+  const { start, end } = report.whole;
+  const span = (pick: (moment: NonNullable<typeof start>) => number) => (start && end ? pick(end) - pick(start) : NaN);
+  return {
+    ok: report.ok,
+    errors: report.errors,
+    notes: report.notes,
+    events: plan.frames,
+    stream: { cpuMs: span((m) => m.cpuMs), cpuUserMs: span((m) => m.userMs), cpuSysMs: span((m) => m.sysMs), wallMs: span((m) => m.wallMs) },
+    startup: { ms: start?.wallMs ?? NaN, cpuMs: start?.cpuMs ?? NaN, importMs: NaN, importCpuMs: NaN },
+    memory: { peakRssMb: report.whole.peakRssMb, rssAtFirstEventMb: NaN, rssAtEndMb: NaN },
+    whole: report.whole,
+    reported: report,
+  };
+}
+
+/** Whole-process CPU per event: the run's CPU after the first frame on the wire (exit included), µs. */
+function wholeCpuPerEventUs(record: RunRecord): number {
+  const whole = record.whole;
+  if (!whole?.start) return NaN;
+  return ((whole.cpuMs - whole.start.cpuMs) / record.events) * 1000;
+}
+
 interface Summary {
   readonly client: string;
   readonly description: string;
@@ -292,6 +385,7 @@ interface Summary {
   readonly okRuns: number;
   readonly errors: string[];
   readonly notes: string[];
+  readonly events: number;
   readonly cpuMs: number;
   readonly cpuUserMs: number;
   readonly cpuSysMs: number;
@@ -307,6 +401,15 @@ interface Summary {
   readonly peakRssMb: number;
   readonly rssAtFirstEventMb: number;
   readonly rssAtEndMb: number;
+  /** The whole-process figures (process-watch.ts), medians. */
+  readonly whole: {
+    readonly startWallMs: number;
+    readonly startCpuMs: number;
+    readonly peakRssMb: number;
+    readonly cpuMs: number;
+    readonly cpuPerEventUs: number;
+    readonly ratioToFloor: number | undefined;
+  };
 }
 
 function median(values: readonly number[]): number {
@@ -316,32 +419,30 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function summarize(client: string, outcomes: readonly ChildOutcome[], plan: StreamPlan): Summary {
-  const ok = outcomes.filter((outcome) => outcome.result?.ok).map((outcome) => outcome.result!);
-  const errors: string[] = [];
-  for (const outcome of outcomes) {
-    if (outcome.result && !outcome.result.ok) errors.push(...outcome.result.errors);
-    if (!outcome.result) errors.push(`no result line (exit ${outcome.exitCode}): ${outcome.stderr.trim().split('\n').slice(-5).join(' | ')}`);
-  }
-  const notes = [...new Set(outcomes.flatMap((outcome) => outcome.result?.notes ?? []))];
-  const m = (pick: (result: ClientResult) => number | null) => median(ok.map((result) => pick(result) ?? NaN));
+function summarize(client: string, records: readonly RunRecord[], plan: StreamPlan): Summary {
+  const ok = records.filter((record) => record.ok);
+  const errors = records.flatMap((record) => (record.ok ? [] : record.errors));
+  const notes = [...new Set(records.flatMap((record) => record.notes))];
+  const m = (pick: (record: RunRecord) => number | null | undefined) => median(ok.map((record) => pick(record) ?? NaN));
+  const events = records[0]?.events ?? plan.frames;
   const cpuMs = m((r) => r.stream.cpuMs);
   const wallMs = m((r) => r.stream.wallMs);
   return {
     client,
     description: CLIENTS[client]!.description,
-    runs: outcomes.length,
+    runs: records.length,
     okRuns: ok.length,
     errors,
     notes,
+    events,
     cpuMs,
     cpuUserMs: m((r) => r.stream.cpuUserMs),
     cpuSysMs: m((r) => r.stream.cpuSysMs),
-    cpuMsPer1000Events: (cpuMs / plan.frames) * 1000,
+    cpuMsPer1000Events: (cpuMs / events) * 1000,
     cpuRatioToFloor: undefined,
     cpuPercentOfRealtime: (cpuMs / plan.audioMs) * 100,
     wallMs,
-    eventsPerSecond: plan.frames / (wallMs / 1000),
+    eventsPerSecond: events / (wallMs / 1000),
     startupMs: m((r) => r.startup.ms),
     startupCpuMs: m((r) => r.startup.cpuMs),
     importMs: m((r) => r.startup.importMs),
@@ -349,7 +450,21 @@ function summarize(client: string, outcomes: readonly ChildOutcome[], plan: Stre
     peakRssMb: m((r) => r.memory.peakRssMb),
     rssAtFirstEventMb: m((r) => r.memory.rssAtFirstEventMb),
     rssAtEndMb: m((r) => r.memory.rssAtEndMb),
+    whole: {
+      startWallMs: m((r) => r.whole?.start?.wallMs),
+      startCpuMs: m((r) => r.whole?.start?.cpuMs),
+      peakRssMb: m((r) => r.whole?.peakRssMb),
+      cpuMs: m((r) => r.whole?.cpuMs),
+      cpuPerEventUs: m(wholeCpuPerEventUs),
+      ratioToFloor: undefined,
+    },
   };
+}
+
+/** The client's harness script, or undefined for the compiled command. */
+function scriptOf(client: string): Extract<ClientSpec, { kind: 'script' }> | undefined {
+  const spec = CLIENTS[client]!;
+  return spec.kind === 'script' ? spec : undefined;
 }
 
 async function main(): Promise<number> {
@@ -381,40 +496,54 @@ async function main(): Promise<number> {
       `${(streamBytes / 1024 ** 2).toFixed(1)} MB of JSON, pre-built in ${buildMs.toFixed(0)} ms`,
   );
 
+  // The child being measured now (children run one at a time): the servers mark its first frame.
+  let watched: ProcessWatch | undefined;
+  const onWatch = (watch: ProcessWatch | undefined) => (watched = watch);
+  const markClientStarted = () => watched?.markStart();
   const streamStats: StreamStats[] = [];
-  const server = await startEventsServer(frames, (stats) => streamStats.push(stats));
+  const server = await startEventsServer(frames, (stats) => streamStats.push(stats), markClientStarted);
   const wsBase = `ws://${server.host}`;
   const childArgs = ['--ws-base', wsBase, ...planToArgs(plan), '--timeout-ms', String(CHILD_TIMEOUT_MS)];
+  const withCommand = options.clients.includes(COMMAND_CLIENT);
 
-  const scripts = [...new Set(options.clients.map((client) => CLIENTS[client]!.script))];
+  const scripts = [...new Set(options.clients.flatMap((client) => scriptOf(client) ?? []).map((spec) => spec.script))];
   let launcher: Launcher | undefined;
   try {
+    if (withCommand) log(`command: ${await ensureCommandBuilt()}`);
     launcher = options.loader === 'bundle' ? await bundleLauncher(['empty.ts', ...scripts]) : tsxLauncher();
     const imports = await measureImports(launcher, scripts, options.warmup, log);
 
-    const outcomes = new Map<string, ChildOutcome[]>(options.clients.map((client) => [client, []]));
+    const records = new Map<string, RunRecord[]>(options.clients.map((client) => [client, []]));
     const started = performance.now();
     for (let round = 0; round < options.repeat; round++) {
       for (const client of options.clients) {
-        const profileArgs = options.profileDir ? ['--profile-out', join(options.profileDir, `${client}-${round + 1}.cpuprofile`)] : [];
-        const outcome = await runChild(launcher, CLIENTS[client]!, [...childArgs, ...profileArgs]);
-        outcomes.get(client)!.push(outcome);
-        const r = outcome.result;
+        const profileOut = options.profileDir ? join(options.profileDir, `${client}-${round + 1}.cpuprofile`) : undefined;
+        const spec = scriptOf(client);
+        const record = spec
+          ? recordOfChild(await runChild(launcher, spec, [...childArgs, ...(profileOut ? ['--profile-out', profileOut] : [])], onWatch), plan)
+          : recordOfCommand(
+              await runCommandClient({ wsBase, plan, timeoutMs: CHILD_TIMEOUT_MS, profileOut, onWatch }),
+              plan,
+            );
+        records.get(client)!.push(record);
         log(
-          `  run ${round + 1}/${options.repeat} ${client.padEnd(13)} ` +
-            (r?.ok
-              ? `ok: ${fmt(r.stream.cpuMs, 0)} ms CPU, ${fmt(r.stream.wallMs, 0)} ms wall, peak RSS ${fmt(r.memory.peakRssMb)} MB`
-              : `FAILED: ${r ? r.errors.join('; ') : `exit ${outcome.exitCode}: ${outcome.stderr.trim().split('\n').slice(-3).join(' | ')}`}`),
+          `  run ${round + 1}/${options.repeat} ${client.padEnd(14)} ` +
+            (record.ok
+              ? `ok: ${fmt(record.stream.cpuMs, 0)} ms CPU, ${fmt(record.stream.wallMs, 0)} ms wall, peak RSS ${fmt(record.memory.peakRssMb)} MB; ` +
+                `whole process: start ${fmt(record.whole?.start?.cpuMs, 0)} ms CPU / ${fmt(record.whole?.start?.wallMs, 0)} ms wall, ` +
+                `run ${fmt(record.whole?.cpuMs, 0)} ms CPU, peak RSS ${fmt(record.whole?.peakRssMb)} MB`
+              : `FAILED: ${record.errors.join('; ')}`),
         );
       }
     }
     const totalMs = performance.now() - started;
 
-    const summaries = options.clients.map((client) => summarize(client, outcomes.get(client)!, plan));
+    const summaries = options.clients.map((client) => summarize(client, records.get(client)!, plan));
     const floor = summaries.find((summary) => summary.client === 'floor');
     const withRatio = summaries.map((summary) => ({
       ...summary,
       cpuRatioToFloor: floor && floor.okRuns > 0 ? summary.cpuMsPer1000Events / floor.cpuMsPer1000Events : undefined,
+      whole: { ...summary.whole, ratioToFloor: floor && floor.okRuns > 0 ? summary.whole.cpuPerEventUs / floor.whole.cpuPerEventUs : undefined },
     }));
 
     const loaderRssMb = imports.find((row) => row.what.includes('empty script'))?.result?.peakRssMb ?? NaN;
@@ -447,7 +576,7 @@ async function main(): Promise<number> {
         clients: withRatio,
         targets,
         server: streamStats,
-        runs: Object.fromEntries([...outcomes].map(([client, list]) => [client, list.map((outcome) => outcome.result ?? null)])),
+        runs: Object.fromEntries([...records].map(([client, list]) => [client, list.map((record) => ({ reported: record.reported, whole: record.whole ?? null }))])),
       };
       process.stdout.write(JSON.stringify(document, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) + '\n');
     } else {
@@ -491,11 +620,38 @@ async function main(): Promise<number> {
       log(`  startup: from process start to the first stream event (${launcher.label} + imports + connect + session.update),`);
       log('  wall ms and CPU ms; import ms: process start to the first line of the client body. peak RSS: VmHWM of the process;');
       log(`  peak - base: peak RSS minus the "${launcher.label}, empty script" baseline (${fmt(loaderRssMb, 1)} MB).`);
+      if (withCommand) {
+        log(`  ${COMMAND_CLIENT} is measured from outside (/proc): startup = spawn to its first frame at the server, stream = from then`);
+        log('  to its "server ended the session" line; user/sys at 10 ms ticks.');
+      }
       for (const s of withRatio) {
         log(`  ${s.client}: ${s.description}`);
         for (const note of s.notes) log(`    note: ${note}`);
         for (const error of s.errors) log(`    ERROR: ${error}`);
       }
+      log('');
+      log(`whole process${repeatNote}, each client its own process, read from the parent the same way for all (/proc):`);
+      log('');
+      log(
+        table(
+          ['client', 'start CPU ms', 'start wall ms', 'peak RSS MB', 'run CPU ms', 'CPU per event µs', 'x floor'],
+          withRatio.map((s) => [
+            s.okRuns === s.runs ? s.client : `${s.client} (${s.okRuns}/${s.runs} ok)`,
+            fmt(s.whole.startCpuMs, 0),
+            fmt(s.whole.startWallMs, 0),
+            fmt(s.whole.peakRssMb, 1),
+            fmt(s.whole.cpuMs, 0),
+            fmt(s.whole.cpuPerEventUs, 1),
+            s.whole.ratioToFloor === undefined ? 'n/a' : `${fmt(s.whole.ratioToFloor, 2)}x`,
+          ]),
+        ),
+      );
+      log('');
+      log('  start: spawn to the client\'s first frame arriving at the server (its session.update), wall ms, and the CPU of all');
+      log(`  its threads then (/proc/PID/task/*/schedstat; ${launcher.label} for the scripts, plain node for ${COMMAND_CLIENT}).`);
+      log('  peak RSS: VmHWM, the highest read while it ran (and, for the scripts, their own read at the last event).');
+      log('  run CPU: user+sys from spawn to exit (the reaped child\'s times, 10 ms ticks). CPU per event: (run CPU - start CPU) /');
+      log('  events the server sent it, so exit and teardown count too; x floor: that, over the floor\'s.');
       if (streamStats.length > 0) {
         const pauses = streamStats.map((stats) => stats.pauses);
         const peak = Math.max(...streamStats.map((stats) => stats.peakBufferedBytes));

@@ -41,9 +41,15 @@ export interface StreamStats {
   readonly sendMs: number;
 }
 
+/**
+ * `onClientStarted` runs, synchronously, when a connection's first client frame arrives and
+ * before the stream starts: the moment that client's first frame is on the wire (bench:events
+ * reads the client process's start CPU there).
+ */
 export async function startEventsServer(
   frames: readonly Buffer[],
   onStreamDone?: (stats: StreamStats) => void,
+  onClientStarted?: () => void,
 ): Promise<EventsServer> {
   const http: Server = createServer((_request, response) => {
     response.writeHead(426, { 'content-type': 'text/plain' }).end('websocket only');
@@ -60,6 +66,7 @@ export async function startEventsServer(
     socket.on('message', () => {
       if (started) return;
       started = true;
+      onClientStarted?.();
       void streamTo(socket, frames).then(
         (stats) => {
           onStreamDone?.(stats);

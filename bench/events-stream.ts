@@ -7,6 +7,8 @@
  * Shape, for `audioDeltas` = N (default 30,000 = 10 minutes of 20 ms frames):
  *
  *   session.created                                   (id SESSION_ID)
+ *   session.updated                                   (the answer to the client's session.update:
+ *                                                      Parley counts a session as started only then)
  *   per response r (every RESPONSE_AUDIO_DELTAS audio deltas; the last one has id FINAL_RESPONSE_ID):
  *     response.created
  *     response.output_item.added, conversation.item.added, response.content_part.added
@@ -79,6 +81,9 @@ export function buildStream(audioDeltas: number): { plan: StreamPlan; frames: Bu
     type: 'session.created',
     session: realtimeSession(SESSION_ID),
   });
+  // Sent up front, not in answer: the server streams after the client's first frame (its
+  // session.update), so this is exactly where a real server's confirmation would come.
+  push({ type: 'session.updated', session: realtimeSession(SESSION_ID) });
 
   let audioSent = 0;
   let transcriptDeltas = 0;
