@@ -94,3 +94,37 @@ test('send after the server closed is a silent no-op and writable turns false', 
   await server.close();
   await leaks.assertNothingLeft();
 });
+
+test('a text frame of invalid UTF-8 is delivered with replacement characters and the connection stays open', BOUNDED, async (t) => {
+  const leaks = startLeakCheck();
+  const server = await startKeepaliveTestServer({
+    answerPings: true,
+    onConnection: (socket) => {
+      socket.send(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), { binary: false }); // {"\xff\xfe"}
+      socket.send('{"type":"after"}');
+    },
+  });
+  t.after(() => server.close());
+  const frames: string[] = [];
+  let connected: RealtimeConnection | undefined;
+  await new Promise<void>((resolve, reject) => {
+    connectWebSocket({
+      target: { url: server.url, headers: {} },
+      firstFrame: '{"type":"session.update"}',
+      timeoutMs: 2_000,
+      handlers: {
+        onOpen: () => {},
+        onFrame: (frame) => {
+          frames.push(frame);
+          if (frames.length === 2) resolve();
+        },
+        onClose: (info) => reject(new Error(`closed: ${JSON.stringify(info)}`)),
+      },
+    }).then((connection) => (connected = connection), reject);
+  });
+  assert.deepEqual(frames, ['{"\uFFFD\uFFFD"}', '{"type":"after"}']);
+  assert.equal(connected!.writable, true, 'one bad frame does not cost the connection');
+  connected!.close();
+  await server.close();
+  await leaks.assertNothingLeft();
+});
