@@ -19,6 +19,7 @@ import { createAgentProgress } from './agent-progress';
 import { chooseHeadlessAudio } from './choose-audio';
 import { FlagError, headlessUsage, namedOutputDevice, parseHeadlessFlags, type HeadlessOptions } from './cli-flags';
 import { noiseReductionFor } from '../core/protocol/session-config';
+import { createBatchedWriter } from './batched-writer';
 import { createJsonLinesPrinter, createReadablePrinter } from './event-printers';
 import { listAudioDevices, listenForTalkKey, printDeviceList } from './live-audio';
 import { startProblems } from './start-checks';
@@ -114,7 +115,9 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
   const progress = jsonLines ? undefined : createAgentProgress(output);
   // Events carry what others said (the model's words, a server's message): a secret they quote is
   // redacted like every other line. Replacing text inside a JSON string keeps the line valid JSON.
-  const printJson = jsonLines ? createJsonLinesPrinter((text) => io.stdout(redactSecrets(text))) : undefined;
+  // One write per turn of the event loop: the lines of a fast stream would each hold a pipe write.
+  const jsonOut = jsonLines ? createBatchedWriter(io.stdout) : undefined;
+  const printJson = jsonOut ? createJsonLinesPrinter((text) => jsonOut.write(redactSecrets(text))) : undefined;
   let lastActivityAt = Date.now();
   let fatalMessage: string | undefined;
   let closed!: () => void;
@@ -211,6 +214,7 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
   };
   io.onStopSignal(stop);
   const exitCode = (failures: readonly ReleaseFailure[], cleanExit: number): number => {
+    jsonOut?.flush();
     for (const failure of failures) output.err(`parley: could not close ${failure.part}: ${failure.message}\n`);
     if (fatalMessage) {
       output.err(`parley: ${fatalMessage}\n`);
