@@ -113,11 +113,11 @@ export async function runHeadless(io: HeadlessIo): Promise<number> {
 
   const printer = jsonLines ? undefined : createReadablePrinter(output.out, output.err);
   const progress = jsonLines ? undefined : createAgentProgress(output);
-  // Events carry what others said (the model's words, a server's message): a secret they quote is
-  // redacted like every other line. Replacing text inside a JSON string keeps the line valid JSON.
-  // One write per turn of the event loop: the lines of a fast stream would each hold a pipe write.
+  // Events carry what others said (the model's words, a server's message): the printer redacts a
+  // secret they quote in every line (inside a JSON string, so the line stays valid JSON). One write
+  // per turn of the event loop: the lines of a fast stream would each hold a pipe write.
   const jsonOut = jsonLines ? createBatchedWriter(io.stdout) : undefined;
-  const printJson = jsonOut ? createJsonLinesPrinter((text) => jsonOut.write(redactSecrets(text))) : undefined;
+  const printJson = jsonOut ? createJsonLinesPrinter(jsonOut.write) : undefined;
   let lastActivityAt = Date.now();
   let fatalMessage: string | undefined;
   let closed!: () => void;
