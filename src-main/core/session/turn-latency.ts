@@ -161,7 +161,7 @@ export class TurnLatencyTracker {
     return this.handoffs.get(this.cardOf.get(handoffId) ?? handoffId);
   }
 
-  /** What this response answers: an explicit start, else the end of the user's speech (local first), if recent. */
+  /** What this response answers: an explicit start, else the end of the turn the server heard (the local detector's mark of it first), if recent. */
   private takeStart(): StartMark | undefined {
     const now = this.deps.now();
     const explicit = this.explicitStart;
@@ -171,9 +171,13 @@ export class TurnLatencyTracker {
     this.localSpeechEndAt = undefined;
     this.serverSpeechEndAt = undefined;
     if (explicit) return explicit;
-    if (local !== undefined && now - local <= MAX_SPEECH_END_AGE_MS) return { at: local, source: 'local_vad' };
-    if (server !== undefined && now - server <= MAX_SPEECH_END_AGE_MS) return { at: server, source: 'server_vad' };
-    return undefined;
+    // Hands-free turns are the server's to end: without its speech_stopped the speech was not a
+    // turn (an aside, a "mm-hm"), and the response answers something else. The local detector
+    // hears the same end sooner and more exactly, so it counts when it came at or before the
+    // server's (a local end after it is speech the server did not take into this turn).
+    if (server === undefined || now - server > MAX_SPEECH_END_AGE_MS) return undefined;
+    if (local !== undefined && local <= server && server - local <= MAX_SPEECH_END_AGE_MS) return { at: local, source: 'local_vad' };
+    return { at: server, source: 'server_vad' };
   }
 
   /** Emits what the measured reply has so far (no device step). */

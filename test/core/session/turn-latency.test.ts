@@ -63,11 +63,34 @@ test("without a local mark the server's speech_stopped starts the turn", () => {
 test('a speech end older than the limit is not taken as the start: the response is not measured', () => {
   const { tracker, emitted, advance } = rig();
   tracker.localSpeechEnded();
+  tracker.serverSpeechEnded();
   advance(MAX_SPEECH_END_AGE_MS + 1);
   tracker.responseCreated('resp_1');
   tracker.audioDelta('item_1');
   tracker.responseDone();
   assert.deepEqual(emitted, []);
+});
+
+test("local speech the server never ended as a turn (an aside) starts nothing: the next response answers something else", () => {
+  const { tracker, emitted, advance } = rig(false);
+  tracker.localSpeechEnded();
+  advance(2_000);
+  tracker.responseCreated('resp_update'); // e.g. the agent's spoken update
+  tracker.audioDelta('item_update');
+  tracker.responseDone();
+  assert.deepEqual(emitted, []);
+});
+
+test("a local end after the server's is speech the server did not take into the turn: the server's end starts it", () => {
+  const { tracker, emitted, advance } = rig(false);
+  tracker.serverSpeechEnded();
+  advance(100);
+  tracker.localSpeechEnded(); // the user went on a moment after the server closed the turn
+  advance(200);
+  tracker.responseCreated('resp_1');
+  tracker.audioDelta('item_1');
+  assert.equal(emitted[0]!.start, 'server_vad');
+  assert.deepEqual(stepsOf(emitted[0]), { response_started: 300, first_audio: 0 });
 });
 
 test('a response nobody asked for (an agent update) is not measured, and the marks are used once', () => {
