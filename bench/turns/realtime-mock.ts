@@ -25,6 +25,7 @@ import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { buildUsage, textTokens, INPUT_AUDIO_MS_PER_TOKEN, OUTPUT_AUDIO_MS_PER_TOKEN } from '../../test/support/ga-realtime-scripts';
 import { rawDataToString, recordHandshake, startLoopbackWsServer, writeHttpResponse, type LoopbackWsServer } from '../../test/support/loopback-ws-server';
+import { applySessionUpdate, defaultSession } from '../../test/support/ga-realtime-connection';
 import { realtimeSpec } from '../../test/support/realtime-spec';
 import { answerTone, LOUD_SAMPLE } from './speech';
 
@@ -132,7 +133,7 @@ export async function startRealtimeMock(options: RealtimeMockOptions): Promise<R
   const timers = new Set<NodeJS.Timeout>();
   let connections = 0;
   let socket: WebSocket | undefined;
-  let session = defaultSession('sess_bench');
+  let session: Json = defaultSession('sess_bench', 'gpt-realtime');
   let sessionReady = false;
   let clientVadSilenceMs: number | undefined;
   let firstAppendAt: number | undefined;
@@ -258,7 +259,7 @@ export async function startRealtimeMock(options: RealtimeMockOptions): Promise<R
   }
 
   function updateSession(patch: Json): void {
-    session = mergeSession(session, patch);
+    session = applySessionUpdate(session, patch);
     const turnDetection = ((session['audio'] as Json)['input'] as Json)['turn_detection'] as Json | null;
     const silence = turnDetection?.['silence_duration_ms'];
     if (typeof silence === 'number') clientVadSilenceMs = silence;
@@ -522,63 +523,4 @@ export async function startRealtimeMock(options: RealtimeMockOptions): Promise<R
       await server.close();
     },
   };
-}
-
-/** The live service's defaults, as session.created shows them (as the GA stand-in). */
-function defaultSession(id: string): Json {
-  return {
-    type: 'realtime',
-    object: 'realtime.session',
-    id,
-    model: 'gpt-realtime',
-    output_modalities: ['audio'],
-    instructions: 'You are a helpful, witty, and friendly AI.',
-    audio: {
-      input: {
-        format: { type: 'audio/pcm', rate: SAMPLE_RATE_HZ },
-        turn_detection: turnDetectionWithDefaults({ type: 'server_vad' }),
-      },
-      output: { format: { type: 'audio/pcm', rate: SAMPLE_RATE_HZ }, voice: 'alloy', speed: 1 },
-    },
-    tools: [],
-    tool_choice: 'auto',
-    max_output_tokens: 'inf',
-    tracing: null,
-    truncation: 'auto',
-    prompt: null,
-    expires_at: Math.floor(Date.now() / 1000) + 3_600,
-  };
-}
-
-function turnDetectionWithDefaults(value: Json): Json {
-  if (value['type'] === 'semantic_vad') return { type: 'semantic_vad', eagerness: 'auto', create_response: true, interrupt_response: true, ...value };
-  return { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 200, idle_timeout_ms: null, create_response: true, interrupt_response: true, ...value };
-}
-
-/** A session.update merged the way the service does (nested audio settings field by field). */
-function mergeSession(current: Json, patch: Json): Json {
-  const next = structuredClone(current);
-  for (const [key, value] of Object.entries(patch ?? {})) {
-    if (key === 'type' || key === 'parallel_tool_calls') continue;
-    if (key !== 'audio') {
-      next[key] = structuredClone(value);
-      continue;
-    }
-    const audio = next['audio'] as Json;
-    for (const direction of ['input', 'output'] as const) {
-      const changes = (value as Json)[direction] as Json | undefined;
-      if (!changes) continue;
-      const target = (audio[direction] ??= {}) as Json;
-      for (const [field, setting] of Object.entries(changes)) {
-        if (field === 'turn_detection') target[field] = setting === null ? null : turnDetectionWithDefaults(setting as Json);
-        else if (field === 'transcription') target[field] = pick(setting as Json, ['model', 'language', 'prompt']);
-        else target[field] = structuredClone(setting);
-      }
-    }
-  }
-  return next;
-}
-
-function pick(source: Json, fields: string[]): Json {
-  return Object.fromEntries(fields.filter((field) => field in source).map((field) => [field, structuredClone(source[field])]));
 }

@@ -599,8 +599,8 @@ export class GaConnection {
   }
 }
 
-/** The live service's defaults, as `session.created` shows them. */
-function defaultSession(id: string, model: string): JsonRecord {
+/** The live service's defaults, as `session.created` shows them (the turns bench's mock starts from them too). */
+export function defaultSession(id: string, model: string): JsonRecord {
   return {
     type: 'realtime',
     object: 'realtime.session',
@@ -633,7 +633,7 @@ function turnDetectionWithDefaults(value: JsonRecord): JsonRecord {
 }
 
 /** Merges a (validated) session.update into the session: nested audio settings field by field, the rest replaced. */
-function applySessionUpdate(current: JsonRecord, patch: JsonRecord): JsonRecord {
+export function applySessionUpdate(current: JsonRecord, patch: JsonRecord): JsonRecord {
   const next = structuredClone(current);
   for (const [key, value] of Object.entries(patch)) {
     if (key === 'type') continue;
