@@ -16,8 +16,8 @@ export type LatencyOwner = 'parley' | 'server' | 'agent' | 'device';
  *  - answer_sent: answer arrived → its text sent to the voice session (Parley)
  *  - response_started: end of the user's speech (or answer sent) → the server's first response event (the server)
  *  - first_audio: response started → its first audio delta (the server)
- *  - buffering: first audio delta → its first sample handed to the device (Parley: jitter buffer)
- *  - device: handed to the device → heard (the device and sound server's output latency)
+ *  - buffering: first audio delta → its first sample handed to the sound server (Parley: the jitter buffer and its output queue)
+ *  - device: handed to the sound server → heard (the sound server's and device's output latency)
  */
 export type LatencyStepName =
   | 'agent_request'

@@ -27,7 +27,10 @@ export interface PlaybackInterruption {
   readonly playedMs: number;
 }
 
-/** The first sample of an item's audio at the device: when it was handed over and when it is heard (epoch ms, fractional). */
+/**
+ * The first sample of an item's audio: when it left Parley (handed to the sound server, past any
+ * queue of ours) and when it is heard (epoch ms, fractional).
+ */
 export interface PlaybackStart {
   readonly itemId: string | undefined;
   readonly handedAt: number;

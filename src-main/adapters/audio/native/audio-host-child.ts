@@ -165,7 +165,9 @@ async function openOutput(deviceName: string | undefined): Promise<OpenedDevice>
   const current = { stream, device, buffer, statusTimer, latencyMs };
   output = current;
   echo.setDelayHintMs(echoDelayHintMs());
-  const reference = new EchoReferenceFeed({ sampleRate, channels }, echo, (PLAYBACK_CHUNKS_IN_FLIGHT + NATIVE_QUEUE_CHUNKS) * chunkMs);
+  /** Our own queue past the jitter buffer: the chunks in flight and naudiodon's. */
+  const queuedMs = (PLAYBACK_CHUNKS_IN_FLIGHT + NATIVE_QUEUE_CHUNKS) * chunkMs;
+  const reference = new EchoReferenceFeed({ sampleRate, channels }, echo, queuedMs);
   // The device pulls: each accepted chunk asks the buffer for the next one (silence included),
   // keeping PLAYBACK_CHUNKS_IN_FLIGHT chunks between the buffer and the speaker. The pump stops
   // as soon as this output is no longer current.
@@ -177,7 +179,7 @@ async function openOutput(deviceName: string | undefined): Promise<OpenedDevice>
     // The moment the speaker's audio is handed over is the canceller's reference.
     reference.push(scratch, chunkFrames, handedAtMs);
     const started = buffer.lastPullItemStart;
-    if (started) reportPlaybackStart(started, handedAtMs + (started.frameOffset * 1000) / sampleRate, latencyMs);
+    if (started) reportPlaybackStart(started, handedAtMs + (started.frameOffset * 1000) / sampleRate + queuedMs);
     const chunk = Buffer.allocUnsafe(chunkBytes);
     chunk.set(new Uint8Array(scratch.buffer, scratch.byteOffset, chunkBytes));
     stream.write(chunk).then(pump, (error: unknown) => {
@@ -189,12 +191,15 @@ async function openOutput(deviceName: string | undefined): Promise<OpenedDevice>
 }
 
 /**
- * An item's first sample was handed over at `handedAtMs` (this process's performance clock): the
- * parent gets it on the shared epoch clock, with when it will be heard past the device's queue.
+ * An item's first sample reaches the sound server at `handedAtMs` (this process's performance
+ * clock: pulled from the jitter buffer, then through our own chunk queue, which is Parley's time);
+ * the parent gets it on the shared epoch clock, with when it is heard past the sound server.
+ * Estimates from the queue's size and the server's measured latency: naudiodon reports no
+ * playback timestamps.
  */
-function reportPlaybackStart(started: { readonly itemId: string | undefined }, handedAtMs: number, latencyMs: number): void {
+function reportPlaybackStart(started: { readonly itemId: string | undefined }, handedAtMs: number): void {
   const handedAt = performance.timeOrigin + handedAtMs;
-  send({ type: 'playback-started', start: { itemId: started.itemId, handedAt, heardAt: handedAt + latencyMs } });
+  send({ type: 'playback-started', start: { itemId: started.itemId, handedAt, heardAt: handedAt + SOUND_SERVER_OUTPUT_LATENCY_MS } });
 }
 
 function sendPlaybackStatus(buffer: PlaybackBuffer): void {

@@ -172,13 +172,13 @@ test('assistant audio from the server comes out of the speaker with the right du
   assert.ok(Math.abs(pitchHz - toneHz) < toneHz * 0.02, `heard ${pitchHz.toFixed(1)} Hz`);
 
   // The audio process reports the item's first sample once (the latency waterfall's end): handed
-  // to the device during this test, heard after the device's own latency.
+  // to the sound server during this test, past our own output queue, heard after the server's latency.
   assert.equal(starts.length, 1, JSON.stringify(starts));
   const [start] = starts;
   assert.equal(start!.itemId, 'item_tone');
   const deviceMs = start!.heardAt - start!.handedAt;
-  t.diagnostic(`first sample handed over, heard ${deviceMs.toFixed(1)} ms later (the stream's reported latency)`);
-  assert.ok(deviceMs >= 0 && deviceMs < 500, `device latency ${deviceMs} ms`);
+  t.diagnostic(`first sample handed to the sound server, heard ${deviceMs.toFixed(1)} ms later`);
+  assert.ok(deviceMs > 0 && deviceMs < 100, `sound server latency ${deviceMs} ms`);
   const now = performance.timeOrigin + performance.now();
   assert.ok(start!.handedAt < now && now - start!.handedAt < 10_000, 'on the epoch clock of this process');
 });
