@@ -14,6 +14,7 @@ import { test, type TestContext } from 'node:test';
 import { echoRemovedDb, monitorTrack, onsetIn, totalMs, without, type Stretch } from '../../long-checks/room-levels';
 import { cancelInLockstep } from '../../long-checks/room-reference-canceller';
 import { RoomRig } from '../../long-checks/room-rig';
+import { judgeAttempts, type Attempt } from '../support/judged-attempts';
 import { startPulseRoom, pulseRoomUnavailableReason } from '../support/pulse-room';
 import { atLevel, renderSpeech, speechUnavailableReason } from '../support/speech-assets';
 import { sleep } from '../support/stats';
@@ -40,12 +41,6 @@ const ANSWER =
   'and the hotel is a short walk from the station. The weather should be mild, around eighteen degrees, ' +
   'with a chance of rain in the afternoon, so bring a light coat.';
 const INTERRUPTION = 'What time does the train leave tomorrow?';
-
-/** One attempt's scope: its diagnostics go to the test, its cleanups run when it ends. */
-interface Attempt {
-  diagnostic(message: string): void;
-  after(cleanup: () => unknown): void;
-}
 
 async function roomRun(t: Attempt, echoDelayMs: number): Promise<void> {
   const room = await startPulseRoom({ echoDelayMs, echoAttenuationDb: ECHO_ATTENUATION_DB });
@@ -149,21 +144,8 @@ async function roomRun(t: Attempt, echoDelayMs: number): Promise<void> {
  */
 const ATTEMPTS = 3;
 
-async function judgedRoomRun(t: TestContext, echoDelayMs: number): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const cleanups: Array<() => unknown> = [];
-    let failure: unknown;
-    try {
-      await roomRun({ diagnostic: (message) => t.diagnostic(`attempt ${attempt}: ${message}`), after: (cleanup) => cleanups.push(cleanup) }, echoDelayMs);
-    } catch (error) {
-      failure = error;
-    }
-    // Every cleanup runs before the next attempt; one that fails fails the test (a room left open).
-    for (const cleanup of cleanups.reverse()) await cleanup();
-    if (failure === undefined) return;
-    if (attempt >= ATTEMPTS) throw failure;
-    t.diagnostic(`attempt ${attempt} failed: ${failure instanceof Error ? failure.message : String(failure)}`);
-  }
+function judgedRoomRun(t: TestContext, echoDelayMs: number): Promise<void> {
+  return judgeAttempts(t, ATTEMPTS, (attempt) => roomRun(attempt, echoDelayMs));
 }
 
 test('the canceller removes ≥ 30 dB of a 60 ms echo and keeps the person talking over it', { skip: unavailable, timeout: 300_000 }, (t) => judgedRoomRun(t, 60));

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { monitorTrack, onsetIn, type Stretch } from '../../long-checks/room-levels';
 import { RoomRig } from '../../long-checks/room-rig';
+import { judgeAttempts, type Attempt } from '../support/judged-attempts';
 import { startPulseRoom, pulseRoomUnavailableReason } from '../support/pulse-room';
 import { atLevel, renderSpeech, speechUnavailableReason } from '../support/speech-assets';
 import { sleep } from '../support/stats';
@@ -17,7 +18,17 @@ const PERSON_LEVEL_DBFS = -28;
 /** Where a window counts as heard in the raw microphone (echo at about -31 dBFS). */
 const HEARD_DBFS = -55;
 
-test('with echo cancellation off the gate sends the assistant\'s echo as silence and the person alone as heard', { skip: unavailable, timeout: 60_000 }, async (t) => {
+/**
+ * Attempts per room, as for the canceller's rooms (test/room/echo-canceller-room.test.ts): a
+ * playback glitch in the sound server can let a frame of echo through the gate's level check.
+ */
+const ATTEMPTS = 3;
+
+test('with echo cancellation off the gate sends the assistant\'s echo as silence and the person alone as heard', { skip: unavailable, timeout: 180_000 }, (t) =>
+  judgeAttempts(t, ATTEMPTS, gateRoomRun),
+);
+
+async function gateRoomRun(t: Attempt): Promise<void> {
   const room = await startPulseRoom(ROOM);
   t.after(() => room.close());
   t.diagnostic(room.describe());
@@ -63,4 +74,4 @@ test('with echo cancellation off the gate sends the assistant\'s echo as silence
   t.diagnostic(`person alone: raw ${raw.levelDbfs(speech).toFixed(1)} dBFS, sent ${rig.sent.levelDbfs(speech).toFixed(1)} dBFS`);
   assert.ok(Math.abs(change) <= 1.5, `the person alone passes the gate unchanged (${change.toFixed(1)} dB)`);
   assert.equal(rig.bargeIns.length, 0, 'the echo did not barge in');
-});
+}
