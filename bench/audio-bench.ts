@@ -18,8 +18,8 @@
  * (targets that FAIL still exit 0, like bench:events).
  */
 import { formatEchoCanceller, measureEchoCanceller, type EchoCancellerBenchResult } from './echo-canceller-bench';
-import { parseBenchFlags, UsageError } from './cli';
-import { cpus, loadavg, platform, arch, totalmem } from 'node:os';
+import { describeMachine, FlagReader, machineLine, parseBenchFlags, UsageError } from './cli';
+import { loadavg } from 'node:os';
 import { measureFrameCosts, timerOverheadNs, type CostRow } from './audio/frame-cost';
 import { liveUnavailableReason, measureLive, type LiveResult } from './audio/live-latency';
 import { fmt, table } from '../test/support/stats';
@@ -58,37 +58,27 @@ function usage(): string {
 
 function parseOptions(argv: readonly string[]): Options | undefined {
   const options: Options = { json: false, iterations: 5_000, warmup: 500, live: true, wireSeconds: 8, bursts: 20, shortBursts: 5, bargeIns: 10 };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    const integer = (raw: string, min: number): number => {
-      const n = Number(raw);
-      if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be an integer ≥ ${min}, not "${raw}"`);
-      return n;
-    };
+  const flags = new FlagReader(argv);
+  for (let flag = flags.next(); flag !== undefined; flag = flags.next()) {
     switch (flag) {
       case '--json':
         options.json = true;
         break;
       case '--iterations':
-        options.iterations = integer(value(), 100);
+        options.iterations = flags.integer(100);
         options.warmup = Math.max(100, Math.round(options.iterations / 10));
         break;
       case '--wire-seconds':
-        options.wireSeconds = integer(value(), 3);
+        options.wireSeconds = flags.integer(3);
         break;
       case '--bursts':
-        options.bursts = integer(value(), 1);
+        options.bursts = flags.integer(1);
         break;
       case '--short-bursts':
-        options.shortBursts = integer(value(), 0);
+        options.shortBursts = flags.integer(0);
         break;
       case '--barge-ins':
-        options.bargeIns = integer(value(), 1);
+        options.bargeIns = flags.integer(1);
         break;
       case '--no-live':
         options.live = false;
@@ -228,18 +218,8 @@ async function main(): Promise<number> {
   const opts = options;
   const log = (text: string) => (opts.json ? process.stderr : process.stdout).write(text + '\n');
   const started = performance.now();
-  const machine = {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    node: process.version,
-    platform: `${platform()} ${arch()}`,
-    memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
-    loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
-  };
-  log(
-    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.platform}, node ${machine.node}; ` +
-      `load average ${machine.loadAverageAtStart.join(' ')}`,
-  );
+  const machine = describeMachine();
+  log(machineLine(machine));
 
   log('cost: measuring the per-frame processing of the capture and playback paths');
   const timer = timerOverheadNs();

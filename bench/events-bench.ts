@@ -22,7 +22,7 @@
  * The server lives in this process, so its work never shows in a client's numbers. How the end of
  * the stream is detected and verified: see bench/events-stream.ts.
  */
-import { parseBenchFlags, UsageError } from './cli';
+import { FlagReader, parseBenchFlags, UsageError } from './cli';
 import { spawn } from 'node:child_process';
 import { runCommandClient, type CommandReport } from './command-client';
 import { ensureCommandBuilt } from './parley-command';
@@ -100,21 +100,12 @@ function usage(): string {
 
 function parseOptions(argv: readonly string[]): Options | undefined {
   const options: Options = { events: DEFAULT_AUDIO_DELTAS, clients: DEFAULT_CLIENTS, repeat: 5, json: false, warmup: true, profileDir: undefined, loader: 'bundle' };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    const positiveInt = (raw: string): number => {
-      const n = Number(raw);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, not "${raw}"`);
-      return n;
-    };
+  const flags = new FlagReader(argv);
+  const value = () => flags.value();
+  for (let flag = flags.next(); flag !== undefined; flag = flags.next()) {
     switch (flag) {
       case '--events':
-        options.events = positiveInt(value());
+        options.events = flags.integer(1);
         break;
       case '--clients': {
         const names = value().split(',').map((name) => name.trim()).filter(Boolean);
@@ -124,7 +115,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
         break;
       }
       case '--repeat':
-        options.repeat = positiveInt(value());
+        options.repeat = flags.integer(1);
         break;
       case '--json':
         options.json = true;

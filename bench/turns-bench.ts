@@ -20,9 +20,9 @@
  * failing, something left running); a FAIL against a target still exits 0, as the other benches.
  */
 import { existsSync } from 'node:fs';
-import { arch, cpus, loadavg, platform, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { parseBenchFlags } from './cli';
+import { describeMachine, machineLine, parseBenchFlags } from './cli';
 import { planDialogue, runDialogue, VoiceScript, type DialogueResult } from './turns/dialogue';
 import { parseTurnsOptions, turnsUsage, type TurnsOptions } from './turns/options';
 import { buildReport, formatReport } from './turns/report';
@@ -76,15 +76,8 @@ async function main(): Promise<number> {
   if ('exitCode' in parsed) return parsed.exitCode;
   const options: TurnsOptions = { ...parsed.options, cli: resolve(parsed.options.cli) };
   const log = (text: string) => (options.json ? process.stderr : process.stdout).write(text + '\n');
-  const machine = {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    node: process.version,
-    platform: `${platform()} ${arch()}`,
-    memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
-    loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
-  };
-  log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, ${machine.platform}, node ${machine.node}; load average ${machine.loadAverageAtStart.join(' ')}`);
+  const machine = describeMachine();
+  log(machineLine(machine));
   const unavailable = unavailableReason(options);
   if (unavailable) {
     log(`bench:turns: cannot run: ${unavailable}`);

@@ -1,6 +1,6 @@
 /** The flags of `npm run bench:turns` (bench/turns-bench.ts), their defaults and the usage text. */
 import { MAX_VAD_SILENCE_MS, MIN_VAD_SILENCE_MS } from '../../src-shared/ipc-contract';
-import { UsageError } from '../cli';
+import { FlagReader, UsageError } from '../cli';
 
 export interface TurnsOptions {
   /** Measured spoken turns (handoff turns included). */
@@ -81,19 +81,10 @@ export function turnsUsage(): string {
 export function parseTurnsOptions(argv: readonly string[]): TurnsOptions | undefined {
   const options: { -readonly [K in keyof TurnsOptions]: TurnsOptions[K] } = { ...DEFAULT_OPTIONS };
   let handoffsGiven = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const next = argv[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    const integer = (min: number, max = Number.MAX_SAFE_INTEGER): number => {
-      const raw = value();
-      const n = Number(raw);
-      if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${raw}"`);
-      return n;
-    };
+  const flags = new FlagReader(argv);
+  const value = () => flags.value();
+  const integer = (min: number, max?: number) => flags.integer(min, max);
+  for (let flag = flags.next(); flag !== undefined; flag = flags.next()) {
     switch (flag) {
       case '--turns':
         options.turns = integer(1, 1_000);
