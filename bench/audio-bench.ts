@@ -20,7 +20,7 @@
 import { formatEchoCanceller, measureEchoCanceller, type EchoCancellerBenchResult } from './echo-canceller-bench';
 import { describeMachine, FlagReader, machineLine, parseBenchFlags, UsageError } from './cli';
 import { loadavg } from 'node:os';
-import { measureFrameCosts, timerOverheadNs, type CostRow } from './audio/frame-cost';
+import { measureAnswerBurst, measureFrameCosts, timerOverheadNs, type AnswerBurstCost, type CostRow } from './audio/frame-cost';
 import { liveUnavailableReason, measureLive, type LiveResult } from './audio/live-latency';
 import { fmt, table } from '../test/support/stats';
 
@@ -167,6 +167,15 @@ function printCosts(log: (text: string) => void, costs: readonly CostRow[], opti
   log('  max: single outliers (GC, preemption by other processes); the target is read on p99.');
 }
 
+/** A long answer the server sends faster than real time. */
+const ANSWER_BURST_SECONDS = 25;
+
+function printAnswerBurst(log: (text: string) => void, burst: AnswerBurstCost): void {
+  log('');
+  log(`a ${burst.answerSeconds} s answer arriving at once (${burst.deviceSampleRate / 1000} kHz stereo device): ${fmt(burst.arrivalMs, 1)} ms to take all its deltas; each 5 ms pull while it plays ${fmt(burst.pullUs.median)} µs median, ${fmt(burst.pullUs.p99)} µs p99, ${fmt(burst.pullUs.max)} µs max`);
+  log('  (converted as the device pulls it: before, taking the answer converted it all at once and held the audio loop, and the speaker ran dry)');
+}
+
 function printLive(log: (text: string) => void, live: LiveResult): void {
   const { wire, delta, shortDelta, reference, bargeIn } = live;
   const row = (what: string, n: number, d: { median: number; p99: number; max: number; min: number }) => [what, String(n), fmt(d.min), fmt(d.median), fmt(d.p99), fmt(d.max)];
@@ -224,6 +233,7 @@ async function main(): Promise<number> {
   log('cost: measuring the per-frame processing of the capture and playback paths');
   const timer = timerOverheadNs();
   const costs = measureFrameCosts({ iterations: opts.iterations, warmup: opts.warmup });
+  const burst = measureAnswerBurst(ANSWER_BURST_SECONDS);
   log('echo canceller: measuring its per-frame cost and the echo it removes in a synthetic room');
   let echoCanceller: EchoCancellerBenchResult | undefined;
   let echoCancellerError: string | undefined;
@@ -255,6 +265,7 @@ async function main(): Promise<number> {
       options: opts,
       timerOverheadNs: timer,
       costs,
+      answerBurst: burst,
       echoCanceller: echoCanceller ?? null,
       echoCancellerError: echoCancellerError ?? null,
       live: live ?? null,
@@ -267,6 +278,7 @@ async function main(): Promise<number> {
     process.stdout.write(JSON.stringify(document, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) + '\n');
   } else {
     printCosts(log, costs, opts, timer.median);
+    printAnswerBurst(log, burst);
     log(echoCanceller ? `\n${formatEchoCanceller(echoCanceller)}` : `\necho canceller: not measured (${echoCancellerError})`);
     if (live) printLive(log, live);
     else log(`\nlive latency: not measured (${liveSkipped})${liveError ? `\n${liveError}` : ''}`);

@@ -167,6 +167,34 @@ export function measurePlayback(deviceSampleRate: number, deviceChannels: number
   };
 }
 
+/** A whole answer arriving at once, as the audio process receives it: how long each step holds its event loop. */
+export interface AnswerBurstCost {
+  readonly answerSeconds: number;
+  readonly deviceSampleRate: number;
+  /** All of the answer's 20 ms deltas pushed back to back, ms: what holds the loop on arrival. */
+  readonly arrivalMs: number;
+  /** Each 5 ms device pull while the answer plays (the conversion moved there), µs. */
+  readonly pullUs: Distribution;
+}
+
+export function measureAnswerBurst(answerSeconds: number, deviceSampleRate = 48_000, deviceChannels = 2): AnswerBurstCost {
+  const deltas = chunks(interleave(speechLike(24_000, answerSeconds, 17), 1), 960);
+  const buffer = new PlaybackBuffer({ deviceSampleRate, deviceChannels, maxBufferedMs: 60_000 });
+  const start = process.hrtime.bigint();
+  for (const pcm of deltas) buffer.push({ pcm, sampleRate: 24_000, channels: 1, itemId: 'answer' });
+  buffer.markItemEnded('answer');
+  const arrivalMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const pullFrames = Math.round(deviceSampleRate / 200);
+  const scratch = new Int16Array(pullFrames * deviceChannels);
+  const pulls: number[] = [];
+  while (buffer.isPlaying()) {
+    const before = process.hrtime.bigint();
+    buffer.pull(scratch, pullFrames);
+    pulls.push(Number(process.hrtime.bigint() - before));
+  }
+  return { answerSeconds, deviceSampleRate, arrivalMs, pullUs: distribution(toUs(Float64Array.from(pulls))) };
+}
+
 export function measureFrameCosts(options: CostOptions): CostRow[] {
   return [
     measureCapture(48_000, 2, options),

@@ -4,7 +4,10 @@
  * Assistant audio arrives in bursts at whatever rate and channel count the server speaks; the
  * device pulls fixed blocks at its own rate. Pushed audio is converted once to the device format
  * (band-limited resampling, channel up/down-mix) into a ring of Int16 interleaved samples that the
- * device's pulls read from. Nothing allocates per pull.
+ * device's pulls read from. Only a little is converted ahead of the device (the start threshold
+ * plus CONVERT_AHEAD_MS): a burst waits unconverted (playback-input-queue.ts) and each pull
+ * converts about what it takes, so a long answer arriving at once never holds up the caller's
+ * event loop, which also feeds the device. Nothing allocates per pull but that conversion.
  *
  * Rules (all measured on the device's clock, i.e. in pulled frames, so tests need no timers):
  * - Start: playback (first start, and again after an underrun) waits until `startThresholdMs` is
@@ -27,12 +30,15 @@
  * - Channels: equal channel counts are resampled channel by channel; otherwise the input is
  *   averaged to mono and copied to every device channel.
  */
+import { PlaybackInputQueue } from './playback-input-queue';
 import { Resampler } from './resampler';
 
 export const DEFAULT_START_THRESHOLD_MS = 50;
 export const DEFAULT_START_TIMEOUT_MS = 100;
 export const DEFAULT_MAX_BUFFERED_MS = 2000;
 export const DEFAULT_FADE_MS = 5;
+/** Converted audio kept ready beyond the start threshold (and the pull being served). */
+export const CONVERT_AHEAD_MS = 40;
 /** Items whose played duration stays queryable through `playedMs(itemId)` after they finish. */
 const PLAYED_HISTORY_ITEMS = 16;
 const INT16_SCALE = 32768;
@@ -109,6 +115,10 @@ export class PlaybackBuffer {
   private readonly startTimeoutFrames: number;
   private readonly capacityFrames: number;
   private readonly fadeFrames: number;
+  /** Converted frames wanted ready before a pull (beyond the pull itself). */
+  private readonly aheadFrames: number;
+  /** Pushed audio not converted yet. */
+  private readonly pending = new PlaybackInputQueue();
 
   // Ring of interleaved device frames: `queuedFrames` frames starting at `readFrame`.
   private readonly ring: Int16Array;
@@ -166,6 +176,7 @@ export class PlaybackBuffer {
     this.startTimeoutFrames = Math.round(timeoutMs * framesPerMs);
     this.fadeFrames = Math.round(positive('fadeMs', options.fadeMs ?? DEFAULT_FADE_MS, true) * framesPerMs);
     this.fadeInDone = this.fadeFrames;
+    this.aheadFrames = this.startThresholdFrames + Math.round(CONVERT_AHEAD_MS * framesPerMs);
     this.ring = new Int16Array(this.capacityFrames * this.deviceChannels);
     this.tailStart = new Float32Array(this.deviceChannels);
     this.lastOutput = new Float32Array(this.deviceChannels);
@@ -178,7 +189,12 @@ export class PlaybackBuffer {
 
   /** Audio queued, being started or fading out. An underrun's silence is not playing. */
   isPlaying(): boolean {
-    return this.queuedFrames > 0 || this.tailPosition < this.tailLength;
+    return this.queuedFrames > 0 || this.pending.hasAudio || this.tailPosition < this.tailLength;
+  }
+
+  /** Audio converted and ready for the device, ms; the rest of `stats.bufferedMs` waits unconverted. */
+  get convertedMs(): number {
+    return this.framesToMs(this.queuedFrames);
   }
 
   /** A snapshot (allocates; read it at UI rate, not per sample). */
@@ -186,7 +202,7 @@ export class PlaybackBuffer {
     return {
       underruns: this.underrunCount,
       droppedMs: this.framesToMs(this.droppedFrames),
-      bufferedMs: this.framesToMs(this.queuedFrames),
+      bufferedMs: this.framesToMs(this.queuedFrames) + this.pending.pendingMs,
       playedMsByCurrentItem: this.hasCurrentItem ? this.framesToMs(this.currentPlayedFrames) : 0,
     };
   }
@@ -207,8 +223,9 @@ export class PlaybackBuffer {
   }
 
   /**
-   * Queues assistant audio. Any rate and channel count; converted to the device format here (the
-   * only place that allocates). A new item or format finishes the previous input stream first.
+   * Queues assistant audio. Any rate and channel count; converted to the device format when the
+   * device is about to need it (a short queue converts at once), so the bytes are read later and
+   * must not be reused by the caller. A new item or format finishes the previous input stream first.
    * Audio of an item dropped by `interrupt` is ignored until a different item arrives.
    */
   push(frame: PlaybackInput): void {
@@ -219,6 +236,18 @@ export class PlaybackBuffer {
       if (this.ignoredItems.includes(itemId)) return;
       this.ignoredItems = [];
     }
+    if (this.pending.isEmpty && this.queuedFrames < this.aheadFrames) {
+      this.convert(frame);
+      return;
+    }
+    this.pending.pushAudio(frame);
+    // Past the overrun bound the oldest audio goes, which only the converted queue can do.
+    if (this.framesToMs(this.queuedFrames) + this.pending.pendingMs > this.framesToMs(this.capacityFrames)) this.convertPending(Infinity);
+  }
+
+  /** Converts one pushed frame into the ring. */
+  private convert(frame: PlaybackInput): void {
+    const itemId = frame.itemId;
     const converter = this.converter;
     const formatChanged = !converter || converter.sampleRate !== frame.sampleRate || converter.channels !== frame.channels;
     if (itemId !== this.inputItemId || formatChanged) this.finishInputStream();
@@ -243,12 +272,31 @@ export class PlaybackBuffer {
     this.convertAndQueue(bytes, wholeBytes, frame.channels, itemId);
   }
 
+  /** Converts waiting audio (and the ends of items between it) until `frames` are ready or none waits. */
+  private convertPending(frames: number): void {
+    while (this.queuedFrames < frames) {
+      const entry = this.pending.shift();
+      if (!entry) return;
+      if (entry.kind === 'audio') this.convert(entry.input);
+      else this.endInput(entry.itemId);
+    }
+  }
+
   /**
    * The pushed audio is complete for now (the response's audio is done): emits the resampler's
    * tail and lets a queue below the start threshold play. Ignored when `itemId` is given and is
    * not the item being received.
    */
   markItemEnded(itemId?: string): void {
+    const waiting = this.pending.lastPendingItem;
+    if (!waiting) {
+      this.endInput(itemId);
+      return;
+    }
+    if (itemId === undefined || itemId === waiting.itemId) this.pending.pushEnd(itemId);
+  }
+
+  private endInput(itemId: string | undefined): void {
     if (itemId !== undefined && itemId !== this.inputItemId) return;
     this.finishInputStream();
     this.inputEnded = true;
@@ -266,6 +314,7 @@ export class PlaybackBuffer {
     }
     this.startedInPull = undefined;
     if (frames === 0) return 0;
+    if (!this.pending.isEmpty) this.convertPending(frames + this.aheadFrames);
 
     if (!this.playing && this.queuedFrames > 0) {
       if (this.queuedFrames >= this.startThresholdFrames || this.inputEnded || this.waitedFrames >= this.startTimeoutFrames) {
@@ -357,6 +406,9 @@ export class PlaybackBuffer {
     } else if (this.segmentCount > 0) {
       const queuedItem = this.segmentItems[this.segmentHead];
       if (queuedItem !== undefined) report = { itemId: queuedItem, playedMs: 0 };
+    } else {
+      const waitingItem = this.pending.pendingItems()[0];
+      if (waitingItem !== undefined) report = { itemId: waitingItem, playedMs: 0 };
     }
 
     // Late audio for anything dropped here is ignored until another item arrives.
@@ -367,7 +419,9 @@ export class PlaybackBuffer {
     if (this.hasCurrentItem) remember(this.currentItemId);
     for (let offset = 0; offset < this.segmentCount; offset++) remember(this.segmentItems[(this.segmentHead + offset) % this.segmentItems.length]);
     remember(this.inputItemId);
+    for (const waitingItem of this.pending.pendingItems()) remember(waitingItem);
     this.ignoredItems = ignored;
+    this.pending.clear();
 
     this.finishCurrentItem();
     this.readFrame = 0;
