@@ -24,8 +24,10 @@ export const DEFAULT_ECHO_CANCELLATION: EchoCancellationSettings = Object.freeze
 export type EchoProtection =
   // delayHintMs: the speaker-to-microphone delay the canceller is aligned for, ms; measured from
   // the signals once the speaker has played enough (the reference is held back by most of it),
-  // computed from the streams' latencies until then.
-  | { readonly kind: 'canceller'; readonly delayHintMs: number }
+  // computed from the streams' latencies until then. instance: a new number for every canceller
+  // the audio process starts (the microphone opened, new settings, a restart after the speaker
+  // filled its buffer); a new one converges afresh, a change of delay keeps the same one.
+  | { readonly kind: 'canceller'; readonly delayHintMs: number; readonly instance?: number }
   | { readonly kind: 'gate'; readonly reason: 'turned-off' | 'unavailable'; readonly message: string };
 
 /** Speech must last this long over the assistant before it stops it: a cough or "mm-hm" does not. */

@@ -14,11 +14,14 @@ import { VoiceActivityDetector, type VoiceActivityOptions } from './voice-activi
  *    and a 24 dB/s release, as the echo gate's does.
  *  - A frame is VOICED when the voice activity detector calls it voiced (12 dB over its noise
  *    floor, at least -60 dBFS) AND it is louder than the echo the canceller may have left:
- *    envelope - 30 dB once the canceller has heard 3 s of this answer's playback, envelope - 10 dB
- *    before (it is converging, or finding the echo again: each answer that follows a silence of
- *    the speaker starts over, because in the PulseAudio room the answer after a barge-in kept only
- *    4-15 dB of cancellation for its first 1.5-2.5 s, and barged in on itself at 1.8-2.5 s with
- *    a 1.5 s allowance; AEC3 took 1-3 s to converge on that loop).
+ *    envelope - 30 dB once the canceller has heard 3 s of playback, envelope - 10 dB before (it is
+ *    converging: AEC3 took 1-3 s on the PulseAudio room's loop). A converged canceller keeps its
+ *    echo path across the silences between answers, so the next answer is held to the strict
+ *    allowance from its first word (in the PulseAudio room the answers after a barge-in started
+ *    with 51-88 dB removed in their first 1.5 s). Restarting the count for every answer was a
+ *    cover for the audio process converting a whole answer on arrival: that stalled the speaker,
+ *    moved the echo and cost 4-15 dB for seconds (playback-input-queue.ts); it made a person
+ *    who interrupted in an answer's first 3 s wait up to 1.05 s for the barge-in.
  *    Measured with WebRTC AEC3 (noise suppression on unless said) on the
  *    synthetic room of test/adapters/audio/echo-canceller/synthetic-room.ts, assistant at
  *    -20 dBFS, residual per 20 ms frame against that envelope:
@@ -88,7 +91,7 @@ export class BargeInDetector {
   private envelopeDbfs = -Infinity;
   private lastPlaybackAtMs = -Infinity;
   private lastNowMs: number | undefined;
-  /** Audible playback the canceller has heard since the detector started (its convergence). */
+  /** Audible playback the canceller has heard since the detector started or was reset (its convergence). */
   private playbackHeardMs = 0;
   /** Voiced time since the current speech's onset. */
   private voicedMs = 0;
@@ -150,7 +153,12 @@ export class BargeInDetector {
     return true;
   }
 
-  /** Forgets speech and playback, and the canceller's convergence (a new canceller, a new mode). */
+  /** A new canceller took over: it converges afresh, so the loose allowance holds again for its first seconds. */
+  restartConvergence(): void {
+    this.playbackHeardMs = 0;
+  }
+
+  /** Forgets speech and playback, and the canceller's convergence (a new protection, a new mode). */
   reset(): void {
     this.vad.reset();
     this.envelopeDbfs = -Infinity;
@@ -170,10 +178,6 @@ export class BargeInDetector {
       this.playbackHeardMs += stepMs;
     } else if (nowMs - this.lastPlaybackAtMs >= PLAYBACK_HANGOVER_MS) {
       envelope = -Infinity;
-      // The next answer starts on a canceller that may have lost the echo path meanwhile (measured
-      // in the PulseAudio room: 4-15 dB removed in the first 1.5-2.5 s of the answer after a
-      // barge-in): it gets the converging allowance again.
-      this.playbackHeardMs = 0;
     }
     this.envelopeDbfs = envelope;
   }

@@ -114,6 +114,8 @@ export class TalkModeController {
   private readonly vad: VoiceActivityDetector;
   private readonly bargeIn: BargeInDetector;
   private protection: EchoProtectionKind;
+  /** The canceller the frames come through (see setEchoProtection), when known. */
+  private cancellerInstance: number | undefined;
   private readonly minCommitFrames: number;
   private readonly onStateChange: ((state: TalkState) => void) | undefined;
   private currentMode: TalkMode;
@@ -181,11 +183,18 @@ export class TalkModeController {
   /**
    * Which protection the frames have: 'canceller' (the echo was removed upstream: frames go out
    * as they are, local barge-in after minBargeInMs) or 'gate' (the echo gate, as before). A change
-   * forgets speech, playback and the canceller's convergence.
+   * forgets speech, playback and the canceller's convergence. `cancellerInstance` tells one
+   * canceller from the next (EchoProtection's `instance`): a new one converges afresh, so the
+   * barge-in detector's allowance is loose again for its first seconds of playback.
    */
-  setEchoProtection(kind: EchoProtectionKind): void {
+  setEchoProtection(kind: EchoProtectionKind, cancellerInstance?: number): void {
     assertProtection(kind);
-    if (kind === this.protection) return;
+    const newCanceller = cancellerInstance !== undefined && cancellerInstance !== this.cancellerInstance;
+    this.cancellerInstance = cancellerInstance;
+    if (kind === this.protection) {
+      if (kind === 'canceller' && newCanceller) this.bargeIn.restartConvergence();
+      return;
+    }
     this.protection = kind;
     this.bargeInFired = false;
     this.gate.reset();

@@ -1,6 +1,6 @@
-// The barge-in detector's allowance for the canceller's residual echo: strict once the canceller
-// has heard this answer for a while, loose again at the start of every answer that follows a
-// silence of the speaker (the canceller may have lost the echo path meanwhile).
+// The barge-in detector's allowance for the canceller's residual echo: loose while a new
+// canceller converges, strict once it has heard a few seconds of playback, and strict from the
+// first word of every later answer (a converged canceller keeps its echo path between answers).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BargeInDetector, CANCELLER_CONVERGENCE_MS, PLAYBACK_HANGOVER_MS } from '../../../src-main/core/audio/barge-in-detector';
@@ -32,13 +32,24 @@ test('echo 15 dB under the playback barges in once the answer has played past th
   assert.equal(feed(detector, clock, 30, LEAKED_ECHO_DBFS, PLAYBACK_DBFS), true);
 });
 
-test('an answer after a silence of the speaker starts with the loose allowance again', () => {
+test('an answer after a silence of the speaker is held to the strict allowance from its start', () => {
   const detector = new BargeInDetector();
   const clock = { ms: 0 };
   feed(detector, clock, 50, QUIET_ROOM_DBFS, -Infinity);
   feed(detector, clock, CANCELLER_CONVERGENCE_MS / FRAME_MS + 20, QUIET_ROOM_DBFS, PLAYBACK_DBFS); // the first answer has converged
   feed(detector, clock, Math.ceil(PLAYBACK_HANGOVER_MS / FRAME_MS) + 10, QUIET_ROOM_DBFS, -Infinity); // the speaker goes quiet
-  assert.equal(feed(detector, clock, CANCELLER_CONVERGENCE_MS / FRAME_MS - 15, LEAKED_ECHO_DBFS, PLAYBACK_DBFS), false, 'the next answer leaks at its start without barging in');
+  feed(detector, clock, 5, QUIET_ROOM_DBFS, PLAYBACK_DBFS); // the next answer starts
+  assert.equal(feed(detector, clock, 30, LEAKED_ECHO_DBFS, PLAYBACK_DBFS), true, 'a voice 15 dB under the playback is a person once the canceller converged');
+});
+
+test('reset() starts the convergence over: a new canceller gets the loose allowance again', () => {
+  const detector = new BargeInDetector();
+  const clock = { ms: 0 };
+  feed(detector, clock, 50, QUIET_ROOM_DBFS, -Infinity);
+  feed(detector, clock, CANCELLER_CONVERGENCE_MS / FRAME_MS + 20, QUIET_ROOM_DBFS, PLAYBACK_DBFS);
+  detector.reset();
+  feed(detector, clock, 50, QUIET_ROOM_DBFS, -Infinity);
+  assert.equal(feed(detector, clock, CANCELLER_CONVERGENCE_MS / FRAME_MS - 15, LEAKED_ECHO_DBFS, PLAYBACK_DBFS), false, 'leaked echo while the new canceller settles is not the user');
 });
 
 test('a person within 10 dB of the playback barges in at the start of an answer, about 250 ms after their onset', () => {

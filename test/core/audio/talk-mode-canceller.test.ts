@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MicrophoneFrame } from '../../../src-main/core/audio/audio-io';
 import { TalkModeController, turnDetectionFor, type TalkTarget } from '../../../src-main/core/audio/talk-mode';
+import { CANCELLER_CONVERGENCE_MS } from '../../../src-main/core/audio/barge-in-detector';
 import { DEFAULT_MIN_BARGE_IN_MS } from '../../../src-shared/echo-cancellation';
 
 const FRAME_MS = 20;
@@ -158,4 +159,22 @@ test('turnDetectionFor: hands-free takes the chosen detection, push-to-talk and 
   assert.equal(turnDetectionFor('hands-free', 'semantic_vad'), 'semantic_vad');
   assert.equal(turnDetectionFor('push-to-talk', 'semantic_vad'), 'none');
   assert.equal(turnDetectionFor('toggle', 'semantic_vad'), 'none');
+});
+
+test('a new canceller instance converges afresh: a voice 15 dB under the playback waits, the same instance does not', () => {
+  const converged = CANCELLER_CONVERGENCE_MS / FRAME_MS + 10;
+  const leaked = PLAYBACK_DBFS - 15;
+  const same = setup();
+  same.controller.setEchoProtection('canceller', 1);
+  same.frames(converged, CLEAN_FLOOR_DBFS, PLAYBACK_DBFS);
+  same.controller.setEchoProtection('canceller', 1); // a move of the delay: the same canceller
+  same.frames(20, leaked, PLAYBACK_DBFS);
+  assert.equal(same.target.interruptsAtMs.length, 1, 'past convergence, 15 dB under the playback is a person');
+
+  const restarted = setup();
+  restarted.controller.setEchoProtection('canceller', 1);
+  restarted.frames(converged, CLEAN_FLOOR_DBFS, PLAYBACK_DBFS);
+  restarted.controller.setEchoProtection('canceller', 2); // the audio process started a new canceller
+  restarted.frames(20, leaked, PLAYBACK_DBFS);
+  assert.deepEqual(restarted.target.interruptsAtMs, [], 'could be the new canceller’s unconverged echo');
 });

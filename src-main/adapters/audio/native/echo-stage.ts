@@ -79,6 +79,8 @@ export class EchoStage {
   private readonly now: () => number;
   /** What the running canceller was made with: a restart makes a new one alike. */
   private cancellerOptions: EchoCancellerOptions | undefined;
+  /** Cancellers started so far: each one's `instance` in the protection it reports. */
+  private instances = 0;
   private readonly createCanceller: EchoCancellerFactory;
 
   constructor(private readonly options: EchoStageOptions) {
@@ -122,7 +124,7 @@ export class EchoStage {
       const canceller = this.createCanceller(this.cancellerOptions);
       this.canceller = canceller;
       canceller.setStreamDelayMs(this.delayHintMs);
-      this.current = { kind: 'canceller', delayHintMs: this.alignedDelayMs };
+      this.current = { kind: 'canceller', delayHintMs: this.alignedDelayMs, instance: ++this.instances };
     } catch (error) {
       this.release();
       const message = error instanceof EchoCancellerUnavailableError ? error.message : `Echo cancellation could not start: ${describe(error)}.`;
@@ -235,7 +237,7 @@ export class EchoStage {
       return;
     }
     this.alignedDelayMs = alignedMs;
-    this.current = { kind: 'canceller', delayHintMs: alignedMs };
+    this.current = { kind: 'canceller', delayHintMs: alignedMs, instance: this.instances };
     this.options.onProtectionChange(this.current);
   }
 
@@ -258,7 +260,11 @@ export class EchoStage {
       canceller.setStreamDelayMs(clampDelayHintMs(this.alignedDelayMs - this.referenceDelayMs));
     } catch (error) {
       this.fail(step, error);
+      return;
     }
+    // The parent's barge-in detector must know: this canceller has not converged yet.
+    this.current = { kind: 'canceller', delayHintMs: this.alignedDelayMs, instance: ++this.instances };
+    this.options.onProtectionChange(this.current);
   }
 
   /** Forgets the measurement and the reference history (the line's length is left to the caller). */

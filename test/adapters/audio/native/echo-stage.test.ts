@@ -66,12 +66,12 @@ test('the canceller gets the settings (high-pass always on) and the delay hint, 
   const canceller = new BreakingCanceller(10);
   const changes: EchoProtection[] = [];
   const stage = new EchoStage({ createCanceller: (options) => (made.push(options), canceller), onProtectionChange: (protection) => changes.push(protection) });
-  assert.deepEqual(stage.open({ enabled: true, noiseSuppression: false, autoGainControl: true }, 52.4), { kind: 'canceller', delayHintMs: 52 });
+  assert.deepEqual(stage.open({ enabled: true, noiseSuppression: false, autoGainControl: true }, 52.4), { kind: 'canceller', delayHintMs: 52, instance: 1 });
   assert.deepEqual(made, [{ sampleRateHz: 24_000, noiseSuppression: false, highPassFilter: true, autoGainControl: true }]);
   stage.setDelayHintMs(52);
   assert.deepEqual(changes, [], 'an unchanged hint is no change');
   stage.setDelayHintMs(5_000);
-  assert.deepEqual(changes, [{ kind: 'canceller', delayHintMs: 1_000 }]);
+  assert.deepEqual(changes, [{ kind: 'canceller', delayHintMs: 1_000, instance: 1 }]);
   assert.deepEqual(canceller.delays, [52, 1_000]);
 });
 
@@ -128,7 +128,7 @@ test('a canceller whose close throws is dropped all the same, and reopening make
 test('with the real WebRTC canceller the stage cancels (a frame of echo of a known reference comes out quieter)', () => {
   const stage = new EchoStage({ onProtectionChange: () => {} });
   const protection = stage.open({ ...DEFAULT_ECHO_CANCELLATION, noiseSuppression: false }, 0);
-  assert.deepEqual(protection, { kind: 'canceller', delayHintMs: 0 });
+  assert.deepEqual(protection, { kind: 'canceller', delayHintMs: 0, instance: 1 });
   // Two seconds of noise played and heard at once, 6 dB lower: the echo must shrink.
   let seed = 1;
   const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648) * 2 - 1;
@@ -210,11 +210,11 @@ test('a measured delay moves the delay line and the hint together; the reference
   const scenario = standardScenario(600);
   runStageRoom(stage, scenario);
   assert.equal(stage.referenceDelayMs, 600 - ALIGNED_DELAY_MS);
-  assert.deepEqual(changes, [{ kind: 'canceller', delayHintMs: 600 }]);
+  assert.deepEqual(changes, [{ kind: 'canceller', delayHintMs: 600, instance: 1 }], 'a move of the delay keeps the same canceller');
   assert.deepEqual(canceller.delays, [40, ALIGNED_DELAY_MS], 'the canceller is told only what remains after the line');
   stage.referenceRestarted();
   assert.equal(stage.referenceDelayMs, 0);
-  assert.deepEqual(changes.at(-1), { kind: 'canceller', delayHintMs: 40 });
+  assert.deepEqual(changes.at(-1), { kind: 'canceller', delayHintMs: 40, instance: 1 });
   assert.deepEqual(canceller.delays.at(-1), 40);
 });
 
@@ -224,9 +224,10 @@ test('a burst of reference frames (an output filling its buffer) gets a fresh ca
     ['capture stall', 10, 0],
   ] as const) {
     const made: BreakingCanceller[] = [];
+    const changes: EchoProtection[] = [];
     let nowMs = 0;
-    const stage = new EchoStage({ createCanceller: () => (made.push(new BreakingCanceller(Infinity)), made.at(-1)!), onProtectionChange: () => {}, now: () => nowMs });
-    stage.open(DEFAULT_ECHO_CANCELLATION, 70);
+    const stage = new EchoStage({ createCanceller: () => (made.push(new BreakingCanceller(Infinity)), made.at(-1)!), onProtectionChange: (protection) => changes.push(protection), now: () => nowMs });
+    assert.deepEqual(stage.open(DEFAULT_ECHO_CANCELLATION, 70), { kind: 'canceller', delayHintMs: 70, instance: 1 });
     for (let index = 0; index < 20; index++) {
       nowMs += 10;
       stage.processReverse(frameOf(0));
@@ -241,9 +242,21 @@ test('a burst of reference frames (an output filling its buffer) gets a fresh ca
     assert.equal(made[0]!.closed, restarts, `${label}: the old canceller is closed`);
     assert.deepEqual(made.at(-1)!.delays, [70], `${label}: the new canceller is told the delay`);
     assert.equal(made.at(-1)!.captures, restarts === 1 ? 1 : 21, `${label}: the frame goes through the current canceller`);
-    assert.equal(stage.protection?.kind, 'canceller');
+    assert.deepEqual(stage.protection, { kind: 'canceller', delayHintMs: 70, instance: 1 + restarts });
+    // The app's barge-in detector hears of the new canceller: it has not converged yet.
+    assert.deepEqual(changes, restarts === 1 ? [{ kind: 'canceller', delayHintMs: 70, instance: 2 }] : [], `${label}: reported to the app`);
     stage.close();
   }
+});
+
+test('every canceller a stage starts has a new instance number; reopening counts on', () => {
+  const stage = new EchoStage({ createCanceller: () => new BreakingCanceller(Infinity), onProtectionChange: () => {} });
+  assert.deepEqual(stage.open(DEFAULT_ECHO_CANCELLATION, 50), { kind: 'canceller', delayHintMs: 50, instance: 1 });
+  stage.close();
+  assert.deepEqual(stage.open(DEFAULT_ECHO_CANCELLATION, 50), { kind: 'canceller', delayHintMs: 50, instance: 2 });
+  assert.equal(stage.open({ ...DEFAULT_ECHO_CANCELLATION, enabled: false }, 50).kind, 'gate');
+  assert.deepEqual(stage.open(DEFAULT_ECHO_CANCELLATION, 50), { kind: 'canceller', delayHintMs: 50, instance: 3 });
+  stage.close();
 });
 
 test('silence filled in for a device underrun never counts as a burst: the converged canceller is kept', () => {
