@@ -167,7 +167,7 @@ async function openOutput(deviceName: string | undefined): Promise<OpenedDevice>
   echo.setDelayHintMs(echoDelayHintMs());
   /** Our own queue past the jitter buffer: the chunks in flight and naudiodon's. */
   const queuedMs = (PLAYBACK_CHUNKS_IN_FLIGHT + NATIVE_QUEUE_CHUNKS) * chunkMs;
-  const reference = new EchoReferenceFeed({ sampleRate, channels }, echo, queuedMs);
+  const reference = new EchoReferenceFeed({ sampleRate, channels }, echo);
   // The device pulls: each accepted chunk asks the buffer for the next one (silence included),
   // keeping PLAYBACK_CHUNKS_IN_FLIGHT chunks between the buffer and the speaker. The pump stops
   // as soon as this output is no longer current.

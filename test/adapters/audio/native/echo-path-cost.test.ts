@@ -34,7 +34,7 @@ test('the echo path costs well under a millisecond per 10 ms of audio (p50/p99 p
     stage.processCapture(frame);
     sent++;
   });
-  const reference = new EchoReferenceFeed({ sampleRate: RATE, channels: CHANNELS }, stage, 20);
+  const reference = new EchoReferenceFeed({ sampleRate: RATE, channels: CHANNELS }, stage);
   const capture = Buffer.alloc(480 * CHANNELS * 2);
   const speaker = new Int16Array(240 * CHANNELS);
   const costsUs: number[] = [];
