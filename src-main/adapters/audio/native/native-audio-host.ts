@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../../../core/util/logger';
 import type { AssistantAudioFrame, PlaybackInterruption } from '../../../core/audio/audio-io';
 import { DEFAULT_ECHO_CANCELLATION, type EchoCancellationSettings, type EchoProtection } from '../../../../src-shared/echo-cancellation';
 import type { DeviceList, HostReply, HostRequest, OpenedDevice, OpenedInput, PlaybackStart, PlaybackStatus } from './audio-host-protocol';
+import { PlayBatcher } from './play-batcher';
 
 const READY_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 5_000;
@@ -125,9 +126,12 @@ export class NativeAudioHost {
     await this.close({ type: 'close-output', drain: options.drain });
   }
 
+  /** Frames written in one turn of the event loop travel together (play-batcher.ts). */
   play(frame: AssistantAudioFrame): void {
-    this.post({ type: 'play', pcm: frame.pcm, sampleRate: frame.sampleRate, channels: frame.channels, itemId: frame.itemId });
+    this.plays.write(frame);
   }
+
+  private readonly plays = new PlayBatcher((frame) => this.post({ type: 'play', pcm: frame.pcm, sampleRate: frame.sampleRate, channels: frame.channels, itemId: frame.itemId }));
 
   endItem(itemId: string | undefined): void {
     this.post({ type: 'end-item', itemId });
@@ -288,6 +292,8 @@ export class NativeAudioHost {
   }
 
   private post(message: HostRequest): void {
+    // Audio written before this message goes first: an end of item or a barge-in must follow it.
+    if (message.type !== 'play') this.plays.flush();
     const child = this.child;
     if (!child?.connected) return;
     try {
