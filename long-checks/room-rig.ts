@@ -51,7 +51,7 @@ export class RoomRig {
   private constructor(private readonly options: RoomRigOptions) {
     const settings: EchoCancellationSettings = { ...DEFAULT_ECHO_CANCELLATION, enabled: options.echoCancellation };
     // As the app does: the talk controller follows every change of protection (a new canceller converges afresh).
-    this.engine = new NativeAudioEngine({ echoCancellation: settings, onEchoProtection: (protection) => this.talk.setEchoProtection(protection.kind, protection.kind === 'canceller' ? protection.instance : undefined) });
+    this.engine = new NativeAudioEngine({ echoCancellation: settings, onEchoProtection: (protection) => this.talk.setEchoProtection(protection.kind, protection.kind === 'canceller' ? protection : undefined) });
     this.engine.onCaptureLevels(({ rawRmsDbfs, capturedAtMs }) => {
       // A 10 ms chunk stamped with its last sample: its window starts 10 ms earlier.
       this.raw.addSum(capturedAtMs - CHUNK_MS, CHUNK_SAMPLES * FULL_SCALE * FULL_SCALE * 10 ** (rawRmsDbfs / 10), CHUNK_SAMPLES);
@@ -87,7 +87,7 @@ export class RoomRig {
       if (rig.frames === 0) throw new Error(`no microphone frame within ${FIRST_FRAME_WAIT_MS} ms`);
       // As the app does: the talk controller follows what protects the microphone.
       const protection = await rig.waitForProtection();
-      rig.talk.setEchoProtection(protection.kind, protection.kind === 'canceller' ? protection.instance : undefined);
+      rig.talk.setEchoProtection(protection.kind, protection.kind === 'canceller' ? protection : undefined);
       return rig;
     } catch (error) {
       await rig.stop();

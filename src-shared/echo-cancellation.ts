@@ -27,7 +27,9 @@ export type EchoProtection =
   // computed from the streams' latencies until then. instance: a new number for every canceller
   // the audio process starts (the microphone opened, new settings, a restart after the speaker
   // filled its buffer); a new one converges afresh, a change of delay keeps the same one.
-  | { readonly kind: 'canceller'; readonly delayHintMs: number; readonly instance?: number }
+  // underruns: times the speaker ran dry under this canceller; the reference is realigned after
+  // each, and the canceller takes up to about a second to find the echo again.
+  | { readonly kind: 'canceller'; readonly delayHintMs: number; readonly instance?: number; readonly underruns?: number }
   | { readonly kind: 'gate'; readonly reason: 'turned-off' | 'unavailable'; readonly message: string };
 
 /** Speech must last this long over the assistant before it stops it: a cough or "mm-hm" does not. */

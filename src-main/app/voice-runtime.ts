@@ -268,7 +268,7 @@ export function createVoiceRuntime(options: VoiceRuntimeOptions): VoiceRuntime {
       if (session.state === 'live') session.updateConfig(config);
     },
     setEchoProtection(protection) {
-      talk.setEchoProtection(protection.kind, protection.kind === 'canceller' ? protection.instance : undefined);
+      talk.setEchoProtection(protection.kind, protection.kind === 'canceller' ? protection : undefined);
       serverInterrupts = protection.kind !== 'canceller';
       const next = configFor(talk.mode);
       const changed = next.interruptResponse !== config.interruptResponse;

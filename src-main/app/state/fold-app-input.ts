@@ -118,7 +118,7 @@ function fold(state: FoldState, input: AppInput): FoldState {
 
 function sameEchoProtection(shown: EchoProtection | null, next: EchoProtection): boolean {
   if (!shown || shown.kind !== next.kind) return false;
-  if (shown.kind === 'canceller' && next.kind === 'canceller') return shown.delayHintMs === next.delayHintMs && shown.instance === next.instance;
+  if (shown.kind === 'canceller' && next.kind === 'canceller') return shown.delayHintMs === next.delayHintMs && shown.instance === next.instance && shown.underruns === next.underruns;
   return shown.kind === 'gate' && next.kind === 'gate' && shown.reason === next.reason && shown.message === next.message;
 }
 

@@ -71,6 +71,11 @@ export interface BargeInDetectorOptions {
 export const RESIDUAL_ECHO_DB = -30;
 export const CONVERGING_RESIDUAL_ECHO_DB = -10;
 export const CANCELLER_CONVERGENCE_MS = 3_000;
+/**
+ * After a speaker underrun the reference is realigned within about 0.1-0.3 s, and AEC3 found the
+ * echo again 0.5-1.5 s after the underrun in the PulseAudio room (10-45 dB removed meanwhile).
+ */
+export const UNDERRUN_RECOVERY_MS = 1_500;
 export const MIN_VOICED_SHARE = 0.5;
 /** The assistant stays audible this long after its last playback frame (output latency, room tail). */
 export const PLAYBACK_HANGOVER_MS = 250;
@@ -153,9 +158,12 @@ export class BargeInDetector {
     return true;
   }
 
-  /** A new canceller took over: it converges afresh, so the loose allowance holds again for its first seconds. */
-  restartConvergence(): void {
-    this.playbackHeardMs = 0;
+  /**
+   * The canceller lost the echo: the loose allowance holds again for `needMs` of playback (all of
+   * convergenceMs for a new canceller; less after a speaker underrun, which it recovers from faster).
+   */
+  restartConvergence(needMs = this.convergenceMs): void {
+    this.playbackHeardMs = Math.min(this.playbackHeardMs, Math.max(0, this.convergenceMs - needMs));
   }
 
   /** Forgets speech and playback, and the canceller's convergence (a new protection, a new mode). */

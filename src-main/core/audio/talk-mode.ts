@@ -2,7 +2,7 @@ import type { HandsFreeTurnDetection } from '../../../src-shared/echo-cancellati
 import type { TurnDetection } from '../protocol/session-config';
 import { assertNever } from '../util/assert-never';
 import type { MicrophoneFrame } from './audio-io';
-import { BargeInDetector } from './barge-in-detector';
+import { BargeInDetector, UNDERRUN_RECOVERY_MS } from './barge-in-detector';
 import { EchoGate, type EchoGateOptions } from './echo-gate';
 import type { PcmLevels } from './pcm';
 import { VoiceActivityDetector, type VoiceActivity, type VoiceActivityOptions } from './voice-activity';
@@ -114,8 +114,9 @@ export class TalkModeController {
   private readonly vad: VoiceActivityDetector;
   private readonly bargeIn: BargeInDetector;
   private protection: EchoProtectionKind;
-  /** The canceller the frames come through (see setEchoProtection), when known. */
+  /** The canceller the frames come through (see setEchoProtection), when known, and its speaker underruns. */
   private cancellerInstance: number | undefined;
+  private cancellerUnderruns = 0;
   private readonly minCommitFrames: number;
   private readonly onStateChange: ((state: TalkState) => void) | undefined;
   private currentMode: TalkMode;
@@ -183,16 +184,20 @@ export class TalkModeController {
   /**
    * Which protection the frames have: 'canceller' (the echo was removed upstream: frames go out
    * as they are, local barge-in after minBargeInMs) or 'gate' (the echo gate, as before). A change
-   * forgets speech, playback and the canceller's convergence. `cancellerInstance` tells one
-   * canceller from the next (EchoProtection's `instance`): a new one converges afresh, so the
-   * barge-in detector's allowance is loose again for its first seconds of playback.
+   * forgets speech, playback and the canceller's convergence. `canceller` tells one canceller
+   * from the next (EchoProtection's `instance`): a new one converges afresh, so the barge-in
+   * detector's allowance is loose again for its first seconds of playback; a new speaker
+   * underrun (`underruns`) makes it loose for UNDERRUN_RECOVERY_MS of playback.
    */
-  setEchoProtection(kind: EchoProtectionKind, cancellerInstance?: number): void {
+  setEchoProtection(kind: EchoProtectionKind, canceller: { readonly instance?: number; readonly underruns?: number } = {}): void {
     assertProtection(kind);
-    const newCanceller = cancellerInstance !== undefined && cancellerInstance !== this.cancellerInstance;
-    this.cancellerInstance = cancellerInstance;
+    const newCanceller = canceller.instance !== undefined && canceller.instance !== this.cancellerInstance;
+    const newUnderrun = !newCanceller && (canceller.underruns ?? 0) > this.cancellerUnderruns;
+    this.cancellerInstance = canceller.instance;
+    this.cancellerUnderruns = canceller.underruns ?? 0;
     if (kind === this.protection) {
       if (kind === 'canceller' && newCanceller) this.bargeIn.restartConvergence();
+      else if (kind === 'canceller' && newUnderrun) this.bargeIn.restartConvergence(UNDERRUN_RECOVERY_MS);
       return;
     }
     this.protection = kind;

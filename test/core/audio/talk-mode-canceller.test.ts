@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MicrophoneFrame } from '../../../src-main/core/audio/audio-io';
 import { TalkModeController, turnDetectionFor, type TalkTarget } from '../../../src-main/core/audio/talk-mode';
-import { CANCELLER_CONVERGENCE_MS } from '../../../src-main/core/audio/barge-in-detector';
+import { CANCELLER_CONVERGENCE_MS, UNDERRUN_RECOVERY_MS } from '../../../src-main/core/audio/barge-in-detector';
 import { DEFAULT_MIN_BARGE_IN_MS } from '../../../src-shared/echo-cancellation';
 
 const FRAME_MS = 20;
@@ -165,16 +165,29 @@ test('a new canceller instance converges afresh: a voice 15 dB under the playbac
   const converged = CANCELLER_CONVERGENCE_MS / FRAME_MS + 10;
   const leaked = PLAYBACK_DBFS - 15;
   const same = setup();
-  same.controller.setEchoProtection('canceller', 1);
+  same.controller.setEchoProtection('canceller', { instance: 1 });
   same.frames(converged, CLEAN_FLOOR_DBFS, PLAYBACK_DBFS);
-  same.controller.setEchoProtection('canceller', 1); // a move of the delay: the same canceller
+  same.controller.setEchoProtection('canceller', { instance: 1 }); // a move of the delay: the same canceller
   same.frames(20, leaked, PLAYBACK_DBFS);
   assert.equal(same.target.interruptsAtMs.length, 1, 'past convergence, 15 dB under the playback is a person');
 
   const restarted = setup();
-  restarted.controller.setEchoProtection('canceller', 1);
+  restarted.controller.setEchoProtection('canceller', { instance: 1 });
   restarted.frames(converged, CLEAN_FLOOR_DBFS, PLAYBACK_DBFS);
-  restarted.controller.setEchoProtection('canceller', 2); // the audio process started a new canceller
+  restarted.controller.setEchoProtection('canceller', { instance: 2 }); // the audio process started a new canceller
   restarted.frames(20, leaked, PLAYBACK_DBFS);
   assert.deepEqual(restarted.target.interruptsAtMs, [], 'could be the new canceller’s unconverged echo');
+});
+
+test('a speaker underrun makes the allowance loose for a moment, then strict again', () => {
+  const leaked = PLAYBACK_DBFS - 15;
+  const stage = setup();
+  stage.controller.setEchoProtection('canceller', { instance: 1, underruns: 0 });
+  stage.frames(CANCELLER_CONVERGENCE_MS / FRAME_MS + 10, CLEAN_FLOOR_DBFS, PLAYBACK_DBFS);
+  stage.controller.setEchoProtection('canceller', { instance: 1, underruns: 1 }); // the reference was realigned
+  stage.frames(20, leaked, PLAYBACK_DBFS);
+  assert.deepEqual(stage.target.interruptsAtMs, [], 'echo leaking while the canceller finds it again is not the user');
+  stage.frames(UNDERRUN_RECOVERY_MS / FRAME_MS, CLEAN_FLOOR_DBFS, PLAYBACK_DBFS);
+  stage.frames(20, leaked, PLAYBACK_DBFS);
+  assert.equal(stage.target.interruptsAtMs.length, 1, 'recovered: 15 dB under the playback is a person again');
 });

@@ -12,6 +12,8 @@ export interface EchoReferenceTarget {
   processReverse(frame: Int16Array, filled: boolean): void;
   /** The reference starts a new stream (first chunk, or after a pause): any delay measured on the old one is void. */
   referenceRestarted?(): void;
+  /** The device ran dry and the reference was realigned: the canceller lost the echo for a moment. */
+  underrunFilled?(): void;
 }
 
 /**
@@ -153,6 +155,7 @@ export class EchoReferenceFeed {
     this.handedMs += gapMs;
     this.filledGapMs += frames * this.msPerSampleFrame;
     this.fills++;
+    this.target.underrunFilled?.();
     this.filling = true;
     for (let left = frames; left > 0 && this.target.isCancelling; ) {
       const take = Math.min(left, this.silenceFrames);

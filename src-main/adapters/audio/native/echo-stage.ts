@@ -160,6 +160,17 @@ export class EchoStage {
   }
 
   /**
+   * The speaker ran dry and the reference was realigned (echo-reference-feed.ts): the canceller
+   * lost the echo for a moment. The app hears of it, so that echo is not taken for the user.
+   */
+  underrunFilled(): void {
+    const current = this.current;
+    if (!this.canceller || current?.kind !== 'canceller') return;
+    this.current = { ...current, underruns: (current.underruns ?? 0) + 1 };
+    this.options.onProtectionChange(this.current);
+  }
+
+  /**
    * The speaker's 10 ms frame as it is handed to the device: measured as fed, then delayed.
    * `filled` frames are silence standing in for a device underrun: the device did not take them
    * at once, so they never count as a burst (measured under load: an 82 ms underrun filled as 9
@@ -237,7 +248,8 @@ export class EchoStage {
       return;
     }
     this.alignedDelayMs = alignedMs;
-    this.current = { kind: 'canceller', delayHintMs: alignedMs, instance: this.instances };
+    const underruns = this.current?.kind === 'canceller' ? this.current.underruns : undefined;
+    this.current = { kind: 'canceller', delayHintMs: alignedMs, instance: this.instances, ...(underruns === undefined ? {} : { underruns }) };
     this.options.onProtectionChange(this.current);
   }
 

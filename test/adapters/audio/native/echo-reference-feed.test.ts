@@ -26,6 +26,10 @@ class RecordingTarget implements EchoReferenceTarget {
   filled = 0;
   /** When the first filled frame came, on the simulated clock. */
   firstFilledAtMs: number | undefined;
+  underrunsReported = 0;
+  underrunFilled(): void {
+    this.underrunsReported++;
+  }
   processReverse(frame: Int16Array, filled: boolean): void {
     this.frames.push(frame.slice());
     if (filled) {
@@ -139,6 +143,8 @@ test('several underruns add up: the reference ends on the device’s timeline', 
   ];
   const { underrunMs } = runPump(feed, { seconds: 6, stalls });
   assert.ok(Math.abs(feed.filledGapsMs - underrunMs) < 0.5, `device silence ${underrunMs.toFixed(2)} ms, filled ${feed.filledGapsMs.toFixed(2)} ms`);
+  assert.equal(target.underrunsReported, feed.underrunsFilled, 'each fill is reported to the canceller’s owner');
+  assert.ok(feed.underrunsFilled >= 4, `${feed.underrunsFilled} fills for 4 underruns`);
   // Every 10 ms of the device's timeline (audio and silence) is one reference frame.
   assert.ok(Math.abs(target.frames.length - 600) <= 2, `${target.frames.length} frames for 6 s of device time`);
 });

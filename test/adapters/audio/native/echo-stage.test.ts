@@ -276,3 +276,18 @@ test('silence filled in for a device underrun never counts as a burst: the conve
   assert.equal(made[0]!.reverses, 30, 'the filled silence still reaches the canceller as reference');
   stage.close();
 });
+
+test('a speaker underrun the reference was realigned after is counted in the protection and reported', () => {
+  const changes: EchoProtection[] = [];
+  const stage = new EchoStage({ createCanceller: () => new BreakingCanceller(Infinity), onProtectionChange: (protection) => changes.push(protection) });
+  stage.open(DEFAULT_ECHO_CANCELLATION, 60);
+  stage.underrunFilled();
+  stage.underrunFilled();
+  assert.deepEqual(changes, [
+    { kind: 'canceller', delayHintMs: 60, instance: 1, underruns: 1 },
+    { kind: 'canceller', delayHintMs: 60, instance: 1, underruns: 2 },
+  ]);
+  stage.close();
+  stage.underrunFilled();
+  assert.equal(changes.length, 2, 'nothing is reported without a canceller');
+});
