@@ -42,7 +42,7 @@ export interface Interruption {
 }
 
 export interface DialogueRecord {
-  readonly rig: Pick<RoomRig, 'raw' | 'sent' | 'bargeIns'>;
+  readonly rig: Pick<RoomRig, 'raw' | 'sent' | 'bargeIns' | 'underrunsAtMs'>;
   /** The same canceller in lockstep on the room's recordings (room-reference-canceller.ts). */
   readonly reference: ReferenceRun;
   readonly startedAtMs: number;
@@ -69,7 +69,7 @@ export function judgeDialogue(record: DialogueRecord): DialogueVerdict {
   const matched = new Set<number>();
   const latencies: number[] = [];
   const personStretches: Stretch[] = [];
-  report.push('interruption  line                                      onset (s)  barge-ins  latency from onset (ms)');
+  report.push('interruption  line                                      onset (s)  barge-ins  latency from onset (ms)  last speaker underrun before the barge-in (s)');
   for (const interruption of record.interruptions) {
     const { line } = interruption;
     const speechMs = line.durationMs - line.onsetMs;
@@ -86,11 +86,13 @@ export function judgeDialogue(record: DialogueRecord): DialogueVerdict {
     const latency = bargeIns.length > 0 ? bargeIns[0]! - onset : undefined;
     if (latency !== undefined) latencies.push(latency);
     report.push(
-      `${String(interruption.index + 1).padStart(12)}  ${line.text.padEnd(40)}  ${((onset - startedAtMs) / 1000).toFixed(2).padStart(9)}  ${String(bargeIns.length).padStart(9)}  ${bargeIns.map((at) => String(at - onset)).join(', ') || '-'}`,
+      `${String(interruption.index + 1).padStart(12)}  ${line.text.padEnd(40)}  ${((onset - startedAtMs) / 1000).toFixed(2).padStart(9)}  ${String(bargeIns.length).padStart(9)}  ${(bargeIns.map((at) => String(at - onset)).join(', ') || '-').padEnd(23)}  ${underrunBefore(rig.underrunsAtMs, bargeIns[0] ?? onset)}`,
     );
     if (bargeIns.length !== 1) failures.push(`interruption ${interruption.index + 1} ("${line.text}"): ${bargeIns.length} barge-ins, want exactly 1`);
     else if (latency! > MAX_BARGE_IN_MS || latency! < 0) failures.push(`interruption ${interruption.index + 1}: barge-in ${latency} ms after the speech onset, want 0 to ${MAX_BARGE_IN_MS}`);
   }
+  const underruns = rig.underrunsAtMs.map((at) => ((at - startedAtMs) / 1000).toFixed(1));
+  report.push(`speaker underruns the reference was realigned after: ${underruns.length}${underruns.length > 0 ? ` (at s: ${underruns.join(', ')})` : ''}`);
   const byEcho = rig.bargeIns.filter((at) => !matched.has(at));
   if (byEcho.length > 0) failures.push(`${byEcho.length} barge-ins outside the person's speech (the echo): at ${byEcho.map((at) => `${((at - startedAtMs) / 1000).toFixed(2)} s`).join(', ')}`);
   const latency = distribution(latencies);
@@ -140,4 +142,10 @@ export function judgeDialogue(record: DialogueRecord): DialogueVerdict {
   }
   report.push(`whole dialogue: echo removed ${echoRemovedDb(rig.raw, rig.sent, assistantOnly).toFixed(1)} dB over ${(totalMs(assistantOnly) / 1000).toFixed(0)} s of the assistant alone`);
   return { failures, report };
+}
+
+/** How long before `atMs` the speaker last ran dry, in seconds, or '-' (none in the 5 s before). */
+function underrunBefore(underrunsAtMs: readonly number[], atMs: number): string {
+  const last = underrunsAtMs.filter((at) => at <= atMs && at > atMs - 5_000).at(-1);
+  return last === undefined ? '-' : ((atMs - last) / 1000).toFixed(2);
 }

@@ -42,16 +42,20 @@ export class RoomRig {
   readonly sent = new LevelTrack();
   readonly silenced: number[] = [];
   readonly bargeIns: number[] = [];
+  /** Date.now of each speaker underrun the canceller's reference was realigned after. */
+  readonly underrunsAtMs: number[] = [];
   /** interrupt() calls on the speaker that failed (the dialogue reports them). */
   readonly interruptFailures: string[] = [];
   private frameCapturedAtMs = 0;
   private frames = 0;
+  private underrunInstance: number | undefined;
+  private underrunsOfInstance = 0;
   private stopped = false;
 
   private constructor(private readonly options: RoomRigOptions) {
     const settings: EchoCancellationSettings = { ...DEFAULT_ECHO_CANCELLATION, enabled: options.echoCancellation };
     // As the app does: the talk controller follows every change of protection (a new canceller converges afresh).
-    this.engine = new NativeAudioEngine({ echoCancellation: settings, onEchoProtection: (protection) => this.talk.setEchoProtection(protection.kind, protection.kind === 'canceller' ? protection : undefined) });
+    this.engine = new NativeAudioEngine({ echoCancellation: settings, onEchoProtection: (protection) => this.followProtection(protection) });
     this.engine.onCaptureLevels(({ rawRmsDbfs, capturedAtMs }) => {
       // A 10 ms chunk stamped with its last sample: its window starts 10 ms earlier.
       this.raw.addSum(capturedAtMs - CHUNK_MS, CHUNK_SAMPLES * FULL_SCALE * FULL_SCALE * 10 ** (rawRmsDbfs / 10), CHUNK_SAMPLES);
@@ -87,7 +91,7 @@ export class RoomRig {
       if (rig.frames === 0) throw new Error(`no microphone frame within ${FIRST_FRAME_WAIT_MS} ms`);
       // As the app does: the talk controller follows what protects the microphone.
       const protection = await rig.waitForProtection();
-      rig.talk.setEchoProtection(protection.kind, protection.kind === 'canceller' ? protection : undefined);
+      rig.followProtection(protection);
       return rig;
     } catch (error) {
       await rig.stop();
@@ -138,6 +142,16 @@ export class RoomRig {
     this.frameCapturedAtMs = frame.capturedAtMs;
     const disposition = this.talk.onMicrophoneFrame(frame, frame, this.engine.playbackLevelDbfs, Date.now());
     if (disposition === 'silenced') this.silenced.push(frame.capturedAtMs);
+  }
+
+  private followProtection(protection: EchoProtection): void {
+    // Underruns are counted per canceller: a new instance starts from none.
+    const instance = protection.kind === 'canceller' ? protection.instance : undefined;
+    const underruns = protection.kind === 'canceller' ? (protection.underruns ?? 0) : 0;
+    if (instance !== this.underrunInstance) this.underrunsOfInstance = 0;
+    this.underrunInstance = instance;
+    for (; this.underrunsOfInstance < underruns; this.underrunsOfInstance++) this.underrunsAtMs.push(Date.now());
+    this.talk.setEchoProtection(protection.kind, protection.kind === 'canceller' ? protection : undefined);
   }
 
   private async waitForProtection(): Promise<EchoProtection> {
