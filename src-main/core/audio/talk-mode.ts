@@ -2,7 +2,7 @@ import type { HandsFreeTurnDetection } from '../../../src-shared/echo-cancellati
 import type { TurnDetection } from '../protocol/session-config';
 import { assertNever } from '../util/assert-never';
 import type { MicrophoneFrame } from './audio-io';
-import { BargeInDetector, UNDERRUN_RECOVERY_MS } from './barge-in-detector';
+import { BargeInDetector } from './barge-in-detector';
 import { EchoGate, type EchoGateOptions } from './echo-gate';
 import type { PcmLevels } from './pcm';
 import { VoiceActivityDetector, type VoiceActivity, type VoiceActivityOptions } from './voice-activity';
@@ -187,7 +187,7 @@ export class TalkModeController {
    * forgets speech, playback and the canceller's convergence. `canceller` tells one canceller
    * from the next (EchoProtection's `instance`): a new one converges afresh, so the barge-in
    * detector's allowance is loose again for its first seconds of playback; a new speaker
-   * underrun (`underruns`) makes it loose for UNDERRUN_RECOVERY_MS of playback.
+   * underrun (`underruns`) makes it looser while the canceller finds the echo again.
    */
   setEchoProtection(kind: EchoProtectionKind, canceller: { readonly instance?: number; readonly underruns?: number } = {}): void {
     assertProtection(kind);
@@ -197,7 +197,7 @@ export class TalkModeController {
     this.cancellerUnderruns = canceller.underruns ?? 0;
     if (kind === this.protection) {
       if (kind === 'canceller' && newCanceller) this.bargeIn.restartConvergence();
-      else if (kind === 'canceller' && newUnderrun) this.bargeIn.restartConvergence(UNDERRUN_RECOVERY_MS);
+      else if (kind === 'canceller' && newUnderrun) this.bargeIn.recoverFromUnderrun();
       return;
     }
     this.protection = kind;

@@ -3,7 +3,7 @@
 // first word of every later answer (a converged canceller keeps its echo path between answers).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BargeInDetector, CANCELLER_CONVERGENCE_MS, PLAYBACK_HANGOVER_MS } from '../../../src-main/core/audio/barge-in-detector';
+import { BargeInDetector, CANCELLER_CONVERGENCE_MS, PLAYBACK_HANGOVER_MS, RECOVERING_RESIDUAL_ECHO_DB, RESIDUAL_ECHO_DB, SPEECH_CONTINUATION_DB, UNDERRUN_RECOVERY_MS } from '../../../src-main/core/audio/barge-in-detector';
 
 const FRAME_MS = 20;
 const PLAYBACK_DBFS = -20;
@@ -65,4 +65,51 @@ test('a person within 10 dB of the playback barges in at the start of an answer,
   }
   assert.ok(bargedAtMs !== undefined, 'the person barged in');
   assert.ok(bargedAtMs - onsetMs >= 230 && bargedAtMs - onsetMs <= 270, `barged in ${bargedAtMs - onsetMs} ms after the onset`);
+});
+
+/** A converged detector over a loud answer: the floor learned, the canceller's convergence heard. */
+function converged(options: ConstructorParameters<typeof BargeInDetector>[0] = {}): { detector: BargeInDetector; clock: { ms: number } } {
+  const detector = new BargeInDetector(options);
+  const clock = { ms: 0 };
+  feed(detector, clock, 50, QUIET_ROOM_DBFS, -Infinity);
+  feed(detector, clock, CANCELLER_CONVERGENCE_MS / FRAME_MS + 20, QUIET_ROOM_DBFS, PLAYBACK_DBFS);
+  return { detector, clock };
+}
+
+test('once speech has started over the assistant, its quieter sounds count: a word and a softer one barge in', () => {
+  // The strict allowance is 30 dB under the playback; the softer sound sits 3 dB under it, within the continuation.
+  const softer = PLAYBACK_DBFS + RESIDUAL_ECHO_DB - SPEECH_CONTINUATION_DB + 3;
+  const withContinuation = converged();
+  assert.equal(feed(withContinuation.detector, withContinuation.clock, 6, PLAYBACK_DBFS - 10, PLAYBACK_DBFS), false, '120 ms is not yet a barge-in');
+  assert.equal(feed(withContinuation.detector, withContinuation.clock, 10, softer, PLAYBACK_DBFS), true, 'the softer sound carries the speech to its minimum length');
+
+  const without = converged({ continuationDb: 0 });
+  feed(without.detector, without.clock, 6, PLAYBACK_DBFS - 10, PLAYBACK_DBFS);
+  assert.equal(feed(without.detector, without.clock, 10, softer, PLAYBACK_DBFS), false, 'without the continuation the softer sound is taken for echo');
+});
+
+test('the continuation never starts speech: sounds under the allowance alone do not barge in', () => {
+  const { detector, clock } = converged();
+  const softer = PLAYBACK_DBFS + RESIDUAL_ECHO_DB - SPEECH_CONTINUATION_DB + 3;
+  assert.equal(feed(detector, clock, 50, softer, PLAYBACK_DBFS), false);
+  assert.equal(detector.speaking, false);
+});
+
+test('after a speaker underrun the allowance is the recovering one for a while of playback, then strict again', () => {
+  const { detector, clock } = converged();
+  // Between the recovering allowance (20 dB under) and the strict one (30 dB under): echo the recovering canceller may leave.
+  const leak = PLAYBACK_DBFS + RECOVERING_RESIDUAL_ECHO_DB - 3;
+  detector.recoverFromUnderrun();
+  assert.equal(feed(detector, clock, 20, leak, PLAYBACK_DBFS), false, 'echo while the canceller finds it again is not the user');
+  assert.equal(feed(detector, clock, 20, PLAYBACK_DBFS - 12, PLAYBACK_DBFS), true, 'a person over the recovering allowance still barges in');
+  feed(detector, clock, UNDERRUN_RECOVERY_MS / FRAME_MS + 20, QUIET_ROOM_DBFS, PLAYBACK_DBFS);
+  assert.equal(feed(detector, clock, 20, leak, PLAYBACK_DBFS), true, 'recovered: the same level is over the strict allowance');
+});
+
+test('an underrun while the speaker is silent waits for playback: the recovery counts played time only', () => {
+  const { detector, clock } = converged();
+  const leak = PLAYBACK_DBFS + RECOVERING_RESIDUAL_ECHO_DB - 3;
+  detector.recoverFromUnderrun();
+  feed(detector, clock, UNDERRUN_RECOVERY_MS / FRAME_MS + 20, QUIET_ROOM_DBFS, -Infinity);
+  assert.equal(feed(detector, clock, 20, leak, PLAYBACK_DBFS), false, 'the next answer starts with the recovering allowance');
 });
