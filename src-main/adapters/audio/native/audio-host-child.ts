@@ -1,6 +1,5 @@
 // The audio host process: owns the PortAudio streams (naudiodon) and nothing else. Started by
 // NativeAudioHost with an IPC channel; if it crashes, Parley restarts it and reopens devices.
-import { setPriority } from 'node:os';
 import type { EchoCancellationSettings, EchoProtection } from '../../../../src-shared/echo-cancellation';
 import { CAPTURE_CHUNK_MS, type AudioDeviceInfo, type DeviceList, type HostReply, type HostRequest, type OpenedDevice, type OpenedInput } from './audio-host-protocol';
 import { PlaybackBuffer } from '../../../core/audio/playback-buffer';
@@ -8,6 +7,7 @@ import { CaptureConditioner } from './capture-conditioner';
 import { findDeviceByName, preferredChannels } from './device-choice';
 import { EchoReferenceFeed } from './echo-reference-feed';
 import { EchoStage } from './echo-stage';
+import { setProcessPriority } from './process-priority';
 import { nativeDevices, openCapture, openPlayback, type CaptureStream, type NaudiodonDevice, type PlaybackStream } from './port-audio-stream';
 
 /**
@@ -260,13 +260,12 @@ async function handle(request: HostRequest): Promise<void> {
   }
 }
 
-// Feeding the device is time-critical: ask for a higher scheduling priority (allowed for root
-// or with CAP_SYS_NICE; elsewhere the default priority stays, and only load makes underruns).
-try {
-  setPriority(0, AUDIO_PROCESS_PRIORITY);
-} catch {
-  // not permitted: fine
-}
+// Feeding the device is time-critical: ask for a higher scheduling priority for every thread
+// (allowed for root or with CAP_SYS_NICE; elsewhere the default priority stays, and only load
+// makes underruns). The parent keeps the tail of this process's stderr for its crash reports.
+const priority = setProcessPriority(AUDIO_PROCESS_PRIORITY);
+if (priority.refused !== undefined) process.stderr.write(`audio process: priority ${AUDIO_PROCESS_PRIORITY} not permitted (${priority.refused}); running at the default\n`);
+else if (priority.missed > 0) process.stderr.write(`audio process: priority ${AUDIO_PROCESS_PRIORITY} set on ${priority.raised} threads, not on ${priority.missed}\n`);
 
 process.on('message', (request: HostRequest) => {
   void handle(request);
