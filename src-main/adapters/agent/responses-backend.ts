@@ -157,6 +157,8 @@ export function createResponsesBackend(options: ResponsesBackendOptions): AgentB
     const deadline = Date.now() + timeoutMs;
     const timer = setTimeout(() => timeoutController.abort(), timeoutMs);
     let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    /** The response completed and every event was taken: closing the request can wait. */
+    let answered = false;
 
     /** Abort-caused failures win over whatever error the transport reported. */
     const abortFailure = (): unknown => {
@@ -264,7 +266,10 @@ export function createResponsesBackend(options: ResponsesBackendOptions): AgentB
           ? parser.push(decoder.decode()).concat(parser.flush())
           : parser.push(decoder.decode(chunk.value, { stream: true }));
         for (const event of handle(events)) yield event;
-        if (stream.completed) return;
+        if (stream.completed) {
+          answered = true;
+          return;
+        }
         if (chunk.done) break;
       }
       throw abortFailure() ?? new AgentError('agent_stream_error', 'the agent stream ended early');
@@ -274,8 +279,13 @@ export function createResponsesBackend(options: ResponsesBackendOptions): AgentB
     } finally {
       clearTimeout(timer);
       running.delete(stopController);
-      stopController.abort(); // closes the connection if the consumer stopped early
-      reader?.cancel().catch(() => {});
+      const release = (): void => {
+        stopController.abort(); // closes the connection if the consumer stopped early
+        reader?.cancel().catch(() => {});
+      };
+      // After a whole answer, the consumer sends it on first: the abort costs 0.7-0.9 ms (bench:turns).
+      if (answered) setImmediate(release);
+      else release();
     }
   }
 

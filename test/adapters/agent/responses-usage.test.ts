@@ -44,3 +44,64 @@ test('a response without usage reports none, and one without a model is priced a
     { type: 'usage', model: 'gpt-4.1', inputTokens: 5, cachedInputTokens: 0, outputTokens: 7 },
   ]);
 });
+
+test('after a whole answer the consumer acts first; the request is closed on the next turn of the event loop', async (t) => {
+  const server = await startMockResponsesServer([
+    {
+      kind: 'sse',
+      events: [
+        { type: 'response.output_text.delta', item_id: 'm', delta: 'a' },
+        { type: 'response.completed', response: { id: 'r', status: 'completed', output: [] } },
+      ],
+    },
+  ]);
+  t.after(() => server.close());
+  const signals: AbortSignal[] = [];
+  const backend = createResponsesBackend({
+    apiKey: 'sk-test-0123456789',
+    baseUrl: server.baseUrl,
+    model: 'gpt-5-mini',
+    fetchImpl: (input, init) => {
+      if (init?.signal) signals.push(init.signal);
+      return fetch(input, init);
+    },
+  });
+  t.after(() => backend.dispose());
+  const produced = await collect(backend.runRequest(request));
+  assert.deepEqual(produced.at(-1), { type: 'message.completed', text: 'a' });
+  assert.equal(signals.length, 1);
+  // The 0.7-0.9 ms the abort costs comes after the answer has been acted on…
+  assert.equal(signals[0]!.aborted, false, 'the request is still open when the consumer has the whole answer');
+  await new Promise((resolve) => setImmediate(resolve));
+  // …but it does come: nothing is left open.
+  assert.equal(signals[0]!.aborted, true, 'the request is closed on the next turn of the event loop');
+});
+
+test('a consumer that stops early closes the request at once', async (t) => {
+  const server = await startMockResponsesServer([
+    {
+      kind: 'sse',
+      events: [
+        { type: 'response.output_text.delta', item_id: 'm', delta: 'first' },
+        { type: 'response.output_text.delta', item_id: 'm', delta: ' second' },
+      ],
+      delayMsBetweenEvents: 200,
+    },
+  ]);
+  t.after(() => server.close());
+  const signals: AbortSignal[] = [];
+  const backend = createResponsesBackend({
+    apiKey: 'sk-test-0123456789',
+    baseUrl: server.baseUrl,
+    model: 'gpt-5-mini',
+    fetchImpl: (input, init) => {
+      if (init?.signal) signals.push(init.signal);
+      return fetch(input, init);
+    },
+  });
+  t.after(() => backend.dispose());
+  for await (const event of backend.runRequest(request)) {
+    if (event.type === 'text.delta') break;
+  }
+  assert.equal(signals[0]!.aborted, true);
+});
