@@ -146,7 +146,7 @@ export class BargeInDetector {
     }
     if (!(this.convergenceMs >= 0)) throw new RangeError(`BargeInDetector: convergenceMs must be ≥ 0, got ${this.convergenceMs}`);
     if (!(this.underrunRecoveryMs >= 0)) throw new RangeError(`BargeInDetector: underrunRecoveryMs must be ≥ 0, got ${this.underrunRecoveryMs}`);
-    if (!(this.continuationDb >= 0 && this.continuationDb < Infinity)) throw new RangeError(`BargeInDetector: continuationDb must be a finite number of dB ≥ 0, got ${this.continuationDb}`);
+    if (!(this.continuationDb >= 0)) throw new RangeError(`BargeInDetector: continuationDb must be ≥ 0 dB, got ${this.continuationDb}`);
     if (!(this.minVoicedShare >= 0 && this.minVoicedShare <= 1)) throw new RangeError(`BargeInDetector: minVoicedShare must be from 0 to 1, got ${this.minVoicedShare}`);
     this.vad = new VoiceActivityDetector(options.voiceActivity);
   }

@@ -113,3 +113,10 @@ test('an underrun while the speaker is silent waits for playback: the recovery c
   feed(detector, clock, UNDERRUN_RECOVERY_MS / FRAME_MS + 20, QUIET_ROOM_DBFS, -Infinity);
   assert.equal(feed(detector, clock, 20, leak, PLAYBACK_DBFS), false, 'the next answer starts with the recovering allowance');
 });
+
+test('a wrong recovery or continuation option is named in the error', () => {
+  assert.throws(() => new BargeInDetector({ continuationDb: -1 }), /continuationDb must be ≥ 0 dB, got -1/);
+  assert.throws(() => new BargeInDetector({ continuationDb: Infinity }), /continuationDb must be a finite number of dB/);
+  assert.throws(() => new BargeInDetector({ recoveringResidualEchoDb: Number.NaN }), /recoveringResidualEchoDb must be a finite number of dB/);
+  assert.throws(() => new BargeInDetector({ underrunRecoveryMs: -5 }), /underrunRecoveryMs must be ≥ 0, got -5/);
+});
