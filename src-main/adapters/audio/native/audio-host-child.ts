@@ -8,6 +8,7 @@ import { findDeviceByName, preferredChannels } from './device-choice';
 import { EchoReferenceFeed } from './echo-reference-feed';
 import { EchoStage } from './echo-stage';
 import { setProcessPriority } from './process-priority';
+import { OutputPacer } from './output-pacer';
 import { nativeDevices, openCapture, openPlayback, type CaptureStream, type NaudiodonDevice, type PlaybackStream } from './port-audio-stream';
 
 /**
@@ -16,6 +17,8 @@ import { nativeDevices, openCapture, openPlayback, type CaptureStream, type Naud
  * (the parent raises UV_THREADPOOL_SIZE so capture and playback never starve each other).
  */
 const PLAYBACK_CHUNK_MS = 5;
+/** Silence goes out in half chunks, so the next answer's first sample waits behind half the queue (see OutputPacer). */
+const IDLE_PLAYBACK_CHUNK_MS = 2.5;
 const PLAYBACK_CHUNKS_IN_FLIGHT = 1;
 const NATIVE_QUEUE_CHUNKS = 3;
 /** The sound server's own output latency past naudiodon's queue (~10 ms measured on PulseAudio). */
@@ -40,7 +43,9 @@ const STATUS_INTERVAL_MS = 50;
 const MAX_QUEUED_SPEECH_MS = 60_000;
 
 let input: { stream: CaptureStream; device: OpenedDevice } | undefined;
-let output: { stream: PlaybackStream; device: OpenedDevice; buffer: PlaybackBuffer; statusTimer: NodeJS.Timeout; latencyMs: number } | undefined;
+let output:
+  | { stream: PlaybackStream; device: OpenedDevice; buffer: PlaybackBuffer; pacer: OutputPacer; statusTimer: NodeJS.Timeout; latencyMs: number }
+  | undefined;
 
 /**
  * The echo canceller between the microphone and the parent: it lives while an input is open, and
@@ -153,20 +158,23 @@ async function openOutput(deviceName: string | undefined): Promise<OpenedDevice>
   const { id, info, fellBack } = resolve('output', deviceName);
   const sampleRate = info?.defaultSampleRate ?? 48_000;
   const channels = preferredChannels(info?.maxOutputChannels ?? 2);
-  const chunkFrames = Math.round((sampleRate * PLAYBACK_CHUNK_MS) / 1000);
-  const chunkBytes = chunkFrames * channels * 2;
-  const stream = await openPlayback({ deviceId: id, sampleRate, channels, chunkBytes }, NATIVE_QUEUE_CHUNKS);
+  const pacer = new OutputPacer({
+    sampleRate,
+    chunkMs: PLAYBACK_CHUNK_MS,
+    idleChunkMs: IDLE_PLAYBACK_CHUNK_MS,
+    chunksAhead: PLAYBACK_CHUNKS_IN_FLIGHT + NATIVE_QUEUE_CHUNKS,
+  });
+  const chunkFrames = pacer.chunkFrames;
+  const stream = await openPlayback({ deviceId: id, sampleRate, channels, chunkBytes: chunkFrames * channels * 2 }, NATIVE_QUEUE_CHUNKS);
   // The server sends speech faster than real time: a minute of queue keeps a long answer whole.
   const buffer = new PlaybackBuffer({ deviceSampleRate: sampleRate, deviceChannels: channels, maxBufferedMs: MAX_QUEUED_SPEECH_MS });
   const device: OpenedDevice = { name: info?.name ?? 'default', sampleRate, channels, fellBack };
   const statusTimer = setInterval(() => sendPlaybackStatus(buffer), STATUS_INTERVAL_MS);
   const chunkMs = (chunkFrames * 1000) / sampleRate;
   const latencyMs = (PLAYBACK_CHUNKS_IN_FLIGHT + NATIVE_QUEUE_CHUNKS) * chunkMs + SOUND_SERVER_OUTPUT_LATENCY_MS;
-  const current = { stream, device, buffer, statusTimer, latencyMs };
+  const current = { stream, device, buffer, pacer, statusTimer, latencyMs };
   output = current;
   echo.setDelayHintMs(echoDelayHintMs());
-  /** Our own queue past the jitter buffer: the chunks in flight and naudiodon's. */
-  const queuedMs = (PLAYBACK_CHUNKS_IN_FLIGHT + NATIVE_QUEUE_CHUNKS) * chunkMs;
   const reference = new EchoReferenceFeed({ sampleRate, channels }, echo);
   // The device pulls: each accepted chunk asks the buffer for the next one (silence included),
   // keeping PLAYBACK_CHUNKS_IN_FLIGHT chunks between the buffer and the speaker. The pump stops
@@ -174,14 +182,20 @@ async function openOutput(deviceName: string | undefined): Promise<OpenedDevice>
   const scratch = new Int16Array(chunkFrames * channels);
   const pump = (): void => {
     if (output !== current) return;
-    buffer.pull(scratch, chunkFrames);
+    const frames = pacer.framesFor(buffer.isPlaying());
+    buffer.pull(scratch, frames);
     const handedAtMs = performance.now();
-    // The moment the speaker's audio is handed over is the canceller's reference.
-    reference.push(scratch, chunkFrames, handedAtMs);
+    /** Our own queue ahead of this chunk: the chunks in flight and naudiodon's. */
+    const aheadMs = pacer.handedOver(frames);
+    // The canceller's reference is the audio as handed over, stamped with when it reaches the
+    // sound server: the queue's depth changes with the chunk length, and a timeline stamped at
+    // the hand-over would read a shrinking queue as an underrun (and fill silence that never played).
+    reference.push(scratch, frames, handedAtMs + aheadMs);
     const started = buffer.lastPullItemStart;
-    if (started) reportPlaybackStart(started, handedAtMs + (started.frameOffset * 1000) / sampleRate + queuedMs);
-    const chunk = Buffer.allocUnsafe(chunkBytes);
-    chunk.set(new Uint8Array(scratch.buffer, scratch.byteOffset, chunkBytes));
+    if (started) reportPlaybackStart(started, handedAtMs + (started.frameOffset * 1000) / sampleRate + aheadMs);
+    const bytes = frames * channels * 2;
+    const chunk = Buffer.allocUnsafe(bytes);
+    chunk.set(new Uint8Array(scratch.buffer, scratch.byteOffset, bytes));
     stream.write(chunk).then(pump, (error: unknown) => {
       if (output === current) send({ type: 'stream-error', kind: 'output', message: error instanceof Error ? error.message : String(error) });
     });
@@ -252,7 +266,7 @@ async function handle(request: HostRequest): Promise<void> {
     else if (request.type === 'close-input') value = await inTurn(closeInput);
     else if (request.type === 'set-echo-cancellation') value = await inTurn(() => setEchoCancellation(request.echoCancellation));
     else if (request.type === 'open-output') value = await inTurn(() => openOutput(request.deviceName));
-    else if (request.type === 'interrupt') value = output?.buffer.interrupt(DEVICE_SIDE_LATENCY_MS);
+    else if (request.type === 'interrupt') value = output?.buffer.interrupt(output.pacer.aheadMs + SOUND_SERVER_OUTPUT_LATENCY_MS);
     else value = await inTurn(() => closeOutput(request.drain === true));
     send({ type: 'reply', requestId, ok: true, value: value ?? null });
   } catch (error) {
