@@ -85,6 +85,7 @@ export function buildReport(result: DialogueResult, latency: readonly LatencyLin
   const outputToCreate: number[] = [];
   const handoffParley: number[] = [];
   const handoffWireToHeard: number[] = [];
+  const answerSplit = splitAnswerToOutput(valid, latency);
   for (const turn of valid) {
     const total = turn.heardAt! - turn.speechEndAt!;
     const server = turn.response!.firstAudioAt! - turn.userTurn!.detectedAt;
@@ -114,6 +115,9 @@ export function buildReport(result: DialogueResult, latency: readonly LatencyLin
     row('capture → wire (speech end + silence at the source → the server decides)', captureToWire, CAPTURE_FRAME_MS + CAPTURE_CHUNK_MS, `${CAPTURE_FRAME_MS} ms frame + ${CAPTURE_CHUNK_MS} ms capture period`, { part: true }),
     row('wire → speaker (first audio delta sent → first sample heard)', wireToHeard, PLAYBACK_DEVICE_PERIOD_MS, `${PLAYBACK_DEVICE_PERIOD_MS} ms playback period`, { part: true }),
     row("handoff: agent's answer sent → function_call_output at the server", answerToOutput, 0, 'loopback, no device', { targetMs: TARGET_ANSWER_TO_VOICE_MS }),
+    row("agent's answer sent → Parley has read its stream to the end (loopback, Parley waking, parsing)", answerSplit.toRead, 0, 'loopback', { part: true }),
+    row("Parley: stream read → function_call_output sent (Parley's own marks)", answerSplit.readToSent, 0, '-', { part: true }),
+    row('function_call_output sent → at the server (loopback, the server waking)', answerSplit.sentToServer, 0, 'loopback', { part: true }),
     row("handoff: agent's answer sent → first answer sample, minus the server", handoffParley, PLAYBACK_DEVICE_PERIOD_MS, `${PLAYBACK_DEVICE_PERIOD_MS} ms playback period`),
     row('function_call_output → response.create at the server', outputToCreate, 0, 'the same write', { part: true }),
     row('wire → speaker (first audio delta sent → first sample heard)', handoffWireToHeard, PLAYBACK_DEVICE_PERIOD_MS, `${PLAYBACK_DEVICE_PERIOD_MS} ms playback period`, { part: true }),
@@ -163,6 +167,34 @@ function deviations(values: number[]): number[] {
 function verdict(name: string, targetMs: number, samples: number[]): Verdict {
   const stats = distribution(samples);
   return { name, targetMs, median: stats.median, p99: stats.p99, n: stats.count, pass: stats.count === 0 ? undefined : stats.p99 <= targetMs };
+}
+
+/**
+ * The handoff's answer → function_call_output, split at Parley's own marks: its latency line puts
+ * the end of reading the agent's stream and the send on the epoch clock (startedAt plus the agent
+ * steps), which this process reads too (performance.timeOrigin + now). Each process fixes its
+ * timeOrigin at start, so the two clocks can differ by a few tenths of a millisecond, and the
+ * steps' rounding adds up to 0.15 ms: read the split to that precision.
+ */
+function splitAnswerToOutput(turns: readonly TurnMeasurement[], latency: readonly LatencyLine[]): { toRead: number[]; readToSent: number[]; sentToServer: number[] } {
+  const byItem = new Map<string, LatencyLine>();
+  for (const line of latency) if (line.itemId !== undefined) byItem.set(line.itemId, line);
+  const split = { toRead: [] as number[], readToSent: [] as number[], sentToServer: [] as number[] };
+  for (const turn of turns) {
+    const handoff = turn.handoff;
+    const line = handoff?.response.messageItemId ? byItem.get(handoff.response.messageItemId) : undefined;
+    if (!handoff || !line || line.kind !== 'handoff') continue;
+    const stepMs = (name: string): number | undefined => line.steps.find((step) => step.name === name)?.ms;
+    const agentSteps = ['agent_request', 'agent_first_token', 'agent_answer'].map(stepMs);
+    const sentStep = stepMs('answer_sent');
+    if (agentSteps.some((ms) => ms === undefined) || sentStep === undefined) continue;
+    const readAt = line.startedAt + agentSteps.reduce((sum: number, ms) => sum + ms!, 0);
+    const sentAt = readAt + sentStep;
+    split.toRead.push(readAt - (performance.timeOrigin + handoff.answerSentAt));
+    split.readToSent.push(sentStep);
+    split.sentToServer.push(performance.timeOrigin + handoff.outputAt - sentAt);
+  }
+  return split;
 }
 
 /** Parley's own waterfalls, matched to the turns by the answer's item id (the mock names the items). */
