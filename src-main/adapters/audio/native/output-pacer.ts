@@ -3,7 +3,9 @@
  * of it. The device queue holds a fixed number of chunks, so its depth in time is set by the
  * chunks' length: while the assistant speaks, full chunks keep enough queued that a late turn of
  * the event loop does not starve the speaker; while nothing plays, short chunks of silence keep
- * little queued, so the first sample of the next answer waits behind half as much silence.
+ * little queued, so the first sample of the next answer waits behind half as much silence. The
+ * cost: twice the pump's turns while idle (the audio process measured 12.5-14.1 % of a core idle
+ * with the speaker open, against 11.3-12.7 % with full chunks, under tsx).
  */
 export interface OutputPacerOptions {
   readonly sampleRate: number;
@@ -11,7 +13,7 @@ export interface OutputPacerOptions {
   readonly chunkMs: number;
   /** Chunk length while only silence is handed over, ms. */
   readonly idleChunkMs: number;
-  /** Chunks between a handed-over chunk and the speaker: the device queue plus the one playing. */
+  /** Chunks ahead of a chunk as it is handed over: the writes in flight and naudiodon's queue (one of them playing). */
   readonly chunksAhead: number;
 }
 
